@@ -1,0 +1,54 @@
+// Finds or installs the build tools: the wasm32 target and the wasm-bindgen CLI at exactly the
+// version Cargo.lock pins (the CLI and the crate must match). The CLI is installed once into a
+// per-version cache folder and reused by later builds and CI runs on the same machine.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+
+export function lockedVersion(crate) {
+  const lock = readFileSync(join(root, "Cargo.lock"), "utf8");
+  const m = lock.match(new RegExp(`\\[\\[package\\]\\]\\nname = "${crate}"\\nversion = "([^"]+)"`));
+  if (!m) throw new Error(`${crate} is not in Cargo.lock; run cargo generate-lockfile`);
+  return m[1];
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: "inherit", ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with ${r.status ?? r.signal}`);
+}
+
+function versionOf(bin) {
+  const r = spawnSync(bin, ["--version"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim().split(/\s+/)[1] : null;
+}
+
+export function ensureWasmTarget() {
+  const installed = execFileSync("rustup", ["target", "list", "--installed"], { encoding: "utf8" });
+  if (!installed.split("\n").includes("wasm32-unknown-unknown")) {
+    run("rustup", ["target", "add", "wasm32-unknown-unknown"]);
+  }
+}
+
+/** The path of a wasm-bindgen CLI whose version equals the crate's in Cargo.lock. */
+export function ensureWasmBindgen() {
+  const version = lockedVersion("wasm-bindgen");
+  const cacheRoot = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "agentcore-identity-edge", `wasm-bindgen-cli-${version}`);
+  const candidates = [join(cacheRoot, "bin", "wasm-bindgen"), join(homedir(), ".cargo", "bin", "wasm-bindgen"), "wasm-bindgen"];
+  for (const bin of candidates) {
+    if ((bin === "wasm-bindgen" || existsSync(bin)) && versionOf(bin) === version) return bin;
+  }
+  console.error(`installing wasm-bindgen-cli ${version} into ${cacheRoot} (a few minutes, once)`);
+  run("cargo", ["install", "wasm-bindgen-cli", "--version", version, "--root", cacheRoot]);
+  return join(cacheRoot, "bin", "wasm-bindgen");
+}
+
+export function wasmOpt() {
+  const bin = join(root, "node_modules", "binaryen", "bin", "wasm-opt");
+  if (!existsSync(bin)) throw new Error("wasm-opt from the npm package binaryen is missing: run npm ci");
+  return bin;
+}
+
+export { run, root };

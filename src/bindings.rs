@@ -1,0 +1,132 @@
+//! The wasm-bindgen surface: one client class whose methods return promises and never throw a
+//! string or panic. The JavaScript wrapper (`www/core.js`) is the public API.
+
+use std::rc::Rc;
+
+use js_sys::{Function, Promise, Reflect};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::AbortSignal;
+
+use crate::endpoint::{resolve, EndpointParams};
+use crate::shapes::operation;
+use crate::transport::{credentials_from_js, CredentialSource, Host, Inner};
+
+/// The configuration the wrapper passes (functions are read separately).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct Config {
+    region: Option<String>,
+    endpoint: Option<String>,
+    use_fips_endpoint: Option<bool>,
+    use_dualstack_endpoint: Option<bool>,
+    max_attempts: Option<u32>,
+    request_timeout_ms: Option<u32>,
+}
+
+fn function(obj: &JsValue, key: &str) -> Option<Function> {
+    Reflect::get(obj, &JsValue::from_str(key))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+}
+
+/// A configured client. Created by the wrapper's `AgentCoreIdentityClient`.
+#[wasm_bindgen]
+pub struct WasmClient {
+    inner: Rc<Inner>,
+}
+
+#[wasm_bindgen]
+impl WasmClient {
+    /// `config`: the user's client configuration. `host`: `{ fetch, sleep, makeError }`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue, host: JsValue) -> Result<WasmClient, JsValue> {
+        let make_error = function(&host, "makeError")
+            .ok_or_else(|| js_sys::Error::new("host.makeError must be a function"))?;
+        let config_error = |message: String| {
+            let props = js_sys::Object::new();
+            let _ = Reflect::set(&props, &"message".into(), &message.into());
+            make_error
+                .call2(&JsValue::NULL, &"configuration".into(), &props)
+                .unwrap_or_else(|e| e)
+        };
+        let fetch = function(&host, "fetch")
+            .ok_or_else(|| config_error("fetch must be a function".into()))?;
+        let sleep = function(&host, "sleep")
+            .ok_or_else(|| config_error("host.sleep must be a function".into()))?;
+
+        let cfg: Config = serde_wasm_bindgen::from_value(config.clone())
+            .map_err(|e| config_error(format!("Invalid Configuration: {e}")))?;
+        let region = cfg
+            .region
+            .clone()
+            .filter(|r| !r.is_empty())
+            .ok_or_else(|| config_error("Invalid Configuration: Missing Region".into()))?;
+        let endpoint = resolve(&EndpointParams {
+            region: Some(&region),
+            use_fips: cfg.use_fips_endpoint.unwrap_or(false),
+            use_dual_stack: cfg.use_dualstack_endpoint.unwrap_or(false),
+            endpoint: cfg.endpoint.as_deref(),
+        })
+        .map_err(|e| config_error(e.to_string()))?;
+        let max_attempts = cfg.max_attempts.unwrap_or(3);
+        if max_attempts == 0 {
+            return Err(config_error(
+                "Invalid Configuration: maxAttempts must be at least 1".into(),
+            ));
+        }
+        if cfg.request_timeout_ms == Some(0) {
+            return Err(config_error(
+                "Invalid Configuration: requestTimeoutMs must be at least 1".into(),
+            ));
+        }
+
+        let creds_value =
+            Reflect::get(&config, &"credentials".into()).unwrap_or(JsValue::UNDEFINED);
+        let credentials = match creds_value.dyn_ref::<Function>() {
+            Some(f) => CredentialSource::Provider(f.clone()),
+            None => {
+                let (creds, _) = credentials_from_js(&creds_value)
+                    .map_err(|m| config_error(format!("Invalid Configuration: {m}")))?;
+                CredentialSource::Static(creds)
+            }
+        };
+
+        Ok(WasmClient {
+            inner: Rc::new(Inner::new(
+                region,
+                endpoint,
+                max_attempts,
+                cfg.request_timeout_ms,
+                Host {
+                    fetch,
+                    sleep,
+                    make_error,
+                },
+                credentials,
+            )),
+        })
+    }
+
+    /// The resolved endpoint URL (scheme, authority and base path).
+    #[wasm_bindgen(getter)]
+    pub fn endpoint(&self) -> String {
+        self.inner.endpoint.url("")
+    }
+
+    /// Sends `operation` with `input`; `signal` is an optional `AbortSignal`.
+    pub fn send(&self, operation_name: &str, input: JsValue, signal: JsValue) -> Promise {
+        let inner = Rc::clone(&self.inner);
+        let op = operation(operation_name);
+        let signal = (!signal.is_undefined() && !signal.is_null())
+            .then(|| signal.unchecked_into::<AbortSignal>());
+        future_to_promise(async move {
+            match op {
+                Some(op) => inner.send(op, input, signal).await,
+                None => Err(inner.simple_error("configuration", "unknown operation", None)),
+            }
+        })
+    }
+}

@@ -1,0 +1,25 @@
+//! Amazon Bedrock AgentCore Identity for WebAssembly hosts.
+//!
+//! The core (every module but `transport` and `bindings`) is free of I/O, clocks and globals: it
+//! validates input against the service model, resolves the endpoint, builds and signs requests
+//! with SigV4 and parses replies. It builds and is tested natively. On `wasm32`, `transport`
+//! issues the requests through the host's `fetch` and drives retries, and `bindings` is the
+//! wasm-bindgen surface the JavaScript wrapper calls.
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod date;
+pub mod endpoint;
+pub mod error;
+pub mod json;
+pub mod pattern;
+pub mod request;
+pub mod response;
+pub mod retry;
+pub mod shapes;
+pub mod sign;
+pub mod validate;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;
+#[cfg(target_arch = "wasm32")]
+mod transport;

@@ -1,0 +1,60 @@
+//! Building and signing a request: input JSON in, `{url, headers, body}` out. No I/O.
+
+use crate::endpoint::Endpoint;
+use crate::shapes::Operation;
+use crate::sign::{self, Credentials, SignableRequest, Signed, SigningKeyCache};
+use crate::validate::{validate_input, Issue};
+
+/// A validated request, ready to be signed (again, on each attempt).
+#[derive(Debug, Clone)]
+pub struct PreparedRequest {
+    /// The operation.
+    pub operation: &'static Operation,
+    /// The full URL.
+    pub url: String,
+    /// The path as sent (base path of an endpoint override, then the operation's path).
+    pub path: String,
+    /// The `host` header value.
+    pub authority: String,
+    /// The JSON body, serialised once; the same bytes are signed and sent.
+    pub body: String,
+}
+
+/// Validates `input_json` for `operation` and lays out the request for `endpoint`.
+pub fn prepare(
+    operation: &'static Operation,
+    endpoint: &Endpoint,
+    input_json: &str,
+) -> Result<PreparedRequest, Vec<Issue>> {
+    let body = validate_input(operation.input, input_json)?;
+    Ok(PreparedRequest {
+        operation,
+        url: endpoint.url(operation.path),
+        path: format!("{}{}", endpoint.base_path, operation.path),
+        authority: endpoint.authority.clone(),
+        body,
+    })
+}
+
+impl PreparedRequest {
+    /// Signs for one attempt at `epoch_ms`.
+    pub fn sign(
+        &self,
+        creds: &Credentials,
+        region: &str,
+        epoch_ms: i64,
+        cache: &mut SigningKeyCache,
+    ) -> Signed {
+        sign::sign(
+            SignableRequest {
+                authority: &self.authority,
+                path: &self.path,
+                body: &self.body,
+            },
+            creds,
+            region,
+            epoch_ms,
+            cache,
+        )
+    }
+}

@@ -1,0 +1,494 @@
+//! The service model (`bedrock-agentcore-identity.json`) as static data.
+//!
+//! Every operation is described once here, and one generic validator, serialiser and reply parser
+//! walk these tables. Members are listed in the model's (alphabetical) order, which is also the
+//! order in which AWS's JavaScript SDK writes request bodies. A test compares these tables with the
+//! model file member by member.
+
+use crate::pattern::Pattern;
+
+/// A string shape's constraints.
+#[derive(Debug)]
+pub struct StringShape {
+    /// The model's shape name.
+    pub name: &'static str,
+    /// Minimum length in Unicode code points.
+    pub min: Option<usize>,
+    /// Maximum length in Unicode code points.
+    pub max: Option<usize>,
+    /// Pattern the whole value must match.
+    pub pattern: Option<Pattern>,
+    /// Marked `sensitive` in the model: never echoed.
+    pub sensitive: bool,
+}
+
+/// An enum shape.
+#[derive(Debug)]
+pub struct EnumShape {
+    /// The model's shape name.
+    pub name: &'static str,
+    /// The allowed values.
+    pub values: &'static [&'static str],
+}
+
+/// A list shape.
+#[derive(Debug)]
+pub struct ListShape {
+    /// The model's shape name.
+    pub name: &'static str,
+    /// The member shape.
+    pub member: &'static StringShape,
+}
+
+/// A map shape (string keys and values in this model).
+#[derive(Debug)]
+pub struct MapShape {
+    /// The model's shape name.
+    pub name: &'static str,
+    /// The key shape.
+    pub key: &'static StringShape,
+    /// The value shape.
+    pub value: &'static StringShape,
+}
+
+/// A structure or union member.
+#[derive(Debug)]
+pub struct Member {
+    /// The member name, as on the wire.
+    pub name: &'static str,
+    /// Its shape.
+    pub shape: Shape,
+    /// Listed in the structure's `required`.
+    pub required: bool,
+}
+
+/// A structure, or a union when `union` is set.
+#[derive(Debug)]
+pub struct StructShape {
+    /// The model's shape name.
+    pub name: &'static str,
+    /// Members, in the model's order.
+    pub members: &'static [Member],
+    /// Exactly one member must be set.
+    pub union: bool,
+}
+
+impl StructShape {
+    /// The member called `name`.
+    pub fn member(&self, name: &str) -> Option<&'static Member> {
+        self.members.iter().find(|m| m.name == name)
+    }
+}
+
+/// Any shape.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Shape {
+    /// A string.
+    String(&'static StringShape),
+    /// A string enum.
+    Enum(&'static EnumShape),
+    /// A boxed boolean.
+    Boolean,
+    /// A list.
+    List(&'static ListShape),
+    /// A map.
+    Map(&'static MapShape),
+    /// A structure or union.
+    Structure(&'static StructShape),
+}
+
+/// An operation: its HTTP binding and its input and output structures.
+#[derive(Debug)]
+pub struct Operation {
+    /// The operation name.
+    pub name: &'static str,
+    /// The request path (`POST`, no query).
+    pub path: &'static str,
+    /// The input structure.
+    pub input: &'static StructShape,
+    /// The output structure.
+    pub output: &'static StructShape,
+}
+
+/// Whether an error is the caller's or the service's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// `$fault: "client"`.
+    Client,
+    /// `$fault: "server"`.
+    Server,
+}
+
+/// An error shape the model declares.
+#[derive(Debug)]
+pub struct ModeledError {
+    /// The error code, also the JS error's `name`.
+    pub code: &'static str,
+    /// Its HTTP status.
+    pub status: u16,
+    /// Whose fault it is.
+    pub fault: Fault,
+}
+
+const fn string(
+    name: &'static str,
+    min: Option<usize>,
+    max: Option<usize>,
+    pattern: Option<Pattern>,
+    sensitive: bool,
+) -> StringShape {
+    StringShape {
+        name,
+        min,
+        max,
+        pattern,
+        sensitive,
+    }
+}
+
+const fn member(name: &'static str, shape: Shape, required: bool) -> Member {
+    Member {
+        name,
+        shape,
+        required,
+    }
+}
+
+/// `AccessTokenType`
+pub static ACCESS_TOKEN: StringShape =
+    string("AccessTokenType", Some(1), Some(131_072), None, true);
+/// `ApiKeyType`
+pub static API_KEY: StringShape = string("ApiKeyType", Some(1), Some(65_536), None, true);
+/// `AudienceType`
+pub static AUDIENCE: StringShape = string("AudienceType", Some(1), Some(2048), None, false);
+/// `AuthorizationUrlType`
+pub static AUTHORIZATION_URL: StringShape =
+    string("AuthorizationUrlType", Some(1), None, None, true);
+/// `CredentialProviderName`
+pub static CREDENTIAL_PROVIDER_NAME: StringShape = string(
+    "CredentialProviderName",
+    Some(1),
+    Some(128),
+    Some(Pattern::CredentialProviderName),
+    false,
+);
+/// `CustomRequestKeyType`
+pub static CUSTOM_REQUEST_KEY: StringShape = string(
+    "CustomRequestKeyType",
+    Some(1),
+    Some(256),
+    Some(Pattern::CustomRequestKey),
+    false,
+);
+/// `CustomRequestValueType`
+pub static CUSTOM_REQUEST_VALUE: StringShape =
+    string("CustomRequestValueType", Some(1), Some(2048), None, true);
+/// `RequestUri`
+pub static REQUEST_URI: StringShape = string(
+    "RequestUri",
+    Some(1),
+    Some(1024),
+    Some(Pattern::RequestUri),
+    false,
+);
+/// `ResourceOauth2ReturnUrlType`
+pub static RETURN_URL: StringShape = string(
+    "ResourceOauth2ReturnUrlType",
+    Some(1),
+    Some(2048),
+    Some(Pattern::ReturnUrl),
+    false,
+);
+/// `ResourceType`
+pub static RESOURCE: StringShape = string("ResourceType", Some(1), Some(2048), None, false);
+/// `ScopeType`
+pub static SCOPE: StringShape = string("ScopeType", Some(1), Some(128), None, false);
+/// `State`
+pub static STATE: StringShape = string("State", Some(1), Some(4096), None, true);
+/// `UserIdType`
+pub static USER_ID: StringShape = string("UserIdType", Some(1), Some(128), None, false);
+/// `UserTokenType`
+pub static USER_TOKEN: StringShape = string(
+    "UserTokenType",
+    Some(1),
+    Some(131_072),
+    Some(Pattern::UserToken),
+    true,
+);
+/// `WorkloadIdentityNameType`
+pub static WORKLOAD_NAME: StringShape = string(
+    "WorkloadIdentityNameType",
+    Some(3),
+    Some(255),
+    Some(Pattern::WorkloadName),
+    false,
+);
+/// `WorkloadIdentityTokenType`
+pub static WORKLOAD_TOKEN: StringShape = string(
+    "WorkloadIdentityTokenType",
+    Some(1),
+    Some(131_072),
+    None,
+    true,
+);
+
+/// `Oauth2FlowType`
+pub static OAUTH2_FLOW: EnumShape = EnumShape {
+    name: "Oauth2FlowType",
+    values: &["USER_FEDERATION", "M2M", "ON_BEHALF_OF_TOKEN_EXCHANGE"],
+};
+/// `SessionStatus`
+pub static SESSION_STATUS: EnumShape = EnumShape {
+    name: "SessionStatus",
+    values: &["IN_PROGRESS", "FAILED"],
+};
+
+/// `AudiencesListType`
+pub static AUDIENCES: ListShape = ListShape {
+    name: "AudiencesListType",
+    member: &AUDIENCE,
+};
+/// `ResourcesListType`
+pub static RESOURCES: ListShape = ListShape {
+    name: "ResourcesListType",
+    member: &RESOURCE,
+};
+/// `ScopesListType`
+pub static SCOPES: ListShape = ListShape {
+    name: "ScopesListType",
+    member: &SCOPE,
+};
+/// `CustomRequestParametersType`
+pub static CUSTOM_PARAMETERS: MapShape = MapShape {
+    name: "CustomRequestParametersType",
+    key: &CUSTOM_REQUEST_KEY,
+    value: &CUSTOM_REQUEST_VALUE,
+};
+
+/// `UserIdentifier` (a union)
+pub static USER_IDENTIFIER: StructShape = StructShape {
+    name: "UserIdentifier",
+    members: &[
+        member("userId", Shape::String(&USER_ID), false),
+        member("userToken", Shape::String(&USER_TOKEN), false),
+    ],
+    union: true,
+};
+
+/// `GetResourceOauth2TokenRequest`
+pub static GET_RESOURCE_OAUTH2_TOKEN_REQUEST: StructShape = StructShape {
+    name: "GetResourceOauth2TokenRequest",
+    members: &[
+        member("audiences", Shape::List(&AUDIENCES), false),
+        member("customParameters", Shape::Map(&CUSTOM_PARAMETERS), false),
+        member("customState", Shape::String(&STATE), false),
+        member("forceAuthentication", Shape::Boolean, false),
+        member("oauth2Flow", Shape::Enum(&OAUTH2_FLOW), true),
+        member(
+            "resourceCredentialProviderName",
+            Shape::String(&CREDENTIAL_PROVIDER_NAME),
+            true,
+        ),
+        member("resourceOauth2ReturnUrl", Shape::String(&RETURN_URL), false),
+        member("resources", Shape::List(&RESOURCES), false),
+        member("scopes", Shape::List(&SCOPES), true),
+        member("sessionUri", Shape::String(&REQUEST_URI), false),
+        member(
+            "workloadIdentityToken",
+            Shape::String(&WORKLOAD_TOKEN),
+            true,
+        ),
+    ],
+    union: false,
+};
+
+/// `GetResourceOauth2TokenResponse`
+pub static GET_RESOURCE_OAUTH2_TOKEN_RESPONSE: StructShape = StructShape {
+    name: "GetResourceOauth2TokenResponse",
+    members: &[
+        member("accessToken", Shape::String(&ACCESS_TOKEN), false),
+        member("authorizationUrl", Shape::String(&AUTHORIZATION_URL), false),
+        member("sessionStatus", Shape::Enum(&SESSION_STATUS), false),
+        member("sessionUri", Shape::String(&REQUEST_URI), false),
+    ],
+    union: false,
+};
+
+/// `CompleteResourceTokenAuthRequest`
+pub static COMPLETE_RESOURCE_TOKEN_AUTH_REQUEST: StructShape = StructShape {
+    name: "CompleteResourceTokenAuthRequest",
+    members: &[
+        member("sessionUri", Shape::String(&REQUEST_URI), true),
+        member("userIdentifier", Shape::Structure(&USER_IDENTIFIER), true),
+    ],
+    union: false,
+};
+
+/// `CompleteResourceTokenAuthResponse`
+pub static COMPLETE_RESOURCE_TOKEN_AUTH_RESPONSE: StructShape = StructShape {
+    name: "CompleteResourceTokenAuthResponse",
+    members: &[],
+    union: false,
+};
+
+/// `GetResourceApiKeyRequest`
+pub static GET_RESOURCE_API_KEY_REQUEST: StructShape = StructShape {
+    name: "GetResourceApiKeyRequest",
+    members: &[
+        member(
+            "resourceCredentialProviderName",
+            Shape::String(&CREDENTIAL_PROVIDER_NAME),
+            true,
+        ),
+        member(
+            "workloadIdentityToken",
+            Shape::String(&WORKLOAD_TOKEN),
+            true,
+        ),
+    ],
+    union: false,
+};
+
+/// `GetResourceApiKeyResponse`
+pub static GET_RESOURCE_API_KEY_RESPONSE: StructShape = StructShape {
+    name: "GetResourceApiKeyResponse",
+    members: &[member("apiKey", Shape::String(&API_KEY), true)],
+    union: false,
+};
+
+/// `GetWorkloadAccessTokenRequest`
+pub static GET_WORKLOAD_ACCESS_TOKEN_REQUEST: StructShape = StructShape {
+    name: "GetWorkloadAccessTokenRequest",
+    members: &[member("workloadName", Shape::String(&WORKLOAD_NAME), true)],
+    union: false,
+};
+
+/// `GetWorkloadAccessTokenForJWTRequest`
+pub static GET_WORKLOAD_ACCESS_TOKEN_FOR_JWT_REQUEST: StructShape = StructShape {
+    name: "GetWorkloadAccessTokenForJWTRequest",
+    members: &[
+        member("userToken", Shape::String(&USER_TOKEN), true),
+        member("workloadName", Shape::String(&WORKLOAD_NAME), true),
+    ],
+    union: false,
+};
+
+/// `GetWorkloadAccessTokenForUserIdRequest`
+pub static GET_WORKLOAD_ACCESS_TOKEN_FOR_USER_ID_REQUEST: StructShape = StructShape {
+    name: "GetWorkloadAccessTokenForUserIdRequest",
+    members: &[
+        member("userId", Shape::String(&USER_ID), true),
+        member("workloadName", Shape::String(&WORKLOAD_NAME), true),
+    ],
+    union: false,
+};
+
+const WORKLOAD_ACCESS_TOKEN_MEMBERS: &[Member] = &[member(
+    "workloadAccessToken",
+    Shape::String(&WORKLOAD_TOKEN),
+    true,
+)];
+
+/// `GetWorkloadAccessTokenResponse`
+pub static GET_WORKLOAD_ACCESS_TOKEN_RESPONSE: StructShape = StructShape {
+    name: "GetWorkloadAccessTokenResponse",
+    members: WORKLOAD_ACCESS_TOKEN_MEMBERS,
+    union: false,
+};
+/// `GetWorkloadAccessTokenForJWTResponse`
+pub static GET_WORKLOAD_ACCESS_TOKEN_FOR_JWT_RESPONSE: StructShape = StructShape {
+    name: "GetWorkloadAccessTokenForJWTResponse",
+    members: WORKLOAD_ACCESS_TOKEN_MEMBERS,
+    union: false,
+};
+/// `GetWorkloadAccessTokenForUserIdResponse`
+pub static GET_WORKLOAD_ACCESS_TOKEN_FOR_USER_ID_RESPONSE: StructShape = StructShape {
+    name: "GetWorkloadAccessTokenForUserIdResponse",
+    members: WORKLOAD_ACCESS_TOKEN_MEMBERS,
+    union: false,
+};
+
+/// Every operation of the Identity data plane this package speaks.
+pub static OPERATIONS: &[Operation] = &[
+    Operation {
+        name: "CompleteResourceTokenAuth",
+        path: "/identities/CompleteResourceTokenAuth",
+        input: &COMPLETE_RESOURCE_TOKEN_AUTH_REQUEST,
+        output: &COMPLETE_RESOURCE_TOKEN_AUTH_RESPONSE,
+    },
+    Operation {
+        name: "GetResourceApiKey",
+        path: "/identities/api-key",
+        input: &GET_RESOURCE_API_KEY_REQUEST,
+        output: &GET_RESOURCE_API_KEY_RESPONSE,
+    },
+    Operation {
+        name: "GetResourceOauth2Token",
+        path: "/identities/oauth2/token",
+        input: &GET_RESOURCE_OAUTH2_TOKEN_REQUEST,
+        output: &GET_RESOURCE_OAUTH2_TOKEN_RESPONSE,
+    },
+    Operation {
+        name: "GetWorkloadAccessToken",
+        path: "/identities/GetWorkloadAccessToken",
+        input: &GET_WORKLOAD_ACCESS_TOKEN_REQUEST,
+        output: &GET_WORKLOAD_ACCESS_TOKEN_RESPONSE,
+    },
+    Operation {
+        name: "GetWorkloadAccessTokenForJWT",
+        path: "/identities/GetWorkloadAccessTokenForJWT",
+        input: &GET_WORKLOAD_ACCESS_TOKEN_FOR_JWT_REQUEST,
+        output: &GET_WORKLOAD_ACCESS_TOKEN_FOR_JWT_RESPONSE,
+    },
+    Operation {
+        name: "GetWorkloadAccessTokenForUserId",
+        path: "/identities/GetWorkloadAccessTokenForUserId",
+        input: &GET_WORKLOAD_ACCESS_TOKEN_FOR_USER_ID_REQUEST,
+        output: &GET_WORKLOAD_ACCESS_TOKEN_FOR_USER_ID_RESPONSE,
+    },
+];
+
+/// The operation called `name`.
+pub fn operation(name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|op| op.name == name)
+}
+
+/// The errors every operation declares, with their HTTP status and fault.
+pub static ERRORS: &[ModeledError] = &[
+    ModeledError {
+        code: "AccessDeniedException",
+        status: 403,
+        fault: Fault::Client,
+    },
+    ModeledError {
+        code: "InternalServerException",
+        status: 500,
+        fault: Fault::Server,
+    },
+    ModeledError {
+        code: "ResourceNotFoundException",
+        status: 404,
+        fault: Fault::Client,
+    },
+    ModeledError {
+        code: "ThrottlingException",
+        status: 429,
+        fault: Fault::Client,
+    },
+    ModeledError {
+        code: "UnauthorizedException",
+        status: 401,
+        fault: Fault::Client,
+    },
+    ModeledError {
+        code: "ValidationException",
+        status: 400,
+        fault: Fault::Client,
+    },
+];
+
+/// The modeled error with this code.
+pub fn modeled_error(code: &str) -> Option<&'static ModeledError> {
+    ERRORS.iter().find(|e| e.code == code)
+}

@@ -1,0 +1,325 @@
+//! Input validation against the model, and the request body it produces.
+//!
+//! Every violation is collected (not just the first), each with the path of the offending field
+//! (`scopes[1]`, `customParameters["bad key!"]`, `userIdentifier.userId`). Messages name the
+//! constraint and never the value, since many values are tokens.
+
+use std::fmt;
+
+use crate::json::{self, Value};
+use crate::shapes::{Shape, StringShape, StructShape};
+
+/// One violated constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// Where: `scopes[1]`, `customParameters["bad key!"]`, or `""` for the input itself.
+    pub path: String,
+    /// What is wrong, without the value.
+    pub message: String,
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Longest map key quoted in a path; longer keys are cut with an ellipsis.
+const MAX_KEY_IN_PATH: usize = 64;
+
+/// Parses `input_json` and checks it against `shape`; on success returns the request body: the
+/// input's members in model order, `null`s dropped, written as compact JSON.
+pub fn validate_input(shape: &'static StructShape, input_json: &str) -> Result<String, Vec<Issue>> {
+    let value = json::parse(input_json).map_err(|e| {
+        vec![Issue {
+            path: String::new(),
+            message: format!("input is not valid JSON ({e})"),
+        }]
+    })?;
+    let mut issues = Vec::new();
+    let mut path = String::new();
+    check_struct(shape, &value, &mut path, &mut issues);
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    let mut body = String::with_capacity(input_json.len());
+    write_struct(&mut body, shape, &value);
+    Ok(body)
+}
+
+fn issue(issues: &mut Vec<Issue>, path: &str, message: String) {
+    issues.push(Issue {
+        path: path.to_owned(),
+        message,
+    });
+}
+
+fn check_struct(
+    shape: &'static StructShape,
+    value: &Value<'_>,
+    path: &mut String,
+    issues: &mut Vec<Issue>,
+) {
+    let Value::Object(members) = value else {
+        let what = if path.is_empty() { "input" } else { "value" };
+        issue(
+            issues,
+            path,
+            format!(
+                "{what} must be an object ({}), got {}",
+                shape.name,
+                value.type_name()
+            ),
+        );
+        return;
+    };
+    let base = path.len();
+    for (key, _) in members {
+        if shape.member(key).is_none() {
+            push_member(path, key);
+            let hint = closest_member(shape, key)
+                .map(|m| format!("; did you mean {m}?"))
+                .unwrap_or_default();
+            issue(
+                issues,
+                path,
+                format!("unknown member of {}{hint}", shape.name),
+            );
+            path.truncate(base);
+        }
+    }
+    let mut set = Vec::new();
+    for m in shape.members {
+        let v = value.get(m.name).filter(|v| **v != Value::Null);
+        push_member(path, m.name);
+        match v {
+            None if m.required => issue(issues, path, "required member is missing".into()),
+            None => {}
+            Some(v) => {
+                set.push(m.name);
+                check(m.shape, v, path, issues);
+            }
+        }
+        path.truncate(base);
+    }
+    if shape.union && set.len() != 1 {
+        let names: Vec<&str> = shape.members.iter().map(|m| m.name).collect();
+        issue(
+            issues,
+            path,
+            format!(
+                "exactly one of {} must be set, got {}",
+                names.join(", "),
+                set.len()
+            ),
+        );
+    }
+}
+
+fn check(shape: Shape, value: &Value<'_>, path: &mut String, issues: &mut Vec<Issue>) {
+    match shape {
+        Shape::String(s) => check_string(s, value, path, issues),
+        Shape::Enum(e) => match value {
+            Value::String(v) if e.values.contains(&v.as_ref()) => {}
+            Value::String(_) => issue(
+                issues,
+                path,
+                format!("must be one of {}", e.values.join(", ")),
+            ),
+            other => type_issue(issues, path, "string", other),
+        },
+        Shape::Boolean => {
+            if !matches!(value, Value::Bool(_)) {
+                type_issue(issues, path, "boolean", value);
+            }
+        }
+        Shape::List(list) => {
+            let Value::Array(items) = value else {
+                return type_issue(issues, path, "list", value);
+            };
+            let base = path.len();
+            for (i, item) in items.iter().enumerate() {
+                use fmt::Write;
+                let _ = write!(path, "[{i}]");
+                check_string(list.member, item, path, issues);
+                path.truncate(base);
+            }
+        }
+        Shape::Map(map) => {
+            let Value::Object(entries) = value else {
+                return type_issue(issues, path, "map (object)", value);
+            };
+            let base = path.len();
+            for (key, v) in entries {
+                push_key(path, key);
+                check_string_as(map.key, &Value::String(key.clone()), "key ", path, issues);
+                check_string(map.value, v, path, issues);
+                path.truncate(base);
+            }
+        }
+        Shape::Structure(s) => check_struct(s, value, path, issues),
+    }
+}
+
+fn type_issue(issues: &mut Vec<Issue>, path: &str, expected: &str, got: &Value<'_>) {
+    issue(
+        issues,
+        path,
+        format!("expected a {expected}, got {}", got.type_name()),
+    );
+}
+
+fn check_string(shape: &StringShape, value: &Value<'_>, path: &str, issues: &mut Vec<Issue>) {
+    check_string_as(shape, value, "", path, issues);
+}
+
+/// Checks a string; `what` prefixes the messages (`"key "` for map keys).
+fn check_string_as(
+    shape: &StringShape,
+    value: &Value<'_>,
+    what: &str,
+    path: &str,
+    issues: &mut Vec<Issue>,
+) {
+    let Value::String(s) = value else {
+        return type_issue(issues, path, "string", value);
+    };
+    let len = s.chars().count();
+    if let Some(min) = shape.min.filter(|&min| len < min) {
+        issue(
+            issues,
+            path,
+            format!(
+                "{what}length {len} is below the minimum of {min} ({})",
+                shape.name
+            ),
+        );
+    }
+    if let Some(max) = shape.max.filter(|&max| len > max) {
+        issue(
+            issues,
+            path,
+            format!(
+                "{what}length {len} is above the maximum of {max} ({})",
+                shape.name
+            ),
+        );
+    }
+    if let Some(p) = shape.pattern.filter(|p| len > 0 && !p.matches(s)) {
+        issue(
+            issues,
+            path,
+            format!(
+                "{what}must match the pattern {} ({})",
+                p.source(),
+                shape.name
+            ),
+        );
+    }
+}
+
+fn push_member(path: &mut String, name: &str) {
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(name);
+}
+
+/// `["key"]`, JSON-quoted so that any key reads unambiguously; very long keys are cut.
+fn push_key(path: &mut String, key: &str) {
+    path.push('[');
+    match key.char_indices().nth(MAX_KEY_IN_PATH) {
+        Some((cut, _)) => {
+            let mut shown = key[..cut].to_owned();
+            shown.push('…');
+            json::write_str(path, &shown);
+        }
+        None => json::write_str(path, key),
+    }
+    path.push(']');
+}
+
+/// The member whose name is within two edits of `key`, for "did you mean".
+fn closest_member(shape: &StructShape, key: &str) -> Option<&'static str> {
+    shape
+        .members
+        .iter()
+        .map(|m| (edit_distance(m.name, key), m.name))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, name)| name)
+}
+
+/// Optimal string alignment distance (adjacent transpositions count as one edit).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().take(a.len() + 3).collect();
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        for j in 0..=b.len() {
+            d[i * w + j] = if i == 0 || j == 0 {
+                i + j
+            } else {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut best = (d[(i - 1) * w + j] + 1)
+                    .min(d[i * w + j - 1] + 1)
+                    .min(d[(i - 1) * w + j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(d[(i - 2) * w + j - 2] + 1);
+                }
+                best
+            };
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+/// Writes a validated structure: model order, `null` members left out.
+fn write_struct(out: &mut String, shape: &StructShape, value: &Value<'_>) {
+    out.push('{');
+    let mut first = true;
+    for m in shape.members {
+        let Some(v) = value.get(m.name).filter(|v| **v != Value::Null) else {
+            continue;
+        };
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        json::write_str(out, m.name);
+        out.push(':');
+        match m.shape {
+            Shape::Structure(s) => write_struct(out, s, v),
+            _ => json::write_value(out, v),
+        }
+    }
+    out.push('}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_typos() {
+        assert_eq!(
+            edit_distance("workloadIdentityToken", "workloadIdentityTokne"),
+            1
+        );
+        assert_eq!(edit_distance("scopes", "scope"), 1);
+        assert!(edit_distance("scopes", "audiences") > 2);
+        assert_eq!(edit_distance("scopes", "sopces"), 2);
+    }
+
+    #[test]
+    fn long_map_keys_are_cut_in_paths() {
+        let mut p = String::from("customParameters");
+        push_key(&mut p, &"k".repeat(200));
+        assert_eq!(p, format!("customParameters[\"{}…\"]", "k".repeat(64)));
+    }
+}

@@ -1,0 +1,130 @@
+// The public client: a thin, typed shell over the wasm core. Validation, signing, the transport,
+// retries and error parsing all run in Rust; this file loads the module once, lazily, and passes
+// the host's functions in.
+import { WasmClient } from "./wasm/agentcore_identity_edge.js";
+import { init } from "./init.js";
+import { makeError } from "./errors.js";
+
+export {
+  AccessDeniedException,
+  AgentCoreServiceException,
+  ConfigurationError,
+  CredentialsProviderError,
+  InternalServerException,
+  NetworkError,
+  ParamValidationError,
+  RequestTimeoutError,
+  ResourceNotFoundException,
+  ResponseError,
+  ThrottlingException,
+  UnauthorizedException,
+  ValidationException,
+} from "./errors.js";
+
+/** @typedef {import("./index.js").ClientConfig} ClientConfig */
+/** @typedef {import("./index.js").CallOptions} CallOptions */
+
+/**
+ * Resolves after `ms`, or rejects with the signal's reason as soon as it aborts.
+ * @param {number} ms
+ * @param {AbortSignal | undefined} signal
+ * @returns {Promise<void>}
+ */
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** @type {typeof fetch} */
+const globalFetch = (input, init) => globalThis.fetch(input, init);
+
+/**
+ * Client for the Amazon Bedrock AgentCore Identity data plane.
+ */
+export class AgentCoreIdentityClient {
+  /** @type {ClientConfig} */
+  #config;
+  /** @type {WasmClient | undefined} */
+  #wasm;
+
+  /** @param {ClientConfig} config */
+  constructor(config) {
+    if (config === null || typeof config !== "object") {
+      throw makeError("configuration", { message: "Invalid Configuration: the client needs a configuration object" });
+    }
+    this.#config = { ...config };
+  }
+
+  /** @returns {Promise<WasmClient>} */
+  async #client() {
+    if (!this.#wasm) {
+      await init();
+      this.#wasm ??= new WasmClient(this.#config, {
+        fetch: this.#config.fetch ?? globalFetch,
+        sleep,
+        makeError,
+      });
+    }
+    return this.#wasm;
+  }
+
+  /**
+   * @param {string} operation
+   * @param {unknown} input
+   * @param {CallOptions | undefined} options
+   * @returns {Promise<any>}
+   */
+  async #send(operation, input, options) {
+    const client = await this.#client();
+    return client.send(operation, input, options?.signal);
+  }
+
+  /** @param {import("./index.js").GetResourceOauth2TokenInput} input @param {CallOptions} [options] */
+  getResourceOauth2Token(input, options) {
+    return this.#send("GetResourceOauth2Token", input, options);
+  }
+
+  /** @param {import("./index.js").CompleteResourceTokenAuthInput} input @param {CallOptions} [options] */
+  completeResourceTokenAuth(input, options) {
+    return this.#send("CompleteResourceTokenAuth", input, options);
+  }
+
+  /** @param {import("./index.js").GetWorkloadAccessTokenInput} input @param {CallOptions} [options] */
+  getWorkloadAccessToken(input, options) {
+    return this.#send("GetWorkloadAccessToken", input, options);
+  }
+
+  /** @param {import("./index.js").GetWorkloadAccessTokenForJWTInput} input @param {CallOptions} [options] */
+  getWorkloadAccessTokenForJWT(input, options) {
+    return this.#send("GetWorkloadAccessTokenForJWT", input, options);
+  }
+
+  /** @param {import("./index.js").GetWorkloadAccessTokenForUserIdInput} input @param {CallOptions} [options] */
+  getWorkloadAccessTokenForUserId(input, options) {
+    return this.#send("GetWorkloadAccessTokenForUserId", input, options);
+  }
+
+  /** @param {import("./index.js").GetResourceApiKeyInput} input @param {CallOptions} [options] */
+  getResourceApiKey(input, options) {
+    return this.#send("GetResourceApiKey", input, options);
+  }
+}
+
+/**
+ * One call with a one-off client.
+ * @param {import("./index.js").GetResourceOauth2TokenInput} input
+ * @param {ClientConfig & CallOptions} config
+ */
+export function getResourceOauth2Token(input, config) {
+  return new AgentCoreIdentityClient(config).getResourceOauth2Token(input, config);
+}

@@ -1,0 +1,327 @@
+/**
+ * Amazon Bedrock AgentCore Identity token-vault client for the edge: Rust compiled to WebAssembly,
+ * SigV4-signed, sent through the host's `fetch`. Works in Cloudflare Workers (workerd), browsers,
+ * Node.js 20+, Deno and Bun.
+ *
+ * @packageDocumentation
+ */
+
+/** AWS credentials. Use temporary credentials (with `sessionToken`) wherever you can. */
+export interface AwsCredentialIdentity {
+  /** The access key id. */
+  accessKeyId: string;
+  /** The secret access key. Never logged or put in an error. */
+  secretAccessKey: string;
+  /** The session token of temporary credentials. Signed as `x-amz-security-token`. */
+  sessionToken?: string;
+  /** When temporary credentials expire. A provider is called again 5 minutes before this. */
+  expiration?: Date | number | string;
+}
+
+/**
+ * Fixed credentials, or an async provider. A provider is awaited before signing and its result is
+ * reused until 5 minutes before its `expiration` (for ever if it has none); concurrent calls share
+ * one provider call.
+ */
+export type CredentialsInput =
+  | AwsCredentialIdentity
+  | (() => AwsCredentialIdentity | Promise<AwsCredentialIdentity>);
+
+/** Client configuration. */
+export interface ClientConfig {
+  /** The AWS region, such as `us-east-1`. Required, also with an `endpoint` override (it signs). */
+  region: string;
+  /** The credentials to sign with. */
+  credentials: CredentialsInput;
+  /**
+   * An endpoint override, such as `http://127.0.0.1:8787` for the local emulator. May carry a
+   * base path. Cannot be combined with `useFipsEndpoint` or `useDualstackEndpoint`.
+   */
+  endpoint?: string;
+  /** Use the FIPS endpoint (`bedrock-agentcore-fips.{region}...`). Default `false`. */
+  useFipsEndpoint?: boolean;
+  /** Use the dual-stack endpoint (`...{region}.api.aws`). Default `false`. */
+  useDualstackEndpoint?: boolean;
+  /** The `fetch` to send with. Default: `globalThis.fetch`, looked up at call time. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /**
+   * Attempts per call, including the first (AWS "standard" retry mode). Default 3; 1 disables
+   * retries. Throttling, HTTP 500/502/503/504, network errors and timeouts are retried with
+   * full-jitter exponential backoff (base 100 ms, 500 ms when throttled, cap 20 s), within a
+   * client-wide retry quota.
+   */
+  maxAttempts?: number;
+  /** Per-attempt timeout in milliseconds. Default: none. */
+  requestTimeoutMs?: number;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborts the call, including a backoff sleep; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Metadata of a reply, as the AWS SDKs report it. */
+export interface ResponseMetadata {
+  /** The HTTP status of the last attempt (absent if there was no reply). */
+  httpStatusCode?: number;
+  /** The `x-amzn-RequestId` of the last reply. */
+  requestId?: string;
+  /** Attempts made, including the first. */
+  attempts: number;
+  /** Milliseconds spent in backoff sleeps. */
+  totalRetryDelay: number;
+}
+
+/** The OAuth 2.0 flow of `GetResourceOauth2Token`. */
+export type Oauth2FlowType = "USER_FEDERATION" | "M2M" | "ON_BEHALF_OF_TOKEN_EXCHANGE";
+
+/**
+ * Input of
+ * [GetResourceOauth2Token](https://docs.aws.amazon.com/bedrock-agentcore/latest/APIReference/API_GetResourceOauth2Token.html).
+ */
+export interface GetResourceOauth2TokenInput {
+  /** The workload access token (1 to 131072 characters). */
+  workloadIdentityToken: string;
+  /** The credential provider's name (1 to 128 of `[a-zA-Z0-9\-_]`). */
+  resourceCredentialProviderName: string;
+  /** The OAuth 2.0 scopes to request (each 1 to 128 characters). */
+  scopes: string[];
+  /** The flow to run. */
+  oauth2Flow: Oauth2FlowType;
+  /** The session of a user-federation flow in progress (`urn:ietf:params:oauth:request_uri:...`). */
+  sessionUri?: string;
+  /** Where the authorization server sends the user back; must be registered for the workload. */
+  resourceOauth2ReturnUrl?: string;
+  /** Start a new user authorization even if a token is in the vault. */
+  forceAuthentication?: boolean;
+  /** Extra authorization-request parameters (keys `[a-zA-Z0-9\-_\.]+`, values 1 to 2048 characters). */
+  customParameters?: Record<string, string>;
+  /** Opaque value returned to the callback as `state`: your CSRF protection (1 to 4096 characters). */
+  customState?: string;
+  /** Target resources (RFC 8707), each 1 to 2048 characters. */
+  resources?: string[];
+  /** Audiences of the token, each 1 to 2048 characters. */
+  audiences?: string[];
+}
+
+/** Output of `GetResourceOauth2Token`: a token, or an authorization URL for the user. */
+export interface GetResourceOauth2TokenOutput {
+  /** The OAuth 2.0 access token, when one is available. */
+  accessToken?: string;
+  /** Where to send the user to authorize, in a user-federation flow. */
+  authorizationUrl?: string;
+  /** The session of the user-federation flow. */
+  sessionUri?: string;
+  /** The session's status. */
+  sessionStatus?: "IN_PROGRESS" | "FAILED" | (string & {});
+  /** Reply metadata. */
+  $metadata: ResponseMetadata;
+}
+
+/** The user a session is bound to: exactly one of `userId` or `userToken`. */
+export type UserIdentifier = { userId: string; userToken?: never } | { userToken: string; userId?: never };
+
+/** Input of `CompleteResourceTokenAuth`. */
+export interface CompleteResourceTokenAuthInput {
+  /** The session to complete. */
+  sessionUri: string;
+  /** The user who started the session (the same one the workload token was issued for). */
+  userIdentifier: UserIdentifier;
+}
+
+/** Input of `GetWorkloadAccessToken`. */
+export interface GetWorkloadAccessTokenInput {
+  /** The workload identity's name (3 to 255 of `[A-Za-z0-9_.-]`). */
+  workloadName: string;
+}
+
+/** Input of `GetWorkloadAccessTokenForJWT`. */
+export interface GetWorkloadAccessTokenForJWTInput {
+  /** The workload identity's name. */
+  workloadName: string;
+  /** The user's JWT from their identity provider. */
+  userToken: string;
+}
+
+/** Input of `GetWorkloadAccessTokenForUserId`. */
+export interface GetWorkloadAccessTokenForUserIdInput {
+  /** The workload identity's name. */
+  workloadName: string;
+  /** The user's id (1 to 128 characters). */
+  userId: string;
+}
+
+/** Output of the three `GetWorkloadAccessToken*` operations. */
+export interface GetWorkloadAccessTokenOutput {
+  /** The workload access token. */
+  workloadAccessToken: string;
+  /** Reply metadata. */
+  $metadata: ResponseMetadata;
+}
+
+/** Input of `GetResourceApiKey`. */
+export interface GetResourceApiKeyInput {
+  /** The workload access token. */
+  workloadIdentityToken: string;
+  /** The API-key credential provider's name. */
+  resourceCredentialProviderName: string;
+}
+
+/** Output of `GetResourceApiKey`. */
+export interface GetResourceApiKeyOutput {
+  /** The API key. */
+  apiKey: string;
+  /** Reply metadata. */
+  $metadata: ResponseMetadata;
+}
+
+/** Output of `CompleteResourceTokenAuth`. */
+export interface CompleteResourceTokenAuthOutput {
+  /** Reply metadata. */
+  $metadata: ResponseMetadata;
+}
+
+/**
+ * Client for the AgentCore Identity data plane. The wasm module is loaded on the first call, once
+ * per process or isolate; the constructor does no I/O. Configuration errors reject the first call
+ * with a {@link ConfigurationError}.
+ */
+export declare class AgentCoreIdentityClient {
+  constructor(config: ClientConfig);
+  /**
+   * [GetResourceOauth2Token](https://docs.aws.amazon.com/bedrock-agentcore/latest/APIReference/API_GetResourceOauth2Token.html):
+   * an OAuth 2.0 access token from the token vault, or an authorization URL for the user (RFC 6749
+   * §4.1 authorization code; §4.4 client credentials for `M2M`).
+   */
+  getResourceOauth2Token(
+    input: GetResourceOauth2TokenInput,
+    options?: CallOptions,
+  ): Promise<GetResourceOauth2TokenOutput>;
+  /**
+   * [CompleteResourceTokenAuth](https://docs.aws.amazon.com/bedrock-agentcore/latest/APIReference/API_CompleteResourceTokenAuth.html):
+   * binds an authorized user-federation session to the user who started it.
+   */
+  completeResourceTokenAuth(
+    input: CompleteResourceTokenAuthInput,
+    options?: CallOptions,
+  ): Promise<CompleteResourceTokenAuthOutput>;
+  /** [GetWorkloadAccessToken](https://docs.aws.amazon.com/bedrock-agentcore/latest/APIReference/API_GetWorkloadAccessToken.html): a token for the workload alone. */
+  getWorkloadAccessToken(
+    input: GetWorkloadAccessTokenInput,
+    options?: CallOptions,
+  ): Promise<GetWorkloadAccessTokenOutput>;
+  /** [GetWorkloadAccessTokenForJWT](https://docs.aws.amazon.com/bedrock-agentcore/latest/APIReference/API_GetWorkloadAccessTokenForJWT.html): a token for the workload acting for the JWT's user. */
+  getWorkloadAccessTokenForJWT(
+    input: GetWorkloadAccessTokenForJWTInput,
+    options?: CallOptions,
+  ): Promise<GetWorkloadAccessTokenOutput>;
+  /** [GetWorkloadAccessTokenForUserId](https://docs.aws.amazon.com/bedrock-agentcore/latest/APIReference/API_GetWorkloadAccessTokenForUserId.html): a token for the workload acting for a user id. */
+  getWorkloadAccessTokenForUserId(
+    input: GetWorkloadAccessTokenForUserIdInput,
+    options?: CallOptions,
+  ): Promise<GetWorkloadAccessTokenOutput>;
+  /** [GetResourceApiKey](https://docs.aws.amazon.com/bedrock-agentcore/latest/APIReference/API_GetResourceApiKey.html): an API key from the token vault. */
+  getResourceApiKey(input: GetResourceApiKeyInput, options?: CallOptions): Promise<GetResourceApiKeyOutput>;
+}
+
+/** `GetResourceOauth2Token` with a one-off client: `config` is a {@link ClientConfig} plus a `signal`. */
+export declare function getResourceOauth2Token(
+  input: GetResourceOauth2TokenInput,
+  config: ClientConfig & CallOptions,
+): Promise<GetResourceOauth2TokenOutput>;
+
+/** One violated model constraint. */
+export interface ValidationIssue {
+  /** The field: `scopes[1]`, `customParameters["bad key!"]`, `userIdentifier.userId`, or `""`. */
+  path: string;
+  /** What is wrong; never the value. */
+  message: string;
+}
+
+/** Input refused before any network call; `message` names every bad field. */
+export declare class ParamValidationError extends Error {
+  constructor(props: { message: string; issues: ValidationIssue[] });
+  readonly name: "ParamValidationError";
+  /** Every violation, in model order. */
+  issues: ValidationIssue[];
+}
+
+/** Properties of a service error. */
+export interface ServiceErrorProps {
+  name: string;
+  message: string;
+  $metadata: ResponseMetadata;
+  $fault: "client" | "server";
+  $retryable?: { throttling: boolean };
+  reason?: string;
+  fieldList?: { name: string; message: string }[];
+}
+
+/**
+ * An error reply from the service. `name` is the service's error code exactly, also for codes the
+ * model does not declare (such as `ExpiredTokenException`), which use this base class.
+ */
+export declare class AgentCoreServiceException extends Error {
+  constructor(props: ServiceErrorProps);
+  /** Whose fault: the model's for declared errors, else `server` for 5xx. */
+  $fault: "client" | "server";
+  /** Reply metadata. */
+  $metadata: ResponseMetadata;
+  /** Set when the error is retryable; `throttling` for throttling errors. */
+  $retryable?: { throttling: boolean };
+}
+
+/** `ValidationException` (HTTP 400). */
+export declare class ValidationException extends AgentCoreServiceException {
+  /** `CannotParse`, `FieldValidationFailed`, ... */
+  reason?: string;
+  /** The fields the service refused. */
+  fieldList?: { name: string; message: string }[];
+}
+/** `AccessDeniedException` (HTTP 403). */
+export declare class AccessDeniedException extends AgentCoreServiceException {}
+/** `ResourceNotFoundException` (HTTP 404). */
+export declare class ResourceNotFoundException extends AgentCoreServiceException {}
+/** `ThrottlingException` (HTTP 429). */
+export declare class ThrottlingException extends AgentCoreServiceException {}
+/** `UnauthorizedException` (HTTP 401). */
+export declare class UnauthorizedException extends AgentCoreServiceException {}
+/** `InternalServerException` (HTTP 500). */
+export declare class InternalServerException extends AgentCoreServiceException {}
+
+/** Properties of the package's local errors. */
+export interface LocalErrorProps {
+  message: string;
+  $metadata?: ResponseMetadata;
+  cause?: unknown;
+}
+
+/** No reply (connection refused, DNS, reset), on every attempt. `cause` is the host's error. */
+export declare class NetworkError extends Error {
+  constructor(props: LocalErrorProps);
+  readonly name: "NetworkError";
+  $metadata?: ResponseMetadata;
+}
+/** No reply within `requestTimeoutMs`, on every attempt. */
+export declare class RequestTimeoutError extends Error {
+  constructor(props: LocalErrorProps);
+  readonly name: "RequestTimeoutError";
+  $metadata?: ResponseMetadata;
+}
+/** A 2xx reply whose body is not what the model says (HTML, truncated JSON, over 1 MiB). */
+export declare class ResponseError extends Error {
+  constructor(props: LocalErrorProps);
+  readonly name: "ResponseError";
+  $metadata?: ResponseMetadata;
+}
+/** An unusable client configuration. */
+export declare class ConfigurationError extends Error {
+  constructor(props: LocalErrorProps);
+  readonly name: "ConfigurationError";
+}
+/** The credentials provider threw, rejected or returned something unusable (`cause` says what). */
+export declare class CredentialsProviderError extends Error {
+  constructor(props: LocalErrorProps);
+  readonly name: "CredentialsProviderError";
+}
