@@ -356,7 +356,7 @@ impl Inner {
             .await
             .map_err(classify_failure)?
             .dyn_into()
-            .map_err(|v| AttemptFailure::Network(v))?;
+            .map_err(AttemptFailure::Network)?;
 
         let status = response.status();
         let reply_headers = response.headers();
@@ -423,7 +423,7 @@ impl Inner {
         set(
             &meta,
             "httpStatusCode",
-            &status.map_or(JsValue::UNDEFINED, |s| JsValue::from(s)),
+            &status.map_or(JsValue::UNDEFINED, JsValue::from),
         );
         set(&meta, "requestId", &opt_str(request_id));
         set(&meta, "attempts", &JsValue::from(state.attempts));

@@ -35,7 +35,13 @@ fn request() -> SignableRequest<'static> {
 
 #[test]
 fn golden_without_session_token() {
-    let s = sign(request(), &creds(None), "us-east-1", TIME_MS, &mut SigningKeyCache::default());
+    let s = sign(
+        request(),
+        &creds(None),
+        "us-east-1",
+        TIME_MS,
+        &mut SigningKeyCache::default(),
+    );
     assert_eq!(
         s.canonical_request,
         "POST\n/identities/oauth2/token\n\ncontent-type:application/json\nhost:bedrock-agentcore.us-east-1.amazonaws.com\nx-amz-date:20150830T123600Z\n\ncontent-type;host;x-amz-date\ncc4c378b83c58504d1759133e975062df10821ab39162eed9cd3dbfc9391e168"
@@ -44,7 +50,10 @@ fn golden_without_session_token() {
         s.string_to_sign,
         "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/bedrock-agentcore/aws4_request\nf8ff993389b39c1c3787c14d41fc2bdcf72efbc55078668cec6444d1608060af"
     );
-    assert_eq!(s.signature, "22d73ab60ee4e7b7667de8982908a253796768bf9910ff9c43f9abaab557176e");
+    assert_eq!(
+        s.signature,
+        "22d73ab60ee4e7b7667de8982908a253796768bf9910ff9c43f9abaab557176e"
+    );
     assert_eq!(
         s.headers,
         vec![
@@ -75,7 +84,10 @@ fn golden_with_session_token() {
         s.string_to_sign,
         "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/bedrock-agentcore/aws4_request\ncedb69bfa8a6259a4ba846795cd41907f0e1b6014e5b380277ead33919e1c6b5"
     );
-    assert_eq!(s.signature, "df5e31fb4bfd77ae5e11c03760e83cbf0804e386093fa573239cfe08c2888d46");
+    assert_eq!(
+        s.signature,
+        "df5e31fb4bfd77ae5e11c03760e83cbf0804e386093fa573239cfe08c2888d46"
+    );
     assert!(s
         .headers
         .contains(&("x-amz-security-token", "session-token-example".to_string())));
@@ -133,7 +145,11 @@ fn agrees_with_aws_sigv4_http_request_signer() {
         "bedrock-agentcore-fips.us-gov-west-1.amazonaws.com",
         "bedrock-agentcore.cn-north-1.amazonaws.com.cn",
     ];
-    let paths = [PATH, "/identities/CompleteResourceTokenAuth", "/base/path/identities/api-key"];
+    let paths = [
+        PATH,
+        "/identities/CompleteResourceTokenAuth",
+        "/base/path/identities/api-key",
+    ];
     let mut cache = SigningKeyCache::default();
     let mut n = 0;
     for (i, body) in bodies.iter().enumerate() {
@@ -173,7 +189,14 @@ fn cached_key_follows_date_region_and_secret() {
     let b = sign(request(), &c, "us-east-1", TIME_MS + 3_600_000, &mut cache);
     assert_eq!(
         b.signature,
-        sign(request(), &c, "us-east-1", TIME_MS + 3_600_000, &mut SigningKeyCache::default()).signature
+        sign(
+            request(),
+            &c,
+            "us-east-1",
+            TIME_MS + 3_600_000,
+            &mut SigningKeyCache::default()
+        )
+        .signature
     );
     assert_ne!(a.signature, b.signature);
     // Next day, other region, rotated secret: each must derive a new key.
