@@ -10,8 +10,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
+use crate::callback::{CallbackError, CallbackParams, Expectation};
 use crate::endpoint::{resolve, EndpointParams};
 use crate::shapes::operation;
+use crate::state::{self, CreateError};
 use crate::transport::{credentials_from_js, CredentialSource, Host, Inner};
 
 /// The configuration the wrapper passes (functions are read separately).
@@ -129,4 +131,114 @@ impl WasmClient {
             }
         })
     }
+}
+
+fn error_object(make_error: &Function, kind: &str, props: &js_sys::Object) -> JsValue {
+    make_error
+        .call2(&JsValue::NULL, &kind.into(), props)
+        .unwrap_or_else(|e| e)
+}
+
+fn set(obj: &js_sys::Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+fn callback_error(make_error: &Function, e: &CallbackError) -> JsValue {
+    let props = js_sys::Object::new();
+    set(&props, "code", &e.code.as_str().into());
+    set(&props, "message", &e.to_string().into());
+    if let Some(err) = &e.error {
+        set(&props, "error", &err.into());
+    }
+    if let Some(d) = &e.error_description {
+        set(&props, "errorDescription", &d.into());
+    }
+    error_object(make_error, "callback", &props)
+}
+
+fn now_ms(now: f64) -> u64 {
+    if now.is_finite() && now > 0.0 {
+        now as u64
+    } else {
+        0
+    }
+}
+
+/// Makes a `customState`: `secret` (at least 32 bytes), `binding` (e.g. the user id, may be
+/// empty), `now` and `ttl_seconds`.
+#[wasm_bindgen(js_name = createCustomState)]
+pub fn create_custom_state(
+    secret: &[u8],
+    binding: &str,
+    now: f64,
+    ttl_seconds: f64,
+    make_error: &Function,
+) -> Result<String, JsValue> {
+    let config_error = |message: &str| {
+        let props = js_sys::Object::new();
+        set(&props, "message", &message.into());
+        error_object(make_error, "configuration", &props)
+    };
+    if !(1.0..=86_400.0 * 365.0).contains(&ttl_seconds) {
+        return Err(config_error(
+            "ttlSeconds must be a number of seconds from 1 to one year",
+        ));
+    }
+    let mut nonce = [0u8; 16];
+    getrandom::fill(&mut nonce)
+        .map_err(|_| config_error("no secure random source (crypto.getRandomValues)"))?;
+    state::create(
+        secret,
+        binding.as_bytes(),
+        nonce,
+        now_ms(now),
+        (ttl_seconds * 1000.0) as u64,
+    )
+    .map_err(|e| match e {
+        CreateError::WeakSecret => config_error("the state secret must be at least 32 bytes"),
+        CreateError::BadTtl => config_error("ttlSeconds is out of range"),
+    })
+}
+
+/// Callback steps 1 to 4 (before the single-use check). `secret` is empty when `expected` is
+/// given instead. Returns `{ state, nonce, expiresAt }`.
+#[wasm_bindgen(js_name = checkCallbackState)]
+pub fn check_callback_state(
+    query: &str,
+    secret: Option<Box<[u8]>>,
+    binding: &str,
+    expected: Option<String>,
+    now: f64,
+    make_error: &Function,
+) -> Result<JsValue, JsValue> {
+    let params = CallbackParams::parse(query);
+    let expectation = match (&secret, &expected) {
+        (Some(secret), _) => Some(Expectation::Signed {
+            secret,
+            binding: binding.as_bytes(),
+        }),
+        (None, Some(expected)) => Some(Expectation::Stored(expected)),
+        (None, None) => None,
+    };
+    let checked = params
+        .check_state(expectation, now_ms(now))
+        .map_err(|e| callback_error(make_error, &e))?;
+    let out = js_sys::Object::new();
+    set(&out, "state", &checked.state.into());
+    set(&out, "nonce", &checked.nonce.into());
+    set(&out, "expiresAt", &(checked.expires_at_ms as f64).into());
+    Ok(out.into())
+}
+
+/// The rest of step 4 and steps 5 and 6: `consumed` is the single-use store's answer; then
+/// `error`, then `session_id`. Returns the session URI.
+#[wasm_bindgen(js_name = checkCallbackResult)]
+pub fn check_callback_result(
+    query: &str,
+    consumed: bool,
+    make_error: &Function,
+) -> Result<String, JsValue> {
+    CallbackParams::parse(query)
+        .check_result(consumed)
+        .map_err(|e| callback_error(make_error, &e))
 }

@@ -7,6 +7,7 @@
 //! wasm-bindgen surface the JavaScript wrapper calls.
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod callback;
 pub mod date;
 pub mod endpoint;
 pub mod error;
@@ -17,9 +18,11 @@ pub mod response;
 pub mod retry;
 pub mod shapes;
 pub mod sign;
+pub mod state;
 pub mod validate;
 
 #[cfg(target_arch = "wasm32")]
-mod bindings;
+#[doc(hidden)]
+pub mod bindings;
 #[cfg(target_arch = "wasm32")]
 mod transport;

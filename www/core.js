@@ -3,16 +3,21 @@
 // the host's functions in.
 import { WasmClient } from "./wasm/agentcore_identity_edge.js";
 import { init } from "./init.js";
-import { makeError } from "./errors.js";
+import { makeError, ThrottlingException } from "./errors.js";
+export { createCustomState, handleOauth2Callback, InMemoryStateStore } from "./callback.js";
+export { authorizeInPopup, postCallbackToOpener } from "./popup.js";
 
 export {
   AccessDeniedException,
   AgentCoreServiceException,
+  AuthorizationFlowError,
+  CallbackError,
   ConfigurationError,
   CredentialsProviderError,
   InternalServerException,
   NetworkError,
   ParamValidationError,
+  PopupError,
   RequestTimeoutError,
   ResourceNotFoundException,
   ResponseError,
@@ -92,6 +97,48 @@ export class AgentCoreIdentityClient {
   /** @param {import("./index.js").GetResourceOauth2TokenInput} input @param {CallOptions} [options] */
   getResourceOauth2Token(input, options) {
     return this.#send("GetResourceOauth2Token", input, options);
+  }
+
+  /**
+   * Gets a token, running the user authorization if needed: on an authorization URL, calls
+   * `onAuthorizationUrl`, then polls with the same input plus `sessionUri` until the token comes,
+   * the session fails, the time runs out or the signal aborts.
+   * @param {import("./index.js").GetResourceOauth2TokenInput} input
+   * @param {import("./index.js").AuthorizeOptions} options
+   * @returns {Promise<import("./index.js").GetResourceOauth2TokenOutput>}
+   */
+  async getResourceOauth2TokenOrAuthorize(input, options) {
+    const { onAuthorizationUrl, pollIntervalMs = 5000, timeoutMs = 600_000, signal } = options ?? {};
+    const deadline = Date.now() + timeoutMs;
+    let out = await this.getResourceOauth2Token(input, { signal });
+    if (out.accessToken) return out;
+    const sessionUri = out.sessionUri;
+    const flowError = (/** @type {string} */ code, /** @type {string} */ message) => makeError("flow", { code, message, sessionUri });
+    if (!sessionUri) throw flowError("no_session", "the service returned neither a token nor a session");
+    if (out.sessionStatus === "FAILED") throw flowError("session_failed", "the authorization session failed");
+    if (out.authorizationUrl) {
+      if (typeof onAuthorizationUrl !== "function") throw flowError("no_handler", "a user authorization is needed: pass onAuthorizationUrl");
+      await onAuthorizationUrl(out.authorizationUrl, { sessionUri });
+    }
+    // Poll with the same input plus the session; forceAuthentication would start a new session.
+    const poll = { ...input, sessionUri };
+    delete poll.forceAuthentication;
+    let interval = pollIntervalMs;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw flowError("timeout", `no token within ${timeoutMs} ms`);
+      await sleep(Math.min(interval, remaining), signal);
+      try {
+        out = await this.getResourceOauth2Token(poll, { signal });
+      } catch (e) {
+        if (!(e instanceof ThrottlingException)) throw e;
+        interval = Math.min(interval * 2, 60_000);
+        continue;
+      }
+      if (out.accessToken) return out;
+      if (out.sessionStatus === "FAILED") throw flowError("session_failed", "the authorization session failed");
+      interval = pollIntervalMs;
+    }
   }
 
   /** @param {import("./index.js").CompleteResourceTokenAuthInput} input @param {CallOptions} [options] */

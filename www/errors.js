@@ -158,8 +158,62 @@ export function makeError(kind, props) {
     return new Class(props);
   }
   if (kind === "validation") return new ParamValidationError(props);
+  if (kind === "callback") return new CallbackError(props);
+  if (kind === "flow") return new AuthorizationFlowError(props);
+  if (kind === "popup") return new PopupError(props);
   const Class = Object.hasOwn(LOCAL_CLASSES, kind)
     ? LOCAL_CLASSES[/** @type {keyof typeof LOCAL_CLASSES} */ (kind)]
     : ResponseError;
   return new Class(props);
+}
+
+/**
+ * @typedef {"parameter_duplicated" | "expectation_missing" | "state_missing" | "state_mismatch"
+ *   | "state_expired" | "state_replayed" | "session_id_missing" | "session_id_invalid"
+ *   | "authorization_denied"} CallbackErrorCode
+ */
+
+/** A refused OAuth 2.0 redirect callback. `code` says why; the message never holds the state. */
+export class CallbackError extends Error {
+  /** @param {{ code: CallbackErrorCode, message: string, error?: string, errorDescription?: string }} props */
+  constructor(props) {
+    super(props.message);
+    this.name = "CallbackError";
+    /** @type {CallbackErrorCode} */
+    this.code = props.code;
+    if (props.error !== undefined) {
+      /** @type {string | undefined} The authorization server's `error` (for `authorization_denied`). */
+      this.error = props.error;
+      /** @type {string | undefined} Its `error_description`. */
+      this.errorDescription = props.errorDescription;
+    }
+  }
+}
+
+/** @typedef {"session_failed" | "timeout" | "no_session" | "no_handler"} AuthorizationFlowErrorCode */
+
+/** A user-federation flow that cannot complete: the session FAILED, or the wait timed out. */
+export class AuthorizationFlowError extends Error {
+  /** @param {{ code: AuthorizationFlowErrorCode, message: string, sessionUri?: string }} props */
+  constructor(props) {
+    super(props.message);
+    this.name = "AuthorizationFlowError";
+    /** @type {AuthorizationFlowErrorCode} */
+    this.code = props.code;
+    /** @type {string | undefined} */
+    this.sessionUri = props.sessionUri;
+  }
+}
+
+/** @typedef {"popup_blocked" | "popup_closed" | "timeout"} PopupErrorCode */
+
+/** The consent popup could not be opened, was closed, or timed out. */
+export class PopupError extends Error {
+  /** @param {{ code: PopupErrorCode, message: string }} props */
+  constructor(props) {
+    super(props.message);
+    this.name = "PopupError";
+    /** @type {PopupErrorCode} */
+    this.code = props.code;
+  }
 }

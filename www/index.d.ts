@@ -221,6 +221,17 @@ export declare class AgentCoreIdentityClient {
     input: GetWorkloadAccessTokenForUserIdInput,
     options?: CallOptions,
   ): Promise<GetWorkloadAccessTokenOutput>;
+  /**
+   * Gets a token, running the user authorization (RFC 6749 §4.1) if the vault has none: on an
+   * authorization URL it calls `onAuthorizationUrl`, then polls `GetResourceOauth2Token` with the
+   * same input plus `sessionUri` (without `forceAuthentication`) every `pollIntervalMs`, backing off
+   * when throttled. Rejects with {@link AuthorizationFlowError} at once when the session is
+   * `FAILED` or the time is up, and with the signal's reason on abort.
+   */
+  getResourceOauth2TokenOrAuthorize(
+    input: GetResourceOauth2TokenInput,
+    options: AuthorizeOptions,
+  ): Promise<GetResourceOauth2TokenOutput>;
   /** [GetResourceApiKey](https://docs.aws.amazon.com/bedrock-agentcore/latest/APIReference/API_GetResourceApiKey.html): an API key from the token vault. */
   getResourceApiKey(input: GetResourceApiKeyInput, options?: CallOptions): Promise<GetResourceApiKeyOutput>;
 }
@@ -324,4 +335,156 @@ export declare class ConfigurationError extends Error {
 export declare class CredentialsProviderError extends Error {
   constructor(props: LocalErrorProps);
   readonly name: "CredentialsProviderError";
+}
+
+/** Options of {@link AgentCoreIdentityClient.getResourceOauth2TokenOrAuthorize}. */
+export interface AuthorizeOptions extends CallOptions {
+  /** Sends the user to `url` (a redirect, a link, a popup). Required when authorization is needed. */
+  onAuthorizationUrl?: (url: string, info: { sessionUri: string }) => void | Promise<void>;
+  /** Time between polls. Default 5000 ms; doubled (up to 60 s) after throttling. */
+  pollIntervalMs?: number;
+  /** Give up after this long. Default 600000 ms (the service's session lifetime). */
+  timeoutMs?: number;
+}
+
+/** Why a user-federation flow stopped. */
+export type AuthorizationFlowErrorCode = "session_failed" | "timeout" | "no_session" | "no_handler";
+
+/** A user-federation flow that cannot complete: the session `FAILED`, or the wait timed out. */
+export declare class AuthorizationFlowError extends Error {
+  constructor(props: { code: AuthorizationFlowErrorCode; message: string; sessionUri?: string });
+  readonly name: "AuthorizationFlowError";
+  code: AuthorizationFlowErrorCode;
+  /** The session concerned. */
+  sessionUri?: string;
+}
+
+/** Options of {@link createCustomState}. */
+export interface CreateCustomStateOptions {
+  /** The app's state secret: at least 32 bytes, kept server-side (a Worker secret). */
+  secret: string | Uint8Array | ArrayBuffer;
+  /** Lifetime. Default 600 s, the service's session lifetime. */
+  ttlSeconds?: number;
+  /** What the state is bound to, e.g. the user id or the browser session id; not readable from the state. Default "". */
+  binding?: string;
+  /** The current time in ms since the epoch (for tests). Default `Date.now()`. */
+  now?: number;
+}
+
+/**
+ * Makes a `customState` (RFC 6749 §10.12 CSRF protection, RFC 9700 §4.7) that a stateless worker can
+ * verify: a random nonce, an expiry and an HMAC-SHA256 over them and the binding, 76 characters of
+ * `[A-Za-z0-9_-]`.
+ */
+export declare function createCustomState(options: CreateCustomStateOptions): Promise<string>;
+
+/** A single-use store for callback states. */
+export interface StateStore {
+  /** Records `nonce` until `expiresAtMs`; resolves true the first time, false if seen before. */
+  consume(nonce: string, expiresAtMs: number): Promise<boolean>;
+}
+
+/** The default single-use store: this isolate's memory, with expiry. Not shared between instances. */
+export declare class InMemoryStateStore implements StateStore {
+  consume(nonce: string, expiresAtMs: number): Promise<boolean>;
+}
+
+/** Options of {@link handleOauth2Callback}. One of `stateSecret` or `expectedState` is required. */
+export interface HandleOauth2CallbackOptions {
+  /** Verify a state made by {@link createCustomState} with this secret. */
+  stateSecret?: string | Uint8Array | ArrayBuffer;
+  /** The binding the state was made with. Default "". */
+  binding?: string;
+  /** Or: the exact state the app stored, compared in constant time. */
+  expectedState?: string;
+  /** Single-use store. Default: an {@link InMemoryStateStore} shared by the isolate. */
+  stateStore?: StateStore;
+  /** With `userIdentifier`: completes the session (`CompleteResourceTokenAuth`) before returning. */
+  client?: Pick<AgentCoreIdentityClient, "completeResourceTokenAuth">;
+  /** The user who started the flow, to bind the session to. */
+  userIdentifier?: UserIdentifier;
+  /** The current time in ms since the epoch (for tests). Default `Date.now()`. */
+  now?: number;
+  /** Aborts the session binding. */
+  signal?: AbortSignal;
+}
+
+/** What a verified callback gives. */
+export interface Oauth2CallbackResult {
+  /** The session (`urn:ietf:params:oauth:request_uri:...`). */
+  sessionUri: string;
+  /** The verified state. */
+  customState: string;
+  /** Whether `CompleteResourceTokenAuth` was called and succeeded. */
+  completed: boolean;
+}
+
+/**
+ * Verifies the redirect callback of a user-federation flow, in a fixed order (as oauth4webapi's
+ * `validateAuthResponse`): duplicated parameters, the expectation, `state` present, `state` valid
+ * (MAC, expiry, binding, or constant-time equality) and unused, only then `error`, then
+ * `session_id`; then binds the session to the user if a client is given. Rejects with
+ * {@link CallbackError}.
+ */
+export declare function handleOauth2Callback(
+  input: URL | Request | URLSearchParams | string,
+  options: HandleOauth2CallbackOptions,
+): Promise<Oauth2CallbackResult>;
+
+/** Why a callback was refused. */
+export type CallbackErrorCode =
+  | "parameter_duplicated"
+  | "expectation_missing"
+  | "state_missing"
+  | "state_mismatch"
+  | "state_expired"
+  | "state_replayed"
+  | "session_id_missing"
+  | "session_id_invalid"
+  | "authorization_denied";
+
+/** A refused callback. The message never contains the state, the secret or the session. */
+export declare class CallbackError extends Error {
+  constructor(props: { code: CallbackErrorCode; message: string; error?: string; errorDescription?: string });
+  readonly name: "CallbackError";
+  code: CallbackErrorCode;
+  /** The authorization server's `error`, for `authorization_denied`. */
+  error?: string;
+  /** Its `error_description`. */
+  errorDescription?: string;
+}
+
+/** Options of {@link authorizeInPopup}. */
+export interface AuthorizeInPopupOptions {
+  /** The origin of the callback page; messages from any other origin are ignored. */
+  callbackOrigin: string;
+  /** Give up after this long. Default 600000 ms. */
+  timeoutMs?: number;
+  /** Closes the popup and rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** `window.open` features. Default `popup,width=520,height=720`. */
+  features?: string;
+}
+
+/**
+ * Browser only: opens the consent page in a popup; resolves with the callback's query parameters,
+ * posted back by the callback page with {@link postCallbackToOpener}. Rejects with
+ * {@link PopupError} if the popup is blocked, closed or times out.
+ */
+export declare function authorizeInPopup(authorizationUrl: string, options: AuthorizeInPopupOptions): Promise<URLSearchParams>;
+
+/**
+ * Browser only, on the callback page: posts the page's query to `window.opener` (only to
+ * `targetOrigin`, default this page's origin) and closes the popup. False when there is no opener.
+ */
+export declare function postCallbackToOpener(options?: { targetOrigin?: string; close?: boolean }): boolean;
+
+/** Why the popup flow failed. */
+export type PopupErrorCode = "popup_blocked" | "popup_closed" | "timeout";
+
+/** The consent popup was blocked, closed, or timed out. */
+export declare class PopupError extends Error {
+  constructor(props: { code: PopupErrorCode; message: string });
+  readonly name: "PopupError";
+  code: PopupErrorCode;
 }
