@@ -5,7 +5,6 @@
 // redacted.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { createServer } from "node:http";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -40,6 +39,7 @@ if (!existsSync(wasm) || statSync(wasm).mtimeMs < Math.max(newest(join(root, "sr
 
 const pkg = await import("../www/node.js");
 const { startEmulator } = await import("../emulator/server.js");
+const { serveConsole } = await import("./console-server.mjs");
 
 const redact = (s) => (typeof s === "string" ? `<redacted, ${s.length} chars>` : String(s));
 const step = (n, text) => console.log(`  ${n}. ${text}`);
@@ -79,28 +79,30 @@ if (useAws) {
 const client = new pkg.AgentCoreIdentityClient(config);
 const userId = "demo-user";
 
-// 3. The app's callback route, as a Worker or a server would have it.
+// 3. The app's callback route, as a Worker or a server would have it, beside the agent console.
 let onCallback;
-const app = createServer(async (req, res) => {
-  const url = new URL(req.url, `http://${req.headers.host}`);
-  if (url.pathname === "/callback") {
-    try {
-      const result = await pkg.handleOauth2Callback(url, { stateSecret: STATE_SECRET, binding: userId, client, userIdentifier: { userId } });
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<!doctype html><title>Authorized</title><p>Authorized. You can close this window and return to the terminal.</p>");
-      onCallback?.(null, result);
-    } catch (e) {
-      res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end(`${e.name}: ${e.message}`);
-      onCallback?.(e);
-    }
-  } else if (url.pathname === "/authorize" && pendingAuthorization) {
-    res.writeHead(302, { location: pendingAuthorization }).end();
-  } else {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((resolve) => app.listen(names.callbackPort, "127.0.0.1", resolve));
-const appUrl = `http://127.0.0.1:${app.address().port}`;
 let pendingAuthorization;
+const app = await serveConsole({
+  port: names.callbackPort,
+  demoConfig: emulator && { endpoint: emulator.url, ...emulator.credentials },
+  routes: {
+    async "/callback"(_req, res, url) {
+      try {
+        const result = await pkg.handleOauth2Callback(url, { stateSecret: STATE_SECRET, binding: userId, client, userIdentifier: { userId } });
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<!doctype html><title>Authorized</title><p>Authorized. You can close this window and return to the terminal.</p>");
+        onCallback?.(null, result);
+      } catch (e) {
+        res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end(`${e.name}: ${e.message}`);
+        onCallback?.(e);
+      }
+    },
+    "/authorize"(_req, res) {
+      if (pendingAuthorization) res.writeHead(302, { location: pendingAuthorization }).end();
+      else res.writeHead(404).end();
+    },
+  },
+});
+const appUrl = app.url;
 
 let failed = false;
 try {
@@ -170,12 +172,15 @@ try {
   });
   step(7, `next call: ${again.accessToken ? `token from the vault ${redact(again.accessToken)}, no new consent` : "no token"}`);
   console.log("\ndemo complete: both flows reached a token");
+  if (interactive && emulator) {
+    console.log(`\nThe agent console is at ${appUrl}/ (M2M, and USER_FEDERATION in a popup). Press Ctrl-C to stop.`);
+    await new Promise((resolve) => process.once("SIGINT", resolve));
+  }
 } catch (e) {
   failed = true;
   console.error(`\ndemo failed: ${e.name}: ${e.message}${e.$metadata ? ` (request ${e.$metadata.requestId}, HTTP ${e.$metadata.httpStatusCode})` : ""}`);
 } finally {
-  app.close();
-  app.closeAllConnections();
+  await app.close();
   await emulator?.close();
 }
 process.exit(failed ? 1 : 0);

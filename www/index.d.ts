@@ -464,6 +464,11 @@ export interface AuthorizeInPopupOptions {
   signal?: AbortSignal;
   /** `window.open` features. Default `popup,width=520,height=720`. */
   features?: string;
+  /**
+   * A window the app opened itself in the click handler (`window.open("", ...)`), navigated to the
+   * authorization URL: popup blockers allow it even when the URL arrives after an await.
+   */
+  popup?: Window;
 }
 
 /**

@@ -14,13 +14,14 @@ const MESSAGE_TYPE = "agentcore-identity-edge:oauth2-callback";
  * @returns {Promise<URLSearchParams>}
  */
 export function authorizeInPopup(authorizationUrl, options) {
-  const { callbackOrigin, timeoutMs = 600_000, signal, features = "popup,width=520,height=720" } = options ?? {};
+  const { callbackOrigin, timeoutMs = 600_000, signal, features = "popup,width=520,height=720", popup: opened } = options ?? {};
   const w = /** @type {Window} */ (/** @type {unknown} */ (globalThis));
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     if (!callbackOrigin) return reject(makeError("configuration", { message: "authorizeInPopup needs callbackOrigin" }));
-    const popup = w.open(authorizationUrl, "agentcore-identity-authorize", features);
+    const popup = opened ?? w.open(authorizationUrl, "agentcore-identity-authorize", features);
     if (!popup) return reject(makeError("popup", { code: "popup_blocked", message: "the browser blocked the consent popup" }));
+    if (opened) opened.location.href = authorizationUrl;
     /** @param {MessageEvent} event */
     const onMessage = (event) => {
       if (event.origin !== callbackOrigin || event.source !== popup) return;

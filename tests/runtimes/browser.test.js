@@ -1,0 +1,87 @@
+// Headless Chromium (Debian's, driven by playwright-core): the agent console, loading the package
+// from the installed tarball through an import map, completes M2M and the popup user-federation flow.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { chromium } from "playwright-core";
+import { startEmulator } from "../../emulator/server.js";
+import { serveConsole } from "../../scripts/console-server.mjs";
+import { project, root } from "./support.js";
+
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+export const artifacts = join(root, "tests", "artifacts");
+
+export async function launch(t) {
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  t.after(() => browser.close());
+  return browser;
+}
+
+test("the console page completes M2M and USER_FEDERATION (popup) against the emulator", { timeout: 90_000 }, async (t) => {
+  const emu = await startEmulator({ port: 0, log: () => {} });
+  t.after(() => emu.close());
+  const dir = project("browser");
+  const site = await serveConsole({ packageRoot: join(dir, "node_modules", "agentcore-identity-edge"), demoConfig: { endpoint: emu.url, ...emu.credentials } });
+  t.after(() => site.close());
+
+  const browser = await launch(t);
+  const page = await browser.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  await page.goto(site.url);
+  await page.waitForFunction(() => /** @type {HTMLInputElement} */ (document.getElementById("endpoint")).value !== "");
+
+  // Every form control has a label.
+  const unlabeled = await page.evaluate(() =>
+    [...document.querySelectorAll("input")].filter((i) => i.labels === null || i.labels.length === 0).map((i) => i.id || i.name),
+  );
+  assert.deepEqual(unlabeled, []);
+
+  // M2M, started from the keyboard.
+  await page.focus("#run");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.getElementById("result")?.textContent?.startsWith("Access token"));
+  const m2m = await page.textContent("#result");
+  assert.match(m2m ?? "", /Access token: •••• \(\d+ characters, redacted\) · request id [0-9a-f-]{36} · 1 attempt/);
+
+  // USER_FEDERATION through the popup.
+  await page.check("input[value=USER_FEDERATION]");
+  const [popup] = await Promise.all([page.waitForEvent("popup"), page.click("#run")]);
+  await popup.waitForURL((u) => u.pathname === "/oauth2/authorize");
+  await popup.click("button[value=allow]");
+  await page.waitForFunction(() => /^(Access token|.*Error)/.test(document.getElementById("result")?.textContent ?? ""), null, { timeout: 30_000 });
+  const steps = await page.$$eval("#steps li", (lis) => lis.map((li) => li.textContent));
+  const text = await page.textContent("#result");
+  assert.match(text ?? "", /^Access token: •••• \(\d+ characters, redacted\)/, steps.join("\n"));
+  for (const expected of [/request sent/, /Authorization URL received/, /Callback verified/, /Session bound to demo-user/, /Token received/]) {
+    assert.ok(steps.some((s) => expected.test(s ?? "")), `step ${expected}`);
+  }
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, "console-user-federation.png"), fullPage: true });
+
+  const ops = emu.requests().filter((r) => r.operation);
+  assert.ok(ops.some((r) => r.operation === "CompleteResourceTokenAuth" && r.status === 200));
+  assert.ok(ops.every((r) => r.signature?.valid), "every browser request passed SigV4 verification");
+  assert.deepEqual(problems, []);
+});
+
+test("an error shows its AWS name, request id and retries", { timeout: 60_000 }, async (t) => {
+  const emu = await startEmulator({ port: 0, log: () => {} });
+  t.after(() => emu.close());
+  const dir = project("browser");
+  const site = await serveConsole({ packageRoot: join(dir, "node_modules", "agentcore-identity-edge"), demoConfig: { endpoint: emu.url, ...emu.credentials } });
+  t.after(() => site.close());
+  const browser = await launch(t);
+  const page = await browser.newPage();
+  await page.goto(site.url);
+  await page.waitForFunction(() => /** @type {HTMLInputElement} */ (document.getElementById("endpoint")).value !== "");
+  await page.fill("#provider", "no-such-provider");
+  await page.click("#run");
+  await page.waitForFunction(() => document.getElementById("result")?.classList.contains("error"));
+  assert.match((await page.textContent("#result")) ?? "", /^ResourceNotFoundException: .+ · request id [0-9a-f-]{36} · HTTP 404 · 1 attempt \(0 retries\)$/);
+  emu.setFaults({ throttleRate: 1 });
+  await page.click("#run");
+  await page.waitForFunction(() => /Throttling/.test(document.getElementById("result")?.textContent ?? ""), null, { timeout: 20_000 });
+  assert.match((await page.textContent("#result")) ?? "", /^ThrottlingException: .+ · request id [0-9a-f-]{36} · HTTP 429 · 3 attempts \(2 retries\)$/);
+});

@@ -1,0 +1,77 @@
+// Shared helpers for the runtime tests: the packed tarball, scratch projects, child processes that
+// serve HTTP, free ports.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { pack, root, scratchProject } from "../support/package.mjs";
+
+export { root };
+
+/** The tarball `npm test` packed, or a fresh one. */
+export function tarball() {
+  return process.env.AGENTCORE_PACKAGE_TARBALL ?? pack().tarball;
+}
+
+/** A scratch project with the tarball installed and `files` written. */
+export function project(name, files = {}) {
+  return scratchProject(name, tarball(), files);
+}
+
+export const bin = (name) => join(root, "node_modules", ".bin", name);
+
+/** A free loopback port. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = /** @type {import("node:net").AddressInfo} */ (s.address());
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Spawns a command and waits until `url` answers (any status). Killed when the test ends.
+ * Returns the child and a function giving what it printed.
+ */
+export async function serve(t, cmd, args, { cwd, env = {}, url, timeoutMs = 60_000 }) {
+  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const stop = () => {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  t.after(stop);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${cmd} exited with ${child.exitCode}:\n${output}`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2000) });
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${cmd} did not answer at ${url} within ${timeoutMs} ms:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return { child, output: () => output, stop };
+}
+
+/** Submits the emulator's consent form; returns the redirect's Location. */
+export async function consent(authorizationUrl, decision = "allow") {
+  const html = await fetch(authorizationUrl).then((r) => r.text());
+  const requestUri = /name="request_uri" value="([^"]+)"/.exec(html)?.[1].replaceAll("&amp;", "&");
+  if (!requestUri) throw new Error("no consent form");
+  const res = await fetch(new URL("/oauth2/authorize", authorizationUrl), {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ request_uri: requestUri, decision }),
+    redirect: "manual",
+  });
+  return new URL(/** @type {string} */ (res.headers.get("location")));
+}
