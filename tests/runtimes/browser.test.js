@@ -4,19 +4,11 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { chromium } from "playwright-core";
 import { startEmulator } from "../../emulator/server.js";
 import { serveConsole } from "../../scripts/console-server.mjs";
-import { project, root } from "./support.js";
+import { launch, project, root } from "./support.js";
 
-export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
-export const artifacts = join(root, "tests", "artifacts");
-
-export async function launch(t) {
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  t.after(() => browser.close());
-  return browser;
-}
+const artifacts = join(root, "tests", "artifacts");
 
 test("the console page completes M2M and USER_FEDERATION (popup) against the emulator", { timeout: 90_000 }, async (t) => {
   const emu = await startEmulator({ port: 0, log: () => {} });

@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { chromium } from "playwright-core";
 import { pack, root, scratchProject } from "../support/package.mjs";
 
 export { root };
@@ -74,4 +75,14 @@ export async function consent(authorizationUrl, decision = "allow") {
     redirect: "manual",
   });
   return new URL(/** @type {string} */ (res.headers.get("location")));
+}
+
+/** Flags for Debian's Chromium on a machine with no network but loopback. */
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+
+/** Debian's Chromium (never a downloaded browser), closed when the test ends. */
+export async function launch(t) {
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  t.after(() => browser.close());
+  return browser;
 }

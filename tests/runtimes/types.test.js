@@ -1,0 +1,46 @@
+// The shipped types resolve from the installed tarball under moduleResolution "bundler" and "node16",
+// and they catch mistakes (a test that only compiled would prove nothing).
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { test } from "node:test";
+import { project, root } from "./support.js";
+
+const GOOD = `
+import { AgentCoreIdentityClient, ValidationException, CallbackError, createCustomState, handleOauth2Callback, type GetResourceOauth2TokenOutput } from "agentcore-identity-edge";
+const client = new AgentCoreIdentityClient({ region: "us-east-1", credentials: async () => ({ accessKeyId: "a", secretAccessKey: "b" }) });
+export async function f(): Promise<string | undefined> {
+  const out: GetResourceOauth2TokenOutput = await client.getResourceOauth2Token({ workloadIdentityToken: "w", resourceCredentialProviderName: "p", scopes: ["s"], oauth2Flow: "ON_BEHALF_OF_TOKEN_EXCHANGE", audiences: ["a"] });
+  const n: number = out.$metadata.attempts;
+  const state = await createCustomState({ secret: "x".repeat(32), binding: "u" });
+  const r = await handleOauth2Callback(new URL("http://x/?state=" + state), { stateSecret: "x".repeat(32), client, userIdentifier: { userId: "u" } });
+  try { await client.completeResourceTokenAuth({ sessionUri: r.sessionUri, userIdentifier: { userToken: "a.b.c" } }); }
+  catch (e) { if (e instanceof ValidationException) return e.reason; if (e instanceof CallbackError) return e.code; }
+  return out.accessToken ?? String(n);
+}
+`;
+const BAD = `
+import { AgentCoreIdentityClient } from "agentcore-identity-edge";
+const client = new AgentCoreIdentityClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+client.getResourceOauth2Token({ workloadIdentityToken: "w", resourceCredentialProviderName: "p", scopes: ["s"], oauth2Flow: "CLIENT_CREDENTIALS" });
+client.completeResourceTokenAuth({ sessionUri: "s", userIdentifier: { userId: "u", userToken: "t" } });
+`;
+
+const TSC = join(root, "node_modules", "typescript", "bin", "tsc");
+
+function tsc(dir, file, module, moduleResolution) {
+  return spawnSync(process.execPath, [TSC, "--noEmit", "--strict", "--skipLibCheck", "false", "--target", "es2022", "--lib", "es2022,dom", "--module", module, "--moduleResolution", moduleResolution, file], { cwd: dir, encoding: "utf8" });
+}
+
+let dir;
+for (const [module, resolution] of [["esnext", "bundler"], ["node16", "node16"], ["nodenext", "nodenext"]]) {
+  test(`types under moduleResolution ${resolution}`, async () => {
+    dir ??= project("types", { "good.mts": GOOD, "bad.mts": BAD });
+    const good = tsc(dir, "good.mts", module, resolution);
+    assert.equal(good.status, 0, good.stdout + good.stderr);
+    const bad = tsc(dir, "bad.mts", module, resolution);
+    assert.notEqual(bad.status, 0, "the mistakes compile");
+    assert.match(bad.stdout, /"CLIENT_CREDENTIALS"/);
+    assert.match(bad.stdout, /userToken/);
+  });
+}
