@@ -4,7 +4,6 @@
 use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
@@ -16,16 +15,43 @@ use crate::shapes::operation;
 use crate::state::{self, CreateError};
 use crate::transport::{credentials_from_js, CredentialSource, Host, Inner};
 
-/// The configuration the wrapper passes (functions are read separately).
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct Config {
-    region: Option<String>,
-    endpoint: Option<String>,
-    use_fips_endpoint: Option<bool>,
-    use_dualstack_endpoint: Option<bool>,
-    max_attempts: Option<u32>,
-    request_timeout_ms: Option<u32>,
+/// Reads an optional member of the user's configuration object, type-checked.
+struct ConfigReader<'a> {
+    config: &'a JsValue,
+}
+
+impl ConfigReader<'_> {
+    fn get(&self, key: &str) -> Option<JsValue> {
+        Reflect::get(self.config, &JsValue::from_str(key))
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    }
+
+    fn string(&self, key: &str) -> Result<Option<String>, String> {
+        self.get(key)
+            .map(|v| v.as_string().ok_or(format!("{key} must be a string")))
+            .transpose()
+    }
+
+    fn boolean(&self, key: &str) -> Result<bool, String> {
+        match self.get(key) {
+            None => Ok(false),
+            Some(v) => v.as_bool().ok_or(format!("{key} must be a boolean")),
+        }
+    }
+
+    /// A whole number from 1 to `max`.
+    fn count(&self, key: &str, max: u32) -> Result<Option<u32>, String> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => match v.as_f64() {
+                Some(n) if n.fract() == 0.0 && (1.0..=f64::from(max)).contains(&n) => {
+                    Ok(Some(n as u32))
+                }
+                _ => Err(format!("{key} must be a whole number from 1 to {max}")),
+            },
+        }
+    }
 }
 
 fn function(obj: &JsValue, key: &str) -> Option<Function> {
@@ -59,31 +85,25 @@ impl WasmClient {
         let sleep = function(&host, "sleep")
             .ok_or_else(|| config_error("host.sleep must be a function".into()))?;
 
-        let cfg: Config = serde_wasm_bindgen::from_value(config.clone())
-            .map_err(|e| config_error(format!("Invalid Configuration: {e}")))?;
-        let region = cfg
-            .region
-            .clone()
+        let read = ConfigReader { config: &config };
+        let invalid = |m: String| config_error(format!("Invalid Configuration: {m}"));
+        let region = read
+            .string("region")
+            .map_err(invalid)?
             .filter(|r| !r.is_empty())
             .ok_or_else(|| config_error("Invalid Configuration: Missing Region".into()))?;
         let endpoint = resolve(&EndpointParams {
             region: Some(&region),
-            use_fips: cfg.use_fips_endpoint.unwrap_or(false),
-            use_dual_stack: cfg.use_dualstack_endpoint.unwrap_or(false),
-            endpoint: cfg.endpoint.as_deref(),
+            use_fips: read.boolean("useFipsEndpoint").map_err(invalid)?,
+            use_dual_stack: read.boolean("useDualstackEndpoint").map_err(invalid)?,
+            endpoint: read.string("endpoint").map_err(invalid)?.as_deref(),
         })
         .map_err(|e| config_error(e.to_string()))?;
-        let max_attempts = cfg.max_attempts.unwrap_or(3);
-        if max_attempts == 0 {
-            return Err(config_error(
-                "Invalid Configuration: maxAttempts must be at least 1".into(),
-            ));
-        }
-        if cfg.request_timeout_ms == Some(0) {
-            return Err(config_error(
-                "Invalid Configuration: requestTimeoutMs must be at least 1".into(),
-            ));
-        }
+        let max_attempts = read
+            .count("maxAttempts", 100)
+            .map_err(invalid)?
+            .unwrap_or(3);
+        let request_timeout_ms = read.count("requestTimeoutMs", 3_600_000).map_err(invalid)?;
 
         let creds_value =
             Reflect::get(&config, &"credentials".into()).unwrap_or(JsValue::UNDEFINED);
@@ -101,7 +121,7 @@ impl WasmClient {
                 region,
                 endpoint,
                 max_attempts,
-                cfg.request_timeout_ms,
+                request_timeout_ms,
                 Host {
                     fetch,
                     sleep,
