@@ -68,7 +68,7 @@ pub struct WasmClient {
 
 #[wasm_bindgen]
 impl WasmClient {
-    /// `config`: the user's client configuration. `host`: `{ fetch, sleep, makeError }`.
+    /// `config`: the user's client configuration. `host`: `{ send, sleep, makeError }`.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, host: JsValue) -> Result<WasmClient, JsValue> {
         let make_error = function(&host, "makeError")
@@ -80,8 +80,8 @@ impl WasmClient {
                 .call2(&JsValue::NULL, &"configuration".into(), &props)
                 .unwrap_or_else(|e| e)
         };
-        let fetch = function(&host, "fetch")
-            .ok_or_else(|| config_error("fetch must be a function".into()))?;
+        let send = function(&host, "send")
+            .ok_or_else(|| config_error("host.send must be a function".into()))?;
         let sleep = function(&host, "sleep")
             .ok_or_else(|| config_error("host.sleep must be a function".into()))?;
 
@@ -123,7 +123,7 @@ impl WasmClient {
                 max_attempts,
                 request_timeout_ms,
                 Host {
-                    fetch,
+                    send,
                     sleep,
                     make_error,
                 },
@@ -136,6 +136,18 @@ impl WasmClient {
     #[wasm_bindgen(getter)]
     pub fn endpoint(&self) -> String {
         self.inner.endpoint.url("")
+    }
+
+    /// Validates and signs `input` for `operation` without sending it; returns the signature.
+    /// Used by the benchmarks to time the signing path alone.
+    #[wasm_bindgen(js_name = signOnly)]
+    pub fn sign_only(&self, operation_name: &str, input: JsValue) -> Result<String, JsValue> {
+        match operation(operation_name) {
+            Some(op) => self.inner.sign_only(op, &input),
+            None => Err(self
+                .inner
+                .simple_error("configuration", "unknown operation", None)),
+        }
     }
 
     /// Sends `operation` with `input`; `signal` is an optional `AbortSignal`.

@@ -51,17 +51,54 @@ fn json_type(shape: Shape) -> &'static str {
     }
 }
 
-/// Parses a 2xx body for `output` and returns the modeled members as compact JSON. Unknown
-/// members are dropped; an empty body counts as `{}`.
-pub fn parse_output(output: &'static StructShape, body: &str) -> Result<String, ResponseError> {
-    if body.trim().is_empty() {
-        return Ok("{}".to_owned());
+/// The `$metadata` of a result, as the AWS SDKs report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Metadata<'a> {
+    /// The HTTP status.
+    pub status: u16,
+    /// `x-amzn-RequestId`.
+    pub request_id: Option<&'a str>,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Milliseconds slept between attempts.
+    pub total_retry_delay_ms: u64,
+}
+
+impl Metadata<'_> {
+    fn write_json(&self, out: &mut String) {
+        use std::fmt::Write;
+        let _ = write!(out, "{{\"httpStatusCode\":{}", self.status);
+        if let Some(id) = self.request_id {
+            out.push_str(",\"requestId\":");
+            json::write_str(out, id);
+        }
+        let _ = write!(
+            out,
+            ",\"attempts\":{},\"totalRetryDelay\":{}}}",
+            self.attempts, self.total_retry_delay_ms
+        );
     }
-    let doc = json::parse(body).map_err(ResponseError::NotJson)?;
+}
+
+/// Parses a 2xx body for `output` and returns the result as compact JSON: the modeled members
+/// (unknown ones dropped; an empty body counts as `{}`), then `$metadata`.
+pub fn parse_output(
+    output: &'static StructShape,
+    body: &str,
+    metadata: &Metadata<'_>,
+) -> Result<String, ResponseError> {
+    let empty = Value::Object(Vec::new());
+    let parsed;
+    let doc = if body.trim().is_empty() {
+        &empty
+    } else {
+        parsed = json::parse(body).map_err(ResponseError::NotJson)?;
+        &parsed
+    };
     if !matches!(doc, Value::Object(_)) {
         return Err(ResponseError::NotAnObject(doc.type_name()));
     }
-    let mut out = String::with_capacity(body.len());
+    let mut out = String::with_capacity(body.len() + 128);
     out.push('{');
     for m in output.members {
         let Some(v) = doc.get(m.name).filter(|v| **v != Value::Null) else {
@@ -83,6 +120,78 @@ pub fn parse_output(output: &'static StructShape, body: &str) -> Result<String, 
         out.push(':');
         json::write_value(&mut out, v);
     }
+    if out.len() > 1 {
+        out.push(',');
+    }
+    out.push_str("\"$metadata\":");
+    metadata.write_json(&mut out);
     out.push('}');
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shapes::{GET_RESOURCE_API_KEY_RESPONSE, GET_RESOURCE_OAUTH2_TOKEN_RESPONSE};
+
+    const META: Metadata<'static> = Metadata {
+        status: 200,
+        request_id: Some("req-1"),
+        attempts: 2,
+        total_retry_delay_ms: 37,
+    };
+
+    #[test]
+    fn keeps_modeled_members_and_appends_metadata() {
+        let out = parse_output(
+            &GET_RESOURCE_OAUTH2_TOKEN_RESPONSE,
+            r#"{"sessionUri":"urn:ietf:params:oauth:request_uri:x","extra":1,"sessionStatus":"SOMETHING_NEW","accessToken":null}"#,
+            &META,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            r#"{"sessionStatus":"SOMETHING_NEW","sessionUri":"urn:ietf:params:oauth:request_uri:x","$metadata":{"httpStatusCode":200,"requestId":"req-1","attempts":2,"totalRetryDelay":37}}"#
+        );
+    }
+
+    #[test]
+    fn empty_body_is_an_empty_result() {
+        let meta = Metadata {
+            request_id: None,
+            ..META
+        };
+        assert_eq!(
+            parse_output(&GET_RESOURCE_API_KEY_RESPONSE, " ", &meta).unwrap(),
+            r#"{"$metadata":{"httpStatusCode":200,"attempts":2,"totalRetryDelay":37}}"#
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_the_model() {
+        let op = &GET_RESOURCE_OAUTH2_TOKEN_RESPONSE;
+        assert!(matches!(
+            parse_output(op, "<html>", &META),
+            Err(ResponseError::NotJson(_))
+        ));
+        assert!(matches!(
+            parse_output(op, r#"{"accessToken":"abc"#, &META),
+            Err(ResponseError::NotJson(_))
+        ));
+        assert_eq!(
+            parse_output(op, "[1]", &META),
+            Err(ResponseError::NotAnObject("list"))
+        );
+        assert_eq!(
+            parse_output(op, r#"{"accessToken":5}"#, &META),
+            Err(ResponseError::WrongType {
+                member: "accessToken",
+                expected: "string",
+                got: "number"
+            })
+        );
+        let e =
+            parse_output(op, r#"{"accessToken":{"secret":"TOKEN-CANARY"}}"#, &META).unwrap_err();
+        assert!(!e.to_string().contains("TOKEN-CANARY"));
+    }
 }

@@ -16,7 +16,7 @@ use web_sys::{AbortSignal, Response};
 use crate::endpoint::Endpoint;
 use crate::error::{parse_service_error, ServiceError};
 use crate::request::{prepare, PreparedRequest};
-use crate::response::parse_output;
+use crate::response::{parse_output, Metadata};
 use crate::retry::{classify, corrected_offset, Decision, ErrorClass, RetryQuota, RetryState};
 use crate::shapes::{Fault, Operation};
 use crate::sign::{Credentials, SigningKeyCache};
@@ -30,8 +30,9 @@ pub(crate) const MAX_REPLY_BYTES: usize = 1024 * 1024;
 
 /// The host functions the wrapper injects.
 pub(crate) struct Host {
-    /// `fetch(url, init)`.
-    pub(crate) fetch: Function,
+    /// `send(url, body, headerLines, signal)`: the wrapper's call of `fetch(url, init)`, with
+    /// `headerLines` as `name\nvalue\n...`.
+    pub(crate) send: Function,
     /// `sleep(ms, signal)`: resolves after `ms`, rejects promptly on abort.
     pub(crate) sleep: Function,
     /// `makeError(kind, props)`: builds the public `Error` subclass instance.
@@ -213,6 +214,51 @@ impl Inner {
         Ok(creds)
     }
 
+    /// Serialises and validates the caller's input once.
+    fn prepare(
+        &self,
+        operation: &'static Operation,
+        input: &JsValue,
+    ) -> Result<PreparedRequest, JsValue> {
+        let input_json = JSON::stringify(input)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| {
+                self.param_error(&[Issue {
+                    path: String::new(),
+                    message: format!(
+                        "input must be a JSON-serialisable object ({})",
+                        operation.input.name
+                    ),
+                }])
+            })?;
+        prepare(operation, &self.endpoint, &input_json).map_err(|issues| self.param_error(&issues))
+    }
+
+    /// Validates and signs without sending, with fixed credentials: the `Authorization` value.
+    /// For benchmarks of the signing path.
+    pub(crate) fn sign_only(
+        &self,
+        operation: &'static Operation,
+        input: &JsValue,
+    ) -> Result<String, JsValue> {
+        let CredentialSource::Static(creds) = &self.credentials else {
+            return Err(self.simple_error(
+                "configuration",
+                "signing without sending needs fixed credentials",
+                None,
+            ));
+        };
+        let request = self.prepare(operation, input)?;
+        let signed = request.sign(
+            creds,
+            &self.region,
+            self.now_ms() as i64,
+            &mut self.keys.borrow_mut(),
+        );
+        Ok(signed.signature)
+    }
+
     /// Runs one operation to completion: validate, then sign, send and retry as needed.
     pub(crate) async fn send(
         &self,
@@ -221,20 +267,7 @@ impl Inner {
         signal: Option<AbortSignal>,
     ) -> Result<JsValue, JsValue> {
         check_abort(signal.as_ref())?;
-        let input_json = match JSON::stringify(&input).ok().and_then(|s| s.as_string()) {
-            Some(s) => s,
-            None => {
-                return Err(self.param_error(&[Issue {
-                    path: String::new(),
-                    message: format!(
-                        "input must be a JSON-serialisable object ({})",
-                        operation.input.name
-                    ),
-                }]))
-            }
-        };
-        let request = prepare(operation, &self.endpoint, &input_json)
-            .map_err(|issues| self.param_error(&issues))?;
+        let request = self.prepare(operation, &input)?;
 
         let mut state = RetryState::new(self.max_attempts);
         loop {
@@ -315,14 +348,17 @@ impl Inner {
             signed_at as i64,
             &mut self.keys.borrow_mut(),
         );
-        let headers = Object::new();
-        for (name, value) in &signed.headers {
-            set(&headers, name, &JsValue::from_str(value));
+        // One string for all headers: a single crossing; the wrapper's `send` makes the plain
+        // `{ method, headers, body, signal }` init for `fetch`.
+        let mut header_lines = String::with_capacity(512);
+        for (i, (name, value)) in signed.headers.iter().enumerate() {
+            if i > 0 {
+                header_lines.push('\n');
+            }
+            header_lines.push_str(name);
+            header_lines.push('\n');
+            header_lines.push_str(value);
         }
-        let init = Object::new();
-        set(&init, "method", &JsValue::from_str("POST"));
-        set(&init, "headers", &headers);
-        set(&init, "body", &JsValue::from_str(&request.body));
 
         let timeout = self.request_timeout_ms.map(AbortSignal::timeout_with_u32);
         let attempt_signal = match (signal, &timeout) {
@@ -334,9 +370,6 @@ impl Inner {
             (None, Some(t)) => Some(t.clone()),
             (None, None) => None,
         };
-        if let Some(s) = &attempt_signal {
-            set(&init, "signal", s);
-        }
         let classify_failure = |cause: JsValue| {
             if let Some(s) = signal.filter(|s| s.aborted()) {
                 AttemptFailure::Aborted(s.reason())
@@ -349,18 +382,26 @@ impl Inner {
 
         let pending = self
             .host
-            .fetch
-            .call2(&JsValue::UNDEFINED, &JsValue::from_str(&request.url), &init)
+            .send
+            .call4(
+                &JsValue::UNDEFINED,
+                &JsValue::from_str(&request.url),
+                &JsValue::from_str(&request.body),
+                &JsValue::from_str(&header_lines),
+                &attempt_signal.map_or(JsValue::UNDEFINED, JsValue::from),
+            )
             .map_err(classify_failure)?;
-        let response: Response = JsFuture::from(Promise::resolve(&pending))
+        let response = JsFuture::from(Promise::from(pending))
             .await
-            .map_err(classify_failure)?
-            .dyn_into()
-            .map_err(AttemptFailure::Network)?;
+            .map_err(classify_failure)?;
+        if !response.is_object() {
+            return Err(AttemptFailure::Network(response));
+        }
+        let response: Response = response.unchecked_into();
 
         let status = response.status();
         let reply_headers = response.headers();
-        let header = |name: &str| reply_headers.get(name).ok().flatten();
+        let header = |name: &'static str| reply_headers.get(name).ok().flatten();
         let request_id = header("x-amzn-requestid");
         let too_large = header("content-length")
             .and_then(|l| l.trim().parse::<usize>().ok())
@@ -396,20 +437,20 @@ impl Inner {
         reply: Reply,
         state: &RetryState,
     ) -> Result<JsValue, JsValue> {
-        let props = || self.metadata_props(Some(reply.status), reply.request_id.as_deref(), state);
-        let out = parse_output(request.operation.output, &reply.body).map_err(|e| {
-            let p = props();
+        let metadata = Metadata {
+            status: reply.status,
+            request_id: reply.request_id.as_deref(),
+            attempts: state.attempts,
+            total_retry_delay_ms: state.total_delay_ms,
+        };
+        let out = parse_output(request.operation.output, &reply.body, &metadata).map_err(|e| {
+            let p = self.metadata_props(Some(reply.status), reply.request_id.as_deref(), state);
             set(&p, "message", &JsValue::from_str(&e.to_string()));
             self.error("response", &p)
         })?;
         self.quota.borrow_mut().release(state.last_cost);
-        let value = JSON::parse(&out)?;
-        let meta = props();
-        let metadata = Reflect::get(&meta, &JsValue::from_str("$metadata"))?;
-        if let Some(obj) = value.dyn_ref::<Object>() {
-            set(obj, "$metadata", &metadata);
-        }
-        Ok(value)
+        // One parse gives the whole result, `$metadata` included.
+        JSON::parse(&out)
     }
 
     /// `{ $metadata: { httpStatusCode, requestId, attempts, totalRetryDelay } }`

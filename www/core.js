@@ -54,6 +54,22 @@ function sleep(ms, signal) {
 const globalFetch = (input, init) => globalThis.fetch(input, init);
 
 /**
+ * How the wasm transport issues a signed request: `fetch(url, init)` with a plain init object and
+ * plain headers. The headers arrive as one `name\nvalue\n...` string (one crossing from wasm).
+ * @param {(url: string, init: RequestInit) => Promise<Response>} fetchImpl
+ */
+function sender(fetchImpl) {
+  /** @param {string} url @param {string} body @param {string} headerLines @param {AbortSignal | undefined} signal */
+  return async (url, body, headerLines, signal) => {
+    const parts = headerLines.split("\n");
+    /** @type {Record<string, string>} */
+    const headers = {};
+    for (let i = 0; i < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
+    return fetchImpl(url, signal ? { method: "POST", headers, body, signal } : { method: "POST", headers, body });
+  };
+}
+
+/**
  * Client for the Amazon Bedrock AgentCore Identity data plane.
  */
 export class AgentCoreIdentityClient {
@@ -75,7 +91,7 @@ export class AgentCoreIdentityClient {
     if (!this.#wasm) {
       await init();
       this.#wasm ??= new WasmClient(this.#config, {
-        fetch: this.#config.fetch ?? globalFetch,
+        send: sender(this.#config.fetch ?? globalFetch),
         sleep,
         makeError,
       });
