@@ -23,6 +23,7 @@ step("clippy (wasm32)", "cargo", ["clippy", "--target", "wasm32-unknown-unknown"
 step("cargo test", "cargo", ["test", "--quiet"]);
 step("build", process.execPath, [join(root, "scripts", "build.mjs")]);
 step("tsc", process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"]);
+step("typedoc (warnings are errors)", process.execPath, [join(root, "node_modules", "typedoc", "bin", "typedoc"), "--emit", "none"]);
 
 console.log("\n== npm pack, install into a scratch project");
 const packed = pack();

@@ -119,8 +119,38 @@ export interface GetResourceOauth2TokenOutput {
   $metadata: ResponseMetadata;
 }
 
-/** The user a session is bound to: exactly one of `userId` or `userToken`. */
-export type UserIdentifier = { userId: string; userToken?: never } | { userToken: string; userId?: never };
+/** The user a session is bound to: exactly one of `userId` or `userToken` (a union in the model). */
+export type UserIdentifier = UserIdentifierById | UserIdentifierByToken;
+
+/** A user named by the id the workload token was issued for. */
+export interface UserIdentifierById {
+  /** The user id given to `GetWorkloadAccessTokenForUserId` (1 to 128 characters). */
+  userId: string;
+  /** Not with `userId`. */
+  userToken?: never;
+}
+
+/** A user named by the JWT the workload token was issued for. */
+export interface UserIdentifierByToken {
+  /** The JWT given to `GetWorkloadAccessTokenForJWT`. */
+  userToken: string;
+  /** Not with `userToken`. */
+  userId?: never;
+}
+
+/** Set on retryable errors, as in the AWS SDKs. */
+export interface RetryableTrait {
+  /** True for throttling errors (retried with the longer backoff). */
+  throttling: boolean;
+}
+
+/** One entry of `ValidationException.fieldList`. */
+export interface ValidationExceptionField {
+  /** The field's name, as the service reports it. */
+  name: string;
+  /** Why the service refused it. */
+  message: string;
+}
 
 /** Input of `CompleteResourceTokenAuth`. */
 export interface CompleteResourceTokenAuthInput {
@@ -253,20 +283,28 @@ export interface ValidationIssue {
 /** Input refused before any network call; `message` names every bad field. */
 export declare class ParamValidationError extends Error {
   constructor(props: { message: string; issues: ValidationIssue[] });
+  /** Always `"ParamValidationError"`. */
   readonly name: "ParamValidationError";
   /** Every violation, in model order. */
   issues: ValidationIssue[];
 }
 
-/** Properties of a service error. */
+/** Properties of a service error (the wasm core fills them from the reply). */
 export interface ServiceErrorProps {
+  /** The service's error code. */
   name: string;
+  /** The service's message. */
   message: string;
+  /** Reply metadata. */
   $metadata: ResponseMetadata;
+  /** Whose fault. */
   $fault: "client" | "server";
-  $retryable?: { throttling: boolean };
+  /** Set when retryable. */
+  $retryable?: RetryableTrait;
+  /** `ValidationException.reason`. */
   reason?: string;
-  fieldList?: { name: string; message: string }[];
+  /** `ValidationException.fieldList`. */
+  fieldList?: ValidationExceptionField[];
 }
 
 /**
@@ -280,7 +318,7 @@ export declare class AgentCoreServiceException extends Error {
   /** Reply metadata. */
   $metadata: ResponseMetadata;
   /** Set when the error is retryable; `throttling` for throttling errors. */
-  $retryable?: { throttling: boolean };
+  $retryable?: RetryableTrait;
 }
 
 /** `ValidationException` (HTTP 400). */
@@ -288,7 +326,7 @@ export declare class ValidationException extends AgentCoreServiceException {
   /** `CannotParse`, `FieldValidationFailed`, ... */
   reason?: string;
   /** The fields the service refused. */
-  fieldList?: { name: string; message: string }[];
+  fieldList?: ValidationExceptionField[];
 }
 /** `AccessDeniedException` (HTTP 403). */
 export declare class AccessDeniedException extends AgentCoreServiceException {}
@@ -303,37 +341,48 @@ export declare class InternalServerException extends AgentCoreServiceException {
 
 /** Properties of the package's local errors. */
 export interface LocalErrorProps {
+  /** What happened, without secrets. */
   message: string;
+  /** Reply metadata, when there were attempts. */
   $metadata?: ResponseMetadata;
+  /** The underlying error (the host's `fetch` error, the provider's error). */
   cause?: unknown;
 }
 
 /** No reply (connection refused, DNS, reset), on every attempt. `cause` is the host's error. */
 export declare class NetworkError extends Error {
   constructor(props: LocalErrorProps);
+  /** Always `"NetworkError"`. */
   readonly name: "NetworkError";
+  /** Metadata of the last attempt. */
   $metadata?: ResponseMetadata;
 }
 /** No reply within `requestTimeoutMs`, on every attempt. */
 export declare class RequestTimeoutError extends Error {
   constructor(props: LocalErrorProps);
+  /** Always `"RequestTimeoutError"`. */
   readonly name: "RequestTimeoutError";
+  /** Metadata of the last attempt. */
   $metadata?: ResponseMetadata;
 }
 /** A 2xx reply whose body is not what the model says (HTML, truncated JSON, over 1 MiB). */
 export declare class ResponseError extends Error {
   constructor(props: LocalErrorProps);
+  /** Always `"ResponseError"`. */
   readonly name: "ResponseError";
+  /** Metadata of the reply. */
   $metadata?: ResponseMetadata;
 }
 /** An unusable client configuration. */
 export declare class ConfigurationError extends Error {
   constructor(props: LocalErrorProps);
+  /** Always `"ConfigurationError"`. */
   readonly name: "ConfigurationError";
 }
 /** The credentials provider threw, rejected or returned something unusable (`cause` says what). */
 export declare class CredentialsProviderError extends Error {
   constructor(props: LocalErrorProps);
+  /** Always `"CredentialsProviderError"`. */
   readonly name: "CredentialsProviderError";
 }
 
@@ -353,7 +402,9 @@ export type AuthorizationFlowErrorCode = "session_failed" | "timeout" | "no_sess
 /** A user-federation flow that cannot complete: the session `FAILED`, or the wait timed out. */
 export declare class AuthorizationFlowError extends Error {
   constructor(props: { code: AuthorizationFlowErrorCode; message: string; sessionUri?: string });
+  /** Always `"AuthorizationFlowError"`. */
   readonly name: "AuthorizationFlowError";
+  /** Why the flow stopped. */
   code: AuthorizationFlowErrorCode;
   /** The session concerned. */
   sessionUri?: string;
@@ -446,7 +497,9 @@ export type CallbackErrorCode =
 /** A refused callback. The message never contains the state, the secret or the session. */
 export declare class CallbackError extends Error {
   constructor(props: { code: CallbackErrorCode; message: string; error?: string; errorDescription?: string });
+  /** Always `"CallbackError"`. */
   readonly name: "CallbackError";
+  /** Why the callback was refused. */
   code: CallbackErrorCode;
   /** The authorization server's `error`, for `authorization_denied`. */
   error?: string;
@@ -490,6 +543,8 @@ export type PopupErrorCode = "popup_blocked" | "popup_closed" | "timeout";
 /** The consent popup was blocked, closed, or timed out. */
 export declare class PopupError extends Error {
   constructor(props: { code: PopupErrorCode; message: string });
+  /** Always `"PopupError"`. */
   readonly name: "PopupError";
+  /** Why the popup flow failed. */
   code: PopupErrorCode;
 }
