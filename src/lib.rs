@@ -11,6 +11,8 @@ pub mod callback;
 pub mod date;
 pub mod endpoint;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod json;
 pub mod pattern;
 pub mod request;
