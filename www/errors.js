@@ -173,14 +173,28 @@ export function makeError(kind, props) {
  *   | "authorization_denied"} CallbackErrorCode
  */
 
-/** A refused OAuth 2.0 redirect callback. `code` says why; the message never holds the state. */
-export class CallbackError extends Error {
+/**
+ * An error with a stable `code`.
+ * @template {string} Code
+ */
+class CodedError extends Error {
+  /** @param {string} name @param {{ code: Code, message: string }} props */
+  constructor(name, props) {
+    super(props.message);
+    this.name = name;
+    /** @type {Code} */
+    this.code = props.code;
+  }
+}
+
+/**
+ * A refused OAuth 2.0 redirect callback. `code` says why; the message never holds the state.
+ * @extends {CodedError<CallbackErrorCode>}
+ */
+export class CallbackError extends CodedError {
   /** @param {{ code: CallbackErrorCode, message: string, error?: string, errorDescription?: string }} props */
   constructor(props) {
-    super(props.message);
-    this.name = "CallbackError";
-    /** @type {CallbackErrorCode} */
-    this.code = props.code;
+    super("CallbackError", props);
     if (props.error !== undefined) {
       /** @type {string | undefined} The authorization server's `error` (for `authorization_denied`). */
       this.error = props.error;
@@ -192,14 +206,14 @@ export class CallbackError extends Error {
 
 /** @typedef {"session_failed" | "timeout" | "no_session" | "no_handler"} AuthorizationFlowErrorCode */
 
-/** A user-federation flow that cannot complete: the session FAILED, or the wait timed out. */
-export class AuthorizationFlowError extends Error {
+/**
+ * A user-federation flow that cannot complete: the session FAILED, or the wait timed out.
+ * @extends {CodedError<AuthorizationFlowErrorCode>}
+ */
+export class AuthorizationFlowError extends CodedError {
   /** @param {{ code: AuthorizationFlowErrorCode, message: string, sessionUri?: string }} props */
   constructor(props) {
-    super(props.message);
-    this.name = "AuthorizationFlowError";
-    /** @type {AuthorizationFlowErrorCode} */
-    this.code = props.code;
+    super("AuthorizationFlowError", props);
     /** @type {string | undefined} */
     this.sessionUri = props.sessionUri;
   }
@@ -207,13 +221,13 @@ export class AuthorizationFlowError extends Error {
 
 /** @typedef {"popup_blocked" | "popup_closed" | "timeout"} PopupErrorCode */
 
-/** The consent popup could not be opened, was closed, or timed out. */
-export class PopupError extends Error {
+/**
+ * The consent popup could not be opened, was closed, or timed out.
+ * @extends {CodedError<PopupErrorCode>}
+ */
+export class PopupError extends CodedError {
   /** @param {{ code: PopupErrorCode, message: string }} props */
   constructor(props) {
-    super(props.message);
-    this.name = "PopupError";
-    /** @type {PopupErrorCode} */
-    this.code = props.code;
+    super("PopupError", props);
   }
 }

@@ -4,25 +4,28 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { startEmulator } from "../../emulator/server.js";
 import { serveConsole } from "../../scripts/console-server.mjs";
-import { launch, project, root } from "./support.js";
+import { emulator, launch, project, root } from "./support.js";
 
 const artifacts = join(root, "tests", "artifacts");
 
-test("the console page completes M2M and USER_FEDERATION (popup) against the emulator", { timeout: 90_000 }, async (t) => {
-  const emu = await startEmulator({ port: 0, log: () => {} });
-  t.after(() => emu.close());
+/** The console, served with the installed package and pointed at a fresh emulator, open in Chromium. */
+async function openConsole(t) {
+  const emu = await emulator(t);
   const dir = project("browser");
   const site = await serveConsole({ packageRoot: join(dir, "node_modules", "agentcore-identity-edge"), demoConfig: { endpoint: emu.url, ...emu.credentials } });
   t.after(() => site.close());
-
   const browser = await launch(t);
   const page = await browser.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(e.message));
   await page.goto(site.url);
   await page.waitForFunction(() => /** @type {HTMLInputElement} */ (document.getElementById("endpoint")).value !== "");
+  return { emu, page, problems };
+}
+
+test("the console page completes M2M and USER_FEDERATION (popup) against the emulator", { timeout: 90_000 }, async (t) => {
+  const { emu, page, problems } = await openConsole(t);
 
   // Every form control has a label.
   const unlabeled = await page.evaluate(() =>
@@ -59,15 +62,7 @@ test("the console page completes M2M and USER_FEDERATION (popup) against the emu
 });
 
 test("an error shows its AWS name, request id and retries", { timeout: 60_000 }, async (t) => {
-  const emu = await startEmulator({ port: 0, log: () => {} });
-  t.after(() => emu.close());
-  const dir = project("browser");
-  const site = await serveConsole({ packageRoot: join(dir, "node_modules", "agentcore-identity-edge"), demoConfig: { endpoint: emu.url, ...emu.credentials } });
-  t.after(() => site.close());
-  const browser = await launch(t);
-  const page = await browser.newPage();
-  await page.goto(site.url);
-  await page.waitForFunction(() => /** @type {HTMLInputElement} */ (document.getElementById("endpoint")).value !== "");
+  const { emu, page, problems } = await openConsole(t);
   await page.fill("#provider", "no-such-provider");
   await page.click("#run");
   await page.waitForFunction(() => document.getElementById("result")?.classList.contains("error"));
@@ -76,4 +71,5 @@ test("an error shows its AWS name, request id and retries", { timeout: 60_000 },
   await page.click("#run");
   await page.waitForFunction(() => /Throttling/.test(document.getElementById("result")?.textContent ?? ""), null, { timeout: 20_000 });
   assert.match((await page.textContent("#result")) ?? "", /^ThrottlingException: .+ · request id [0-9a-f-]{36} · HTTP 429 · 3 attempts \(2 retries\)$/);
+  assert.deepEqual(problems, []);
 });

@@ -1,43 +1,13 @@
-// Bundlers: esbuild (browser and worker platforms) and Vite build a small app that imports the
-// package by name; each built app then runs (in Chromium, or in workerd through Miniflare) and
-// makes a signed call that the emulator verifies.
+// Bundlers: esbuild (browser and worker platforms) and Vite build the smoke test, which imports the
+// package by name; each built app then runs (in Chromium, or in workerd through Miniflare).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Miniflare } from "miniflare";
-import { startEmulator } from "../../emulator/server.js";
 import { serveConsole } from "../../scripts/console-server.mjs";
-import { bin, launch, project } from "./support.js";
-
-const APP = `
-import { AgentCoreIdentityClient, createCustomState, handleOauth2Callback } from "agentcore-identity-edge";
-export async function run({ endpoint, accessKeyId, secretAccessKey }) {
-  const client = new AgentCoreIdentityClient({ region: "us-east-1", endpoint, credentials: { accessKeyId, secretAccessKey } });
-  const { workloadAccessToken } = await client.getWorkloadAccessToken({ workloadName: "demo-workload" });
-  const out = await client.getResourceOauth2Token({ workloadIdentityToken: workloadAccessToken, resourceCredentialProviderName: "demo-m2m-provider", scopes: ["read"], oauth2Flow: "M2M" });
-  const secret = "bundled-app-secret-0123456789abcdef";
-  const state = await createCustomState({ secret, binding: "u" });
-  const cb = await handleOauth2Callback("?session_id=urn:ietf:params:oauth:request_uri:b&state=" + state, { stateSecret: secret, binding: "u" });
-  return { tokenLength: out.accessToken.length, requestId: out.$metadata.requestId, session: cb.sessionUri };
-}
-`;
-
-async function emulator(t) {
-  const emu = await startEmulator({ port: 0, log: () => {} });
-  t.after(() => emu.close());
-  return emu;
-}
-
-/** Checks a smoke result against the emulator's log. */
-function verify(emu, result) {
-  assert.ok(result.tokenLength > 10, JSON.stringify(result));
-  assert.equal(result.session, "urn:ietf:params:oauth:request_uri:b");
-  const last = emu.requests().filter((r) => r.operation).at(-1);
-  assert.equal(last.requestId, result.requestId);
-  assert.equal(last.signature.valid, true);
-}
+import { bin, emulator, launch, project, SMOKE, smokeConfig, verifySmoke as verify } from "./support.js";
 
 /** Serves `dist` and runs `window.run(config)` in Chromium. */
 async function runInChromium(t, emu, dist, pagePath) {
@@ -47,14 +17,14 @@ async function runInChromium(t, emu, dist, pagePath) {
   const page = await browser.newPage();
   await page.goto(`${site.url}/${pagePath}`);
   await page.waitForFunction(() => typeof (/** @type {any} */ (window).run) === "function");
-  return page.evaluate((cfg) => /** @type {any} */ (window).run(cfg), { endpoint: emu.url, ...emu.credentials });
+  return page.evaluate((cfg) => /** @type {any} */ (window).run(cfg), smokeConfig(emu));
 }
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>bundled</title><script type="module" src="./app.js"></script>`;
 
 test("esbuild, browser platform: the bundle runs in Chromium", { timeout: 90_000 }, async (t) => {
   const emu = await emulator(t);
-  const dir = project("esbuild-browser", { "src/app.js": `${APP}\nwindow.run = run;\n`, "dist/index.html": PAGE });
+  const dir = project("esbuild-browser", { "src/app.js": `${SMOKE}\nwindow.run = smoke;\n`, "dist/index.html": PAGE });
   execFileSync(bin("esbuild"), ["src/app.js", "--bundle", "--format=esm", "--platform=browser", "--outfile=dist/app.js"], { cwd: dir, stdio: "pipe" });
   // esbuild keeps `new URL("./wasm/...", import.meta.url)` as written: the module goes next to the bundle.
   cpSync(join(dir, "node_modules/agentcore-identity-edge/www/wasm"), join(dir, "dist/wasm"), { recursive: true });
@@ -63,7 +33,7 @@ test("esbuild, browser platform: the bundle runs in Chromium", { timeout: 90_000
 
 test("esbuild, worker platform: the bundle runs in workerd", { timeout: 90_000 }, async (t) => {
   const emu = await emulator(t);
-  const worker = `${APP}\nexport default { async fetch(request, env) { return Response.json(await run(JSON.parse(env.CONFIG))); } };\n`;
+  const worker = `${SMOKE}\nexport default { async fetch(request, env) { return Response.json(await smoke(JSON.parse(env.CONFIG))); } };\n`;
   const dir = project("esbuild-worker", { "src/worker.js": worker });
   execFileSync(
     bin("esbuild"),
@@ -77,7 +47,7 @@ test("esbuild, worker platform: the bundle runs in workerd", { timeout: 90_000 }
     modules: true,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2025-09-01",
-    bindings: { CONFIG: JSON.stringify({ endpoint: emu.url, ...emu.credentials }) },
+    bindings: { CONFIG: JSON.stringify(smokeConfig(emu)) },
   });
   t.after(() => mf.dispose());
   const res = await mf.dispatchFetch("http://worker.local/");
@@ -90,7 +60,7 @@ test("Vite: the production build runs in Chromium", { timeout: 120_000 }, async 
   const emu = await emulator(t);
   const dir = project("vite", {
     "index.html": `<!doctype html><meta charset="utf-8"><title>vite</title><script type="module" src="./main.js"></script>`,
-    "main.js": `${APP}\nwindow.run = run;\n`,
+    "main.js": `${SMOKE}\nwindow.run = smoke;\n`,
   });
   execFileSync(process.execPath, [join(bin("vite"), "..", "..", "vite", "bin", "vite.js"), "build", "--logLevel", "warn"], { cwd: dir, stdio: "pipe" });
   const assets = readdirSync(join(dir, "dist/assets"));

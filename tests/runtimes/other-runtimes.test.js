@@ -1,6 +1,5 @@
 // The same smoke test under Deno, Bun and Vercel's Edge Runtime: one signed call that the emulator
 // verifies, and one callback verification, with the package imported by name from the tarball.
-import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,42 +7,11 @@ import { test } from "node:test";
 import { promisify } from "node:util";
 import { EdgeRuntime } from "edge-runtime";
 import * as esbuild from "esbuild";
-import { startEmulator } from "../../emulator/server.js";
-import { bin, project } from "./support.js";
+import { bin, emulator, project, SMOKE, smokeConfig, verifySmoke as verify } from "./support.js";
 
 const run = promisify(execFile);
 
-const SMOKE = `
-import { AgentCoreIdentityClient, createCustomState, handleOauth2Callback } from "agentcore-identity-edge";
-export async function smoke({ endpoint, accessKeyId, secretAccessKey }) {
-  const client = new AgentCoreIdentityClient({ region: "us-east-1", endpoint, credentials: { accessKeyId, secretAccessKey } });
-  const { workloadAccessToken } = await client.getWorkloadAccessToken({ workloadName: "demo-workload" });
-  const out = await client.getResourceOauth2Token({ workloadIdentityToken: workloadAccessToken, resourceCredentialProviderName: "demo-m2m-provider", scopes: ["read"], oauth2Flow: "M2M" });
-  const secret = "smoke-test-secret-0123456789abcdef";
-  const state = await createCustomState({ secret, binding: "u" });
-  const cb = await handleOauth2Callback(new URL("http://app.local/cb?session_id=urn:ietf:params:oauth:request_uri:s&state=" + state), { stateSecret: secret, binding: "u" });
-  let replayed = "";
-  try { await handleOauth2Callback("?session_id=urn:ietf:params:oauth:request_uri:s&state=" + state, { stateSecret: secret, binding: "u" }); } catch (e) { replayed = e.code; }
-  return { tokenLength: out.accessToken.length, requestId: out.$metadata.requestId, session: cb.sessionUri, replayed };
-}
-`;
-
-async function emulator(t) {
-  const emu = await startEmulator({ port: 0, log: () => {} });
-  t.after(() => emu.close());
-  return emu;
-}
-
-function verify(emu, result) {
-  assert.ok(result.tokenLength > 10, JSON.stringify(result));
-  assert.equal(result.session, "urn:ietf:params:oauth:request_uri:s");
-  assert.equal(result.replayed, "state_replayed");
-  const last = emu.requests().filter((r) => r.operation).at(-1);
-  assert.equal(last.requestId, result.requestId);
-  assert.equal(last.signature.valid, true);
-}
-
-const config = (emu) => JSON.stringify({ endpoint: emu.url, ...emu.credentials });
+const config = (emu) => JSON.stringify(smokeConfig(emu));
 
 test("Deno", { timeout: 90_000 }, async (t) => {
   const emu = await emulator(t);

@@ -4,6 +4,8 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
+import { startEmulator } from "../../emulator/server.js";
 import { pack, root, scratchProject } from "../support/package.mjs";
 
 export { root };
@@ -85,4 +87,44 @@ export async function launch(t) {
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   t.after(() => browser.close());
   return browser;
+}
+
+/** An emulator on a free port, closed when the test ends. */
+export async function emulator(t) {
+  const emu = await startEmulator({ port: 0, log: () => {} });
+  t.after(() => emu.close());
+  return emu;
+}
+
+/**
+ * The smoke test every runtime runs, as a module exporting `smoke(config)`: one signed call that the
+ * emulator verifies, one callback verification, and a refused replay of it.
+ */
+export const SMOKE = `
+import { AgentCoreIdentityClient, createCustomState, handleOauth2Callback } from "agentcore-identity-edge";
+export async function smoke({ endpoint, accessKeyId, secretAccessKey }) {
+  const client = new AgentCoreIdentityClient({ region: "us-east-1", endpoint, credentials: { accessKeyId, secretAccessKey } });
+  const { workloadAccessToken } = await client.getWorkloadAccessToken({ workloadName: "demo-workload" });
+  const out = await client.getResourceOauth2Token({ workloadIdentityToken: workloadAccessToken, resourceCredentialProviderName: "demo-m2m-provider", scopes: ["read"], oauth2Flow: "M2M" });
+  const secret = "smoke-test-secret-0123456789abcdef";
+  const state = await createCustomState({ secret, binding: "u" });
+  const callback = "http://app.local/cb?session_id=urn:ietf:params:oauth:request_uri:s&state=" + state;
+  const cb = await handleOauth2Callback(new URL(callback), { stateSecret: secret, binding: "u" });
+  let replayed = "";
+  try { await handleOauth2Callback(callback, { stateSecret: secret, binding: "u" }); } catch (e) { replayed = e.code; }
+  return { tokenLength: out.accessToken.length, requestId: out.$metadata.requestId, session: cb.sessionUri, replayed };
+}
+`;
+
+/** The smoke test's configuration for `emu`. */
+export const smokeConfig = (emu) => ({ endpoint: emu.url, ...emu.credentials });
+
+/** Checks a smoke result against the emulator's log. */
+export function verifySmoke(emu, result) {
+  assert.ok(result.tokenLength > 10, JSON.stringify(result));
+  assert.equal(result.session, "urn:ietf:params:oauth:request_uri:s");
+  assert.equal(result.replayed, "state_replayed");
+  const last = emu.requests().filter((r) => r.operation).at(-1);
+  assert.equal(last.requestId, result.requestId);
+  assert.equal(last.signature.valid, true);
 }

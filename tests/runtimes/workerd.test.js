@@ -3,17 +3,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { startEmulator } from "../../emulator/server.js";
-import { bin, consent, freePort, project, root, serve } from "./support.js";
+import { bin, consent, emulator, freePort, project, root, serve, SMOKE, smokeConfig, verifySmoke } from "./support.js";
 
 const STATE_SECRET = "worker-test-state-secret-0123456789abcdef";
 const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
 
-async function emulator(t) {
-  const emu = await startEmulator({ port: 0, log: () => {} });
-  t.after(() => emu.close());
-  return emu;
-}
 
 test("the example Worker: /connect -> consent -> /callback -> token, under wrangler dev", { timeout: 120_000 }, async (t) => {
   const emu = await emulator(t);
@@ -60,32 +54,17 @@ test("the example Worker: /connect -> consent -> /callback -> token, under wrang
 
 test("a plain import works in a Worker with no special configuration", { timeout: 120_000 }, async (t) => {
   const emu = await emulator(t);
-  const worker = `
-import { AgentCoreIdentityClient, createCustomState, handleOauth2Callback } from "agentcore-identity-edge";
-export default {
-  async fetch(request, env) {
-    const client = new AgentCoreIdentityClient({ region: "us-east-1", endpoint: env.ENDPOINT, credentials: { accessKeyId: env.KEY_ID, secretAccessKey: env.SECRET } });
-    const { workloadAccessToken } = await client.getWorkloadAccessToken({ workloadName: "demo-workload" });
-    const out = await client.getResourceOauth2Token({ workloadIdentityToken: workloadAccessToken, resourceCredentialProviderName: "demo-m2m-provider", scopes: ["read"], oauth2Flow: "M2M" });
-    const state = await createCustomState({ secret: "s".repeat(32), binding: "u" });
-    const cb = await handleOauth2Callback(new URL("https://app.example/cb?session_id=urn:ietf:params:oauth:request_uri:x&state=" + state), { stateSecret: "s".repeat(32), binding: "u" });
-    return Response.json({ tokenLength: out.accessToken.length, requestId: out.$metadata.requestId, session: cb.sessionUri });
-  },
-};`;
+  const worker = `${SMOKE}\nexport default { async fetch(request, env) { return Response.json(await smoke(JSON.parse(env.CONFIG))); } };\n`;
   const dir = project("worker-plain", {
     "wrangler.toml": 'name = "plain-import"\nmain = "index.js"\ncompatibility_date = "2025-09-01"\n',
     "index.js": worker,
   });
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const vars = [`ENDPOINT:${emu.url}`, `KEY_ID:${emu.credentials.accessKeyId}`, `SECRET:${emu.credentials.secretAccessKey}`].flatMap((v) => ["--var", v]);
+  const vars = ["--var", `CONFIG:${JSON.stringify(smokeConfig(emu))}`];
   await serve(t, bin("wrangler"), ["dev", "--ip", "127.0.0.1", "--port", String(port), ...vars, "--log-level", "warn"], { cwd: dir, env: WRANGLER_ENV, url: origin });
   const res = await fetch(origin);
   const body = await res.json();
   assert.equal(res.status, 200, JSON.stringify(body));
-  assert.ok(body.tokenLength > 10);
-  assert.equal(body.session, "urn:ietf:params:oauth:request_uri:x");
-  const last = emu.requests().filter((r) => r.operation).at(-1);
-  assert.equal(last.requestId, body.requestId);
-  assert.equal(last.signature.valid, true);
+  verifySmoke(emu, body);
 });
