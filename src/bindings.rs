@@ -13,7 +13,9 @@ use crate::callback::{CallbackError, CallbackParams, Expectation};
 use crate::endpoint::{resolve, EndpointParams};
 use crate::shapes::operation;
 use crate::state::{self, CreateError};
-use crate::transport::{credentials_from_js, CredentialSource, Host, Inner};
+use crate::transport::{
+    build_error, credentials_from_js, message_error, set, CredentialSource, Host, Inner,
+};
 
 /// Reads an optional member of the user's configuration object, type-checked.
 struct ConfigReader<'a> {
@@ -73,13 +75,7 @@ impl WasmClient {
     pub fn new(config: JsValue, host: JsValue) -> Result<WasmClient, JsValue> {
         let make_error = function(&host, "makeError")
             .ok_or_else(|| js_sys::Error::new("host.makeError must be a function"))?;
-        let config_error = |message: String| {
-            let props = js_sys::Object::new();
-            let _ = Reflect::set(&props, &"message".into(), &message.into());
-            make_error
-                .call2(&JsValue::NULL, &"configuration".into(), &props)
-                .unwrap_or_else(|e| e)
-        };
+        let config_error = |message: String| message_error(&make_error, "configuration", &message);
         let send = function(&host, "send")
             .ok_or_else(|| config_error("host.send must be a function".into()))?;
         let sleep = function(&host, "sleep")
@@ -165,16 +161,6 @@ impl WasmClient {
     }
 }
 
-fn error_object(make_error: &Function, kind: &str, props: &js_sys::Object) -> JsValue {
-    make_error
-        .call2(&JsValue::NULL, &kind.into(), props)
-        .unwrap_or_else(|e| e)
-}
-
-fn set(obj: &js_sys::Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
-}
-
 fn callback_error(make_error: &Function, e: &CallbackError) -> JsValue {
     let props = js_sys::Object::new();
     set(&props, "code", &e.code.as_str().into());
@@ -185,7 +171,7 @@ fn callback_error(make_error: &Function, e: &CallbackError) -> JsValue {
     if let Some(d) = &e.error_description {
         set(&props, "errorDescription", &d.into());
     }
-    error_object(make_error, "callback", &props)
+    build_error(make_error, "callback", &props)
 }
 
 fn now_ms(now: f64) -> u64 {
@@ -206,11 +192,7 @@ pub fn create_custom_state(
     ttl_seconds: f64,
     make_error: &Function,
 ) -> Result<String, JsValue> {
-    let config_error = |message: &str| {
-        let props = js_sys::Object::new();
-        set(&props, "message", &message.into());
-        error_object(make_error, "configuration", &props)
-    };
+    let config_error = |message: &str| message_error(make_error, "configuration", message);
     if !(1.0..=86_400.0 * 365.0).contains(&ttl_seconds) {
         return Err(config_error(
             "ttlSeconds must be a number of seconds from 1 to one year",

@@ -87,9 +87,23 @@ struct Reply {
     body: String,
 }
 
-fn set(obj: &Object, key: &str, value: &JsValue) {
-    // Setting a property on a fresh plain object cannot fail.
+/// Sets `obj[key]`. Setting a property on a fresh plain object cannot fail.
+pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+/// Builds a public error with the wrapper's `makeError(kind, props)`.
+pub(crate) fn build_error(make_error: &Function, kind: &str, props: &Object) -> JsValue {
+    match make_error.call2(&JsValue::NULL, &JsValue::from_str(kind), props) {
+        Ok(e) | Err(e) => e,
+    }
+}
+
+/// A public error of `kind` with just a message.
+pub(crate) fn message_error(make_error: &Function, kind: &str, message: &str) -> JsValue {
+    let props = Object::new();
+    set(&props, "message", &JsValue::from_str(message));
+    build_error(make_error, kind, &props)
 }
 
 fn opt_str(v: Option<&str>) -> JsValue {
@@ -122,13 +136,7 @@ impl Inner {
 
     /// Builds a public error through the wrapper's factory.
     pub(crate) fn error(&self, kind: &str, props: &Object) -> JsValue {
-        match self
-            .host
-            .make_error
-            .call2(&JsValue::NULL, &JsValue::from_str(kind), props)
-        {
-            Ok(e) | Err(e) => e,
-        }
+        build_error(&self.host.make_error, kind, props)
     }
 
     pub(crate) fn simple_error(
