@@ -77,7 +77,11 @@ pub fn parse_service_error(status: u16, error_type: Option<&str>, body: &str) ->
         .unwrap_or(UNKNOWN_ERROR)
         .to_owned();
 
-    let message = match text("message").or_else(|| text("Message")) {
+    // An empty or blank message is no message: fall back to one that names the error.
+    let given = text("message")
+        .or_else(|| text("Message"))
+        .filter(|m| !m.trim().is_empty());
+    let message = match given {
         Some(m) => m.to_owned(),
         None if code == UNKNOWN_ERROR => format!(
             "HTTP {status} {} with no AWS error code in the reply",

@@ -149,3 +149,21 @@ fn validation_exception_keeps_reason_and_field_list() {
     assert_eq!(other.reason, None);
     assert_eq!(other.field_list, None);
 }
+
+/// Found by fuzzing (error_reply): a ValidationException whose body had `"message":""` gave an
+/// error with an empty message.
+#[test]
+fn empty_service_message_falls_back_to_the_code() {
+    let e = parse_service_error(
+        400,
+        Some("ValidationException"),
+        r#"{"message":"","reason":"FieldValidationFailed"}"#,
+    );
+    assert_eq!(e.message, "ValidationException (HTTP 400)");
+    let e = parse_service_error(
+        403,
+        None,
+        r#"{"__type":"AccessDeniedException","Message":"  "}"#,
+    );
+    assert_eq!(e.message, "AccessDeniedException (HTTP 403)");
+}
