@@ -243,7 +243,7 @@ impl Inner {
         prepare(operation, &self.endpoint, &input_json).map_err(|issues| self.param_error(&issues))
     }
 
-    /// Validates and signs without sending, with fixed credentials: the `Authorization` value.
+    /// Validates and signs without sending, with fixed credentials; returns the signature.
     /// For benchmarks of the signing path.
     pub(crate) fn sign_only(
         &self,
