@@ -180,3 +180,23 @@ for (const minutes of [15, -15]) {
     assert.equal(again.$metadata.attempts, 1);
   });
 }
+
+test("with both a timeout and a signal, an abort still rejects with the caller's reason", async (t) => {
+  const { emu, client, wit } = await setup(t, { requestTimeoutMs: 5000 });
+  emu.setFaults({ hangRate: 1 });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new Error("caller gave up")), 80);
+  const err = await rejection(client.getResourceOauth2Token(m2mInput(wit), { signal: controller.signal }));
+  assert.equal(err.message, "caller gave up");
+});
+
+test("the default fetch is looked up at call time", async (t) => {
+  const emu = await emulator(t);
+  const client = clientFor(emu);
+  const real = globalThis.fetch;
+  const seen = [];
+  globalThis.fetch = (url, init) => (seen.push(url), real(url, init));
+  t.after(() => (globalThis.fetch = real));
+  await client.getWorkloadAccessToken({ workloadName: "demo-workload" });
+  assert.deepEqual(seen, [`${emu.url}/identities/GetWorkloadAccessToken`]);
+});
