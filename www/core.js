@@ -105,9 +105,10 @@ export class AgentCoreIdentityClient {
    * @param {CallOptions | undefined} options
    * @returns {Promise<any>}
    */
-  async #send(operation, input, options) {
-    const client = await this.#client();
-    return client.send(operation, input, options?.signal);
+  #send(operation, input, options) {
+    const wasm = this.#wasm;
+    if (wasm) return wasm.send(operation, input, options?.signal);
+    return this.#client().then((client) => client.send(operation, input, options?.signal));
   }
 
   /** @param {import("./index.js").GetResourceOauth2TokenInput} input @param {CallOptions} [options] */
