@@ -78,22 +78,8 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
     const body = await readBody(req, cfg.maxBodyBytes);
     if (body === ABORTED) return;
     const headers = flattenHeaders(req);
-    const entry = {
-      requestId,
-      time: new Date(now()).toISOString(),
-      method: req.method,
-      path: pathname,
-      query,
-      operation: route.name,
-      headers: redactHeaders(headers),
-      body: null,
-      bodyBytes: body ? body.length : null,
-      signature: null,
-      status: null,
-      errorCode: null,
-      fault: null,
-    };
-    pushLog(entry);
+    const entry = logRequest(req, requestId, pathname, query, route.name, headers);
+    entry.bodyBytes = body ? body.length : null;
     const finish = (status, errorCode = null) => {
       entry.status = status;
       entry.errorCode = errorCode;
@@ -207,22 +193,7 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
   function noRoute(req, res, requestId, pathname, query, route) {
     // Drain the body, log the request, reply the AWS way.
     req.resume();
-    const entry = {
-      requestId,
-      time: new Date(now()).toISOString(),
-      method: req.method,
-      path: pathname,
-      query,
-      operation: null,
-      headers: redactHeaders(flattenHeaders(req)),
-      body: null,
-      bodyBytes: null,
-      signature: null,
-      status: null,
-      errorCode: null,
-      fault: null,
-    };
-    pushLog(entry);
+    const entry = logRequest(req, requestId, pathname, query, null, flattenHeaders(req));
     let err;
     if (route) {
       res.setHeader("Allow", `${route.method}, OPTIONS`);
@@ -350,6 +321,27 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
   }
 
   // ---------------- helpers ----------------
+
+  /** Starts the request-log entry of a request (secrets redacted); its outcome is filled in later. */
+  function logRequest(req, requestId, pathname, query, operation, headers) {
+    const entry = {
+      requestId,
+      time: new Date(now()).toISOString(),
+      method: req.method,
+      path: pathname,
+      query,
+      operation,
+      headers: redactHeaders(headers),
+      body: null,
+      bodyBytes: null,
+      signature: null,
+      status: null,
+      errorCode: null,
+      fault: null,
+    };
+    pushLog(entry);
+    return entry;
+  }
 
   function pushLog(entry) {
     requestLog.push(entry);
