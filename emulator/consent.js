@@ -72,3 +72,25 @@ export const pages = {
   missing: () => [400, messagePage("Bad request", "The request_uri parameter is missing.")],
   badDecision: () => [400, messagePage("Bad request", "The decision must be 'allow' or 'deny'.")],
 };
+
+/**
+ * Answers the consent page at `authorizationUrl` as a user would (GET the page, POST the form with
+ * `decision`), without following the redirect. For the demo and the tests.
+ * @param {string} authorizationUrl
+ * @param {"allow" | "deny"} decision
+ * @returns {Promise<{ pageStatus: number, html: string, status: number, location: URL | null }>}
+ */
+export async function submitConsent(authorizationUrl, decision) {
+  const page = await fetch(authorizationUrl);
+  const html = await page.text();
+  const requestUri = /name="request_uri" value="([^"]+)"/.exec(html)?.[1].replaceAll("&amp;", "&");
+  if (!requestUri) throw new Error(`no consent form at the authorization URL (HTTP ${page.status})`);
+  const res = await fetch(new URL("/oauth2/authorize", authorizationUrl), {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ request_uri: requestUri, decision }),
+    redirect: "manual",
+  });
+  const location = res.headers.get("location");
+  return { pageStatus: page.status, html, status: res.status, location: location ? new URL(location) : null };
+}

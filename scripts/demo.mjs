@@ -40,6 +40,7 @@ if (!existsSync(wasm) || statSync(wasm).mtimeMs < Math.max(newest(join(root, "sr
 const pkg = await import("../www/node.js");
 const { startEmulator } = await import("../emulator/server.js");
 const { serveConsole } = await import("./console-server.mjs");
+const { submitConsent } = await import("../emulator/consent.js");
 
 const redact = (s) => (typeof s === "string" ? `<redacted, ${s.length} chars>` : String(s));
 const step = (n, text) => console.log(`  ${n}. ${text}`);
@@ -145,17 +146,12 @@ try {
         if (interactive) {
           step(4, `open ${appUrl}/authorize in a browser and choose Allow (waiting up to 10 minutes)`);
         } else {
-          const consent = await fetch(authorizationUrl).then((r) => r.text());
-          const requestUri = /name="request_uri" value="([^"]+)"/.exec(consent)?.[1].replaceAll("&amp;", "&");
-          if (!requestUri) throw new Error("no consent form at the authorization URL (with --aws, run on a terminal)");
-          const res = await fetch(new URL("/oauth2/authorize", authorizationUrl), {
-            method: "POST",
-            headers: { "content-type": "application/x-www-form-urlencoded" },
-            body: new URLSearchParams({ request_uri: requestUri, decision: "allow" }),
-            redirect: "manual",
+          const { location } = await submitConsent(authorizationUrl, "allow").catch((e) => {
+            throw new Error(`${e.message} (with --aws, run the demo on a terminal)`);
           });
-          step(4, `consent approved automatically (not on a terminal) -> redirect to ${new URL(res.headers.get("location")).pathname}`);
-          await fetch(res.headers.get("location"));
+          if (!location) throw new Error("the consent page did not redirect");
+          step(4, `consent approved automatically (not on a terminal) -> redirect to ${location.pathname}`);
+          await fetch(location);
         }
         const result = await callbackDone;
         step(5, `callback: customState verified (MAC, expiry, binding, single use), session bound to ${userId} (CompleteResourceTokenAuth: ${result.completed})`);

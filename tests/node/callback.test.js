@@ -1,6 +1,7 @@
 // customState, the redirect callback, and the whole user-federation flow against the emulator.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { submitConsent } from "../../emulator/consent.js";
 import { clientFor, emulator, pkg, rejection, RETURN_URL, WORKLOAD } from "./helpers.js";
 
 const SECRET = "callback-test-secret-0123456789abcdef";
@@ -122,19 +123,11 @@ test("no CallbackError message contains the state, the secret or the session", a
 
 /** Submits the emulator's consent form; returns the redirect's Location. */
 async function consent(authorizationUrl, decision) {
-  const page = await fetch(authorizationUrl);
-  assert.equal(page.status, 200);
-  const html = await page.text();
-  const requestUri = /name="request_uri" value="([^"]+)"/.exec(html)[1].replaceAll("&amp;", "&");
+  const { pageStatus, html, status, location } = await submitConsent(authorizationUrl, decision);
+  assert.equal(pageStatus, 200);
   assert.match(html, /<button type="submit" name="decision" value="allow">/);
-  const res = await fetch(new URL("/oauth2/authorize", authorizationUrl), {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ request_uri: requestUri, decision }),
-    redirect: "manual",
-  });
-  assert.equal(res.status, 302);
-  return new URL(res.headers.get("location"));
+  assert.equal(status, 302);
+  return /** @type {URL} */ (location);
 }
 
 async function federationSetup(t, userId = "alice") {

@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
+import { submitConsent } from "../../emulator/consent.js";
 import { startEmulator } from "../../emulator/server.js";
 import { pack, root, scratchProject } from "../support/package.mjs";
 
@@ -67,16 +68,9 @@ export async function serve(t, cmd, args, { cwd, env = {}, url, timeoutMs = 60_0
 
 /** Submits the emulator's consent form; returns the redirect's Location. */
 export async function consent(authorizationUrl, decision = "allow") {
-  const html = await fetch(authorizationUrl).then((r) => r.text());
-  const requestUri = /name="request_uri" value="([^"]+)"/.exec(html)?.[1].replaceAll("&amp;", "&");
-  if (!requestUri) throw new Error("no consent form");
-  const res = await fetch(new URL("/oauth2/authorize", authorizationUrl), {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ request_uri: requestUri, decision }),
-    redirect: "manual",
-  });
-  return new URL(/** @type {string} */ (res.headers.get("location")));
+  const { status, location } = await submitConsent(authorizationUrl, decision);
+  assert.equal(status, 302);
+  return /** @type {URL} */ (location);
 }
 
 /** Flags for Debian's Chromium on a machine with no network but loopback. */
