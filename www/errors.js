@@ -168,9 +168,9 @@ export function makeError(kind, props) {
 }
 
 /**
- * @typedef {"parameter_duplicated" | "expectation_missing" | "state_missing" | "state_mismatch"
+ * @typedef {"query_too_large" | "parameter_duplicated" | "expectation_missing" | "state_missing" | "state_mismatch"
  *   | "state_expired" | "state_replayed" | "session_id_missing" | "session_id_invalid"
- *   | "authorization_denied"} CallbackErrorCode
+ *   | "state_store_unavailable" | "authorization_denied"} CallbackErrorCode
  */
 
 /**
