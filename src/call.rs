@@ -16,7 +16,7 @@ use crate::response::{parse_output, Metadata, Output, ResponseError};
 use crate::retry::{classify, corrected_offset, Decision, ErrorClass, RetryQuota, RetryState};
 use crate::shapes::Operation;
 use crate::sign::{Credentials, Signed, SigningKeyCache};
-use crate::validate::Issue;
+use crate::validate::{Body, Issue};
 use crate::value::Value;
 
 /// Largest reply body read; larger ones are refused (the host stops reading at this size).
@@ -110,15 +110,17 @@ pub struct Call {
 }
 
 impl Call {
-    /// Validates `input` and prepares the call; the issues list every violation.
+    /// Validates `input` and prepares the call; the issues list every violation. `write` writes
+    /// the body as JSON text (the host's `JSON.stringify` in wasm, serde_json natively).
     pub fn new(
         operation: &'static Operation,
         endpoint: &Endpoint,
         input: &Value,
         max_attempts: u32,
+        write: impl FnOnce(&Body<'_>) -> Option<String>,
     ) -> Result<Call, Vec<Issue>> {
         Ok(Call {
-            request: prepare(operation, endpoint, input)?,
+            request: prepare(operation, endpoint, input, write)?,
             retry: RetryState::new(max_attempts),
         })
     }

@@ -269,8 +269,10 @@ impl CallbackParams {
         if self.too_large {
             return Err(fail(CallbackErrorCode::QueryTooLarge));
         }
-        let mut seen = std::collections::HashSet::with_capacity(self.pairs.len());
-        if !self.pairs.iter().all(|(k, _)| seen.insert(k.as_str())) {
+        // At most MAX_PARAMS names: sorting them finds a duplicate in a few comparisons.
+        let mut names: Vec<&str> = self.pairs.iter().map(|(k, _)| k.as_str()).collect();
+        names.sort_unstable();
+        if names.windows(2).any(|w| w[0] == w[1]) {
             return Err(fail(CallbackErrorCode::ParameterDuplicated));
         }
         if expectation.signed.is_none() && expectation.stored.is_none() {

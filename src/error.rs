@@ -51,14 +51,14 @@ pub fn sanitize_code(raw: &str) -> &str {
 }
 
 /// The body's code, as the SDK's `loadRestJsonErrorCode`: the first member whose name is `code` in
-/// any case, else `__type`; a number counts as its decimal text.
+/// any case, else `__type`; a whole number counts as its decimal text.
 fn body_code(doc: &Value) -> Option<String> {
     let Value::Object(members) = doc else {
         return None;
     };
     let as_code = |v: &Value| match v {
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(crate::value::number_text(*n)),
+        Value::Number(n) => crate::value::integer_text(*n),
         _ => None,
     };
     let by_name = members

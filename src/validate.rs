@@ -3,8 +3,8 @@
 //! The input arrives as a [`Value`] (deserialized with serde from the caller's JavaScript object).
 //! Every violation is collected (not just the first), each with the path of the offending field
 //! (`scopes[1]`, `customParameters["bad key!"]`, `userIdentifier.userId`). Messages name the
-//! constraint and never the value, since many values are tokens. The body is written by
-//! serde_json, in model order.
+//! constraint and never the value, since many values are tokens. A valid input gives a [`Body`]:
+//! its modeled members in model order, which serde writes.
 
 use std::fmt;
 
@@ -35,23 +35,20 @@ impl fmt::Display for Issue {
 /// Longest map key quoted in a path; longer keys are cut with an ellipsis.
 const MAX_KEY_IN_PATH: usize = 64;
 
-/// Checks `value` against `shape`; on success returns the request body: the input's members in
-/// model order, `null`s dropped, written as compact JSON.
-pub fn validate_input(shape: &'static StructShape, value: &Value) -> Result<String, Vec<Issue>> {
+/// Checks `value` against `shape`; on success returns the request body to write: the input's
+/// members in model order, `null`s dropped.
+pub fn validate_input<'a>(
+    shape: &'static StructShape,
+    value: &'a Value,
+) -> Result<Body<'a>, Vec<Issue>> {
     let mut issues = Vec::new();
     let mut path = String::new();
     check_struct(shape, value, &mut path, &mut issues);
-    if !issues.is_empty() {
-        return Err(issues);
+    if issues.is_empty() {
+        Ok(Body { shape, value })
+    } else {
+        Err(issues)
     }
-    // Writing a validated value (strings, booleans, whole numbers, lists and maps of them) to a
-    // `String` cannot fail.
-    serde_json::to_string(&Body { shape, value }).map_err(|_| {
-        vec![Issue {
-            path: String::new(),
-            message: "input cannot be written as JSON".into(),
-        }]
-    })
 }
 
 fn issue(issues: &mut Vec<Issue>, path: &str, message: String) {
@@ -247,10 +244,16 @@ fn push_key(path: &mut String, key: &str) {
         Some((cut, _)) => format!("{}…", &key[..cut]),
         None => key.to_owned(),
     };
-    path.push('[');
-    // Quoting a string cannot fail.
-    path.push_str(&serde_json::to_string(&shown).unwrap_or_default());
-    path.push(']');
+    path.push_str("[\"");
+    for c in shown.chars() {
+        match c {
+            '"' => path.push_str("\\\""),
+            '\\' => path.push_str("\\\\"),
+            c if c.is_control() => path.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => path.push(c),
+        }
+    }
+    path.push_str("\"]");
 }
 
 /// The member whose name is within two edits of `key`, for "did you mean".
@@ -290,8 +293,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// A structure's modeled members, in model order, `null` members and unknown ones left out; nested
-/// structures likewise. Writes request bodies and results.
-pub(crate) struct Body<'a> {
+/// structures likewise. The request body, and the members of a result.
+#[derive(Debug, Clone, Copy)]
+pub struct Body<'a> {
     pub(crate) shape: &'static StructShape,
     pub(crate) value: &'a Value,
 }

@@ -40,7 +40,10 @@ impl fmt::Debug for Value {
         match self {
             Value::Null => f.write_str("null"),
             Value::Bool(b) => write!(f, "{b}"),
-            Value::Number(n) => write!(f, "{n}"),
+            Value::Number(n) => match integer_text(*n) {
+                Some(t) => f.write_str(&t),
+                None => f.write_str("<number>"),
+            },
             Value::String(s) => write!(f, "<string of {} chars>", s.chars().count()),
             Value::Array(items) => f.debug_list().entries(items).finish(),
             Value::Object(members) => f
@@ -187,13 +190,9 @@ pub fn is_safe_integer(n: f64) -> bool {
     n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER
 }
 
-/// A number as JavaScript's `String(n)` writes it, for the values that occur in replies.
-pub fn number_text(n: f64) -> String {
-    if is_safe_integer(n) {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
+/// A whole number as JavaScript's `String(n)` writes it; `None` for other numbers.
+pub fn integer_text(n: f64) -> Option<String> {
+    is_safe_integer(n).then(|| (n as i64).to_string())
 }
 
 impl Serialize for Value {

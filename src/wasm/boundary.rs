@@ -13,30 +13,29 @@ use wasm_bindgen::JsValue;
 /// A value from JavaScript that does not have the expected type or range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Refusal {
-    /// Where: `credentials.accessKeyId`, or `""` for the value itself.
-    pub(crate) path: String,
     /// What was expected, without the value.
     pub(crate) message: String,
 }
 
 impl Refusal {
-    /// `"path: message"`, or the message alone for the value itself.
+    /// `"what: message"`.
     pub(crate) fn describe(&self, what: &str) -> String {
-        if self.path.is_empty() || self.path == "." {
-            format!("{what}: {}", self.message)
-        } else {
-            format!("{what}.{}: {}", self.path, self.message)
-        }
+        format!("{what}: {}", self.message)
     }
 }
 
-/// Reads `value` as a `T`.
+/// Reads `value` as a `T`. serde names the field in `missing field` and `unknown field`
+/// messages; the wrapper checks each field's type by name before the value gets here, so a
+/// refusal from serde is a second line of defence.
 pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, Refusal> {
-    let de = serde_wasm_bindgen::Deserializer::from(value);
-    serde_path_to_error::deserialize(de).map_err(|e| Refusal {
-        path: e.path().to_string(),
-        message: crate::boundary_text::without_values(&e.inner().to_string()),
+    serde_wasm_bindgen::from_value(value).map_err(|e| Refusal {
+        message: crate::boundary_text::without_values(&e.to_string()),
     })
+}
+
+/// Writes `value` as JSON text with the host's `JSON.stringify`: the request body.
+pub(crate) fn to_json_text<T: Serialize + ?Sized>(value: &T) -> Option<String> {
+    js_sys::JSON::stringify(&to_js(value)).ok()?.as_string()
 }
 
 /// Writes `value` for JavaScript: maps as plain objects, `None` as `undefined`.

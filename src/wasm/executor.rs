@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-use super::boundary::{from_js, to_js};
+use super::boundary::{from_js, to_js, to_json_text};
 use super::credentials::CredentialStore;
 use super::errors::{ErrorFactory, Kind};
 use crate::call::{Call, ClientState, Next, Outcome, Reply, MAX_REPLY_BYTES};
@@ -100,12 +100,18 @@ impl Client {
         }
         let input: Value = from_js(input).map_err(|r| {
             self.errors.validation(&[crate::validate::Issue {
-                path: r.path.trim_start_matches('.').to_owned(),
+                path: String::new(),
                 message: r.message,
             }])
         })?;
-        let mut call = Call::new(operation, &self.endpoint, &input, self.max_attempts)
-            .map_err(|issues| self.errors.validation(&issues))?;
+        let mut call = Call::new(
+            operation,
+            &self.endpoint,
+            &input,
+            self.max_attempts,
+            |body| to_json_text(body),
+        )
+        .map_err(|issues| self.errors.validation(&issues))?;
         drop(input);
         let url = JsValue::from_str(&call.request().url);
         let body = call.request().body.clone();
