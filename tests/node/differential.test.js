@@ -37,7 +37,9 @@ const THROTTLED = { status: 429, code: "ThrottlingException", message: "Rate exc
 // ------------------------------------------------------------------------------- scenarios
 /**
  * name, script (replies in order, the last repeats), maxAttempts (default 3), calls (sequential
- * calls on one client, default 1), concurrent (parallel calls, for the retry quota).
+ * calls on one client, default 1), concurrent (parallel calls, for the retry quota), perCall
+ * (concurrent calls with distinct inputs, each walking the script on its own: many samples of
+ * the backoff, each checked against the SDK's bounds).
  */
 const scenarios = [
   // Transient replies, then success.
@@ -103,6 +105,10 @@ const scenarios = [
   // The client-wide retry quota.
   { name: "retry quota: 40 concurrent calls into a 503 storm", script: [{ status: 503, code: "ServiceUnavailableException" }], concurrent: 40 },
   { name: "retry quota: 60 concurrent calls into a 429 storm", script: [THROTTLED], concurrent: 60 },
+  // The backoff's range, sampled: one sample says little, 30 say whether a bound is exceeded.
+  { name: "backoff sampled: 30 calls, each 503 then 200", script: [{ status: 503, code: "ServiceUnavailableException" }, OK], concurrent: 30, perCall: true },
+  { name: "backoff sampled: 30 calls, each reset then 200", script: [RESET, OK], concurrent: 30, perCall: true },
+  { name: "backoff sampled: 30 calls, each 429 then 200", script: [THROTTLED, OK], concurrent: 30, perCall: true },
 ];
 
 // ------------------------------------------------------------------------------- the SDK's bounds
@@ -157,21 +163,24 @@ function signingOffsetMin(request) {
   return Math.round((signed - request.wall) / MIN);
 }
 
+/** The input of call `i`: distinct per call when each call walks the script on its own. */
+const inputFor = (scenario, i) => (scenario.perCall ? { ...input, workloadIdentityToken: `${input.workloadIdentityToken}-${i}` } : input);
+
 /** Runs `scenario` with one side; returns what the server saw and what the caller got. */
 async function run(scenario, side) {
-  const server = await scriptedServer(scenario.script);
+  const server = await scriptedServer(scenario.script, { perBody: scenario.perCall === true });
   try {
     const config = { region, endpoint: server.endpoint, credentials, maxAttempts: scenario.maxAttempts ?? 3 };
     const call =
       side === "sdk"
-        ? ((client) => () => client.send(new GetResourceOauth2TokenCommand(input)))(new BedrockAgentCoreClient(config))
-        : ((client) => () => client.getResourceOauth2Token(input))(new pkg.AgentCoreIdentityClient(config));
+        ? ((client) => (i) => client.send(new GetResourceOauth2TokenCommand(inputFor(scenario, i))))(new BedrockAgentCoreClient(config))
+        : ((client) => (i) => client.getResourceOauth2Token(inputFor(scenario, i)))(new pkg.AgentCoreIdentityClient(config));
     const settle = (p) => p.then((out) => ({ out }), (err) => ({ err }));
     const results = [];
     if (scenario.concurrent) {
-      results.push(...(await Promise.all(Array.from({ length: scenario.concurrent }, () => settle(call())))));
+      results.push(...(await Promise.all(Array.from({ length: scenario.concurrent }, (_, i) => settle(call(i))))));
     } else {
-      for (let i = 0; i < (scenario.calls ?? 1); i++) results.push(await settle(call()));
+      for (let i = 0; i < (scenario.calls ?? 1); i++) results.push(await settle(call(i)));
     }
     const last = results.at(-1);
     const meta = last.out?.$metadata ?? last.err?.$metadata;
@@ -191,6 +200,9 @@ async function run(scenario, side) {
     await server.close();
   }
 }
+
+/** The attempts of each call, in call order. */
+const attemptsOf = (side) => side.results.map((r) => (r.out ?? r.err).$metadata?.attempts);
 
 // ------------------------------------------------------------------------------- the table
 const rows = new Map(scenarios.map((s) => [s.name, undefined]));
@@ -223,7 +235,8 @@ describe("the package agrees with the AWS SDK v3", { concurrency: 6 }, () => {
           fn();
         } catch (e) {
           failures.push(what);
-          t.diagnostic(`${what}: ${e.message.split("\n")[0]} (SDK ${JSON.stringify(sdk.offsets)}, package ${JSON.stringify(ours.offsets)})`);
+          const offsets = what.startsWith("signing") ? ` (SDK ${JSON.stringify(sdk.offsets)}, package ${JSON.stringify(ours.offsets)})` : "";
+          t.diagnostic(`${what}: ${e.message.split("\n")[0]}${offsets}`);
         }
       };
       rows.set(scenario.name, { sdk, pkg: ours, failures });
@@ -234,6 +247,19 @@ describe("the package agrees with the AWS SDK v3", { concurrency: 6 }, () => {
       check("$metadata.attempts vs requests served", () => assert.equal(ours.sumAttempts, ours.requestsTotal));
       check("outcome", () => assert.equal(ours.outcome, sdk.outcome));
       check("requests", () => assert.equal(ours.requestsTotal, sdk.requestsTotal));
+      if (scenario.perCall) {
+        // Every call: the same attempts as the script implies for the SDK, and a delay within bounds.
+        const perCall = (side, label) =>
+          side.results.forEach((r, i) => {
+            const meta = (r.out ?? r.err).$metadata;
+            const b = Array.from({ length: meta.attempts - 1 }, (_, k) => delayBounds(scenario.script[Math.min(k, scenario.script.length - 1)], k));
+            const hi = b.reduce((n, x) => n + x.hi, 0);
+            assert.ok(meta.totalRetryDelay >= 0 && meta.totalRetryDelay <= hi, `${label}: call ${i} waited ${meta.totalRetryDelay} ms, above ${hi}`);
+          });
+        perCall(sdk, "the SDK");
+        check("every call's delay within the SDK's bounds", () => perCall(ours, "the package"));
+        check("attempts per call", () => assert.deepEqual(attemptsOf(ours), attemptsOf(sdk)));
+      }
       if (!scenario.concurrent) {
         check("$metadata.attempts", () => assert.equal(ours.attempts, sdk.attempts));
         // The delays: the SDK's own must fit the model (or the model is wrong), then the package's.

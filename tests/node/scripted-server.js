@@ -30,27 +30,34 @@ export function replyFor(step) {
 }
 
 /**
- * Starts a server for `script` on a free loopback port. Returns its endpoint, the log of requests
+ * Starts a server for `script` on a free loopback port. With `perBody`, each distinct request body
+ * (one call and its retries) walks the script on its own. Returns its endpoint, the log of requests
  * ({ at, wall, method, path, headers, body }: `at` from performance.now(), `wall` from Date.now()) and close().
  */
-export async function scriptedServer(script) {
+export async function scriptedServer(script, { perBody = false } = {}) {
   if (!Array.isArray(script) || script.length === 0) throw new Error("a script needs at least one step");
   const requests = [];
+  /** @type {Map<string, number>} */
+  const seen = new Map();
   const server = createServer((req, res) => {
     const at = performance.now();
     const wall = Date.now();
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
-      const step = script[Math.min(requests.length, script.length - 1)];
-      requests.push({ at, wall, method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      const body = Buffer.concat(chunks).toString("utf8");
+      const key = perBody ? body : "";
+      const n = seen.get(key) ?? 0;
+      seen.set(key, n + 1);
+      const step = script[Math.min(n, script.length - 1)];
+      requests.push({ at, wall, method: req.method, path: req.url, headers: req.headers, body });
       if (step.reset) {
         req.socket.destroy();
         return;
       }
-      const { headers, body } = replyFor(step);
-      res.writeHead(step.status, headers);
-      res.end(body);
+      const reply = replyFor(step);
+      res.writeHead(step.status, reply.headers);
+      res.end(reply.body);
     });
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
