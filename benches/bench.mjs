@@ -143,8 +143,9 @@ function summarise(perRound, samples, cpu) {
 
 // ---------------------------------------------------------------- per call, Node
 {
-  const rounds = quick ? 8 : 20;
-  const perRound = quick ? 100 : 200;
+  // Many short rounds: the median of their means shrugs off bursts of load on a shared machine.
+  const rounds = quick ? 10 : 40;
+  const perRound = 100;
   const names = Object.keys(contenders);
   const perRoundMeans = Object.fromEntries(names.map((k) => [k, []]));
   const samples = Object.fromEntries(names.map((k) => [k, []]));
@@ -322,8 +323,8 @@ export default {
   const go = async (k, n, split = false) => (await mf.dispatchFetch(`http://bench.local/?who=${k}&n=${n}&split=${split ? 1 : 0}`)).json();
   for (const k of keys) await go(k, 300);
   const pid = workerdPid();
-  const rounds = quick ? 6 : 15;
-  const perRound = quick ? 100 : 200;
+  const rounds = quick ? 8 : 30;
+  const perRound = 100;
   const means = Object.fromEntries(keys.map((k) => [k, []]));
   const samples = Object.fromEntries(keys.map((k) => [k, []]));
   const cpu = Object.fromEntries(keys.map((k) => [k, []]));
