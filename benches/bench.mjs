@@ -389,7 +389,7 @@ export default { async fetch(req, env) { const out = await new BedrockAgentCoreC
   const modules = {};
   for (const [name, source] of Object.entries(worker)) modules[name] = await workerModules(`cold-${name.replace(/\W+/g, "-")}`, source);
   const coldTimes = Object.fromEntries(Object.keys(worker).map((k) => [k, []]));
-  for (let r = 0; r < (quick ? 2 : 4); r++) {
+  for (let r = 0; r < (quick ? 2 : 6); r++) {
     for (const [name, mods] of Object.entries(modules)) {
       const t0 = performance.now();
       const mf = new Miniflare({
