@@ -248,7 +248,7 @@ describe("the package agrees with the AWS SDK v3", { concurrency: 6 }, () => {
       check("outcome", () => assert.equal(ours.outcome, sdk.outcome));
       check("requests", () => assert.equal(ours.requestsTotal, sdk.requestsTotal));
       if (scenario.perCall) {
-        // Every call: the same attempts as the script implies for the SDK, and a delay within bounds.
+        // Every call: a delay within the SDK's bounds, and as many attempts as the SDK's call.
         const perCall = (side, label) =>
           side.results.forEach((r, i) => {
             const meta = (r.out ?? r.err).$metadata;
