@@ -149,7 +149,8 @@ export async function handleOauth2Callback(input, options) {
     expectedStateExpiresAt = epochMs(issuedAt ?? NaN, "expectedStateIssuedAt") + ttlSeconds(field(o, "ttlSeconds", what)) * 1000;
   }
   const bound = binding(field(o, "binding", what));
-  const store = field(o, "stateStore", what) ?? defaultStore;
+  const given = field(o, "stateStore", what);
+  const store = given === undefined ? defaultStore : given;
   if (!isObject(store) || typeof field(store, "consume", "stateStore") !== "function") {
     throw configError("stateStore must have a consume(nonce, expiresAtMs) method");
   }

@@ -7,6 +7,7 @@ import { makeError, ThrottlingException } from "./errors.js";
 import {
   configError,
   credentialsSnapshot,
+  endpointUrl,
   field,
   isObject,
   optionalBoolean,
@@ -71,6 +72,7 @@ function configSnapshot(config) {
     const v = optionalNumber(field(config, key, what), `Invalid Configuration: ${key}`);
     if (v !== undefined) snapshot[key] = v;
   }
+  if (typeof snapshot.endpoint === "string") endpointUrl(snapshot.endpoint, snapshot.allowInsecureEndpoint === true);
   const fetchImpl = optionalFunction(field(config, "fetch", what), "Invalid Configuration: fetch") ?? globalFetch;
   const credentials = field(config, "credentials", what);
   /** @type {(() => Promise<unknown>) | undefined} */

@@ -172,3 +172,40 @@ export function credentialsSnapshot(v, kind) {
   }
   return out;
 }
+
+/**
+ * `localhost`, 127.0.0.0/8 or [::1]: hosts whose traffic never leaves the machine.
+ * @param {string} hostname as `URL` gives it (IPv6 in brackets)
+ */
+export function isLoopbackHost(hostname) {
+  return hostname === "localhost" || hostname.endsWith(".localhost") || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * An endpoint override, read with the host's URL parser (the one `fetch` uses): refused unless
+ * `fetch` would send exactly the URL written (no dot segments, nothing it would percent-encode),
+ * without credentials, query or fragment; `http:` only for loopback hosts unless `allowInsecure`.
+ * @param {string} endpoint @param {boolean} allowInsecure
+ */
+export function endpointUrl(endpoint, allowInsecure) {
+  let url;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw configError("Invalid Configuration: endpoint must be an absolute http:// or https:// URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw configError("Invalid Configuration: endpoint must use http or https");
+  if (url.username || url.password || url.search || url.hash || endpoint.includes("?") || endpoint.includes("#") || endpoint.includes("@")) {
+    throw configError("Invalid Configuration: endpoint must not carry credentials, a query or a fragment");
+  }
+  const written = endpoint.slice(endpoint.indexOf("//") + 2);
+  const slash = written.indexOf("/");
+  const path = slash < 0 ? "" : written.slice(slash);
+  if ((path || "/") !== url.pathname && path !== url.pathname.replace(/\/$/, "")) {
+    throw configError("Invalid Configuration: endpoint path must be written as fetch sends it (no . or .. segments, nothing to percent-encode)");
+  }
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname) && !allowInsecure) {
+    throw configError("Invalid Configuration: endpoint uses http: for a host that is not loopback; use https:, or set allowInsecureEndpoint: true to send credentials in clear text");
+  }
+  return endpoint;
+}

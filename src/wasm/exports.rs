@@ -55,6 +55,7 @@ struct ConfigIn {
     #[serde(default)]
     credentials: Option<CredentialsIn>,
     #[serde(default)]
+    #[allow(dead_code)]
     user_agent_app_id: Option<String>,
     #[serde(default)]
     allow_insecure_endpoint: Option<bool>,
@@ -67,6 +68,19 @@ fn count(v: Option<f64>, key: &str, max: u32) -> Result<Option<u32>, String> {
         Some(n) if n.fract() == 0.0 && (1.0..=f64::from(max)).contains(&n) => Ok(Some(n as u32)),
         Some(_) => Err(format!("{key} must be a whole number from 1 to {max}")),
     }
+}
+
+/// `localhost`, 127.0.0.0/8 or `[::1]`, with or without a port.
+fn is_loopback(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => return v6.starts_with("::1]"),
+        None => authority.split(':').next().unwrap_or(authority),
+    };
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .strip_prefix("127.")
+            .is_some_and(|rest| rest.split('.').count() == 3 && rest.split('.').all(|o| o.parse::<u8>().is_ok()))
 }
 
 /// A configured client. Created by the wrapper's `AgentCoreIdentityClient`.
@@ -107,6 +121,14 @@ impl WasmClient {
             endpoint: config.endpoint.as_deref(),
         })
         .map_err(|e| config_error(&e.to_string()))?;
+        if endpoint.scheme == "http"
+            && !is_loopback(&endpoint.authority)
+            && config.allow_insecure_endpoint != Some(true)
+        {
+            return Err(invalid(
+                "endpoint uses http: for a host that is not loopback; use https:, or set allowInsecureEndpoint: true",
+            ));
+        }
         let max_attempts = count(config.max_attempts, "maxAttempts", 100)
             .map_err(|m| invalid(&m))?
             .unwrap_or(3);
