@@ -219,10 +219,10 @@ export class AuthorizationFlowError extends CodedError {
   }
 }
 
-/** @typedef {"popup_blocked" | "popup_closed" | "timeout"} PopupErrorCode */
+/** @typedef {"popup_blocked" | "popup_closed" | "timeout" | "url_refused"} PopupErrorCode */
 
 /**
- * The consent popup could not be opened, was closed, or timed out.
+ * The consent popup could not be opened, was closed, or timed out, or its URL was refused.
  * @extends {CodedError<PopupErrorCode>}
  */
 export class PopupError extends CodedError {

@@ -40,9 +40,13 @@ export function optionsObject(v, what, optional) {
   return v;
 }
 
-/** @param {string} s */
+/**
+ * No lone surrogates (`String.prototype.isWellFormed`, where the host has it).
+ * @param {string} s
+ */
 function wellFormed(s) {
-  return typeof s.isWellFormed === "function" ? s.isWellFormed() : !/\p{Surrogate}/u.test(s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ""));
+  const t = /** @type {{ isWellFormed?: () => boolean }} */ (/** @type {unknown} */ (s));
+  return typeof t.isWellFormed === "function" ? t.isWellFormed() : !/\p{Surrogate}/u.test(s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ""));
 }
 
 /**
@@ -143,7 +147,7 @@ export function plainData(v, refuse) {
  * @param {unknown} v @param {"configuration" | "credentials"} kind
  */
 export function credentialsSnapshot(v, kind) {
-  const refuse = (/** @type {string} */ message, /** @type {unknown} */ cause) =>
+  const refuse = (/** @type {string} */ message, /** @type {unknown} */ cause = undefined) =>
     makeError(kind, cause === undefined ? { message } : { message, cause });
   if (!isObject(v)) throw refuse("credentials must be an object with accessKeyId and secretAccessKey");
   /** @type {Record<string, unknown>} */
