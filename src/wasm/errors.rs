@@ -149,13 +149,20 @@ impl ErrorFactory {
     }
 
     /// A failed call; `cause` is the host's error of the last attempt, if any.
-    pub(crate) fn call(&self, e: &CallError, cause: &JsValue, endpoint: &str) -> JsValue {
+    pub(crate) fn call(
+        &self,
+        e: &CallError,
+        cause: &JsValue,
+        endpoint: &str,
+        timeout_ms: Option<u32>,
+    ) -> JsValue {
         let (kind, message, metadata) = match e {
             CallError::Service(err, metadata) => return self.service(err, metadata),
             CallError::Timeout(m) => (
                 Kind::Timeout,
                 format!(
-                    "no reply within requestTimeoutMs, after {} attempt(s)",
+                    "no reply within requestTimeoutMs ({} ms), after {} attempt(s)",
+                    timeout_ms.unwrap_or_default(),
                     m.attempts
                 ),
                 m,

@@ -78,7 +78,12 @@ impl Serialize for Headers<'_> {
     }
 }
 
+/// The reason of an aborted signal. `undefined` is checked first: a caught JavaScript exception
+/// (`Reflect.get` on `undefined`) costs the glue an externref slot it never gives back.
 fn aborted(signal: &JsValue) -> Option<JsValue> {
+    if !signal.is_object() {
+        return None;
+    }
     let is = Reflect::get(signal, &"aborted".into()).ok()?.as_bool()?;
     is.then(|| Reflect::get(signal, &"reason".into()).unwrap_or(JsValue::UNDEFINED))
 }
@@ -181,7 +186,12 @@ impl Client {
                 }
                 Next::Done(Ok(out)) => return Ok(to_js(&out)),
                 Next::Done(Err(e)) => {
-                    return Err(self.errors.call(&e, &cause, &self.endpoint.authority))
+                    return Err(self.errors.call(
+                        &e,
+                        &cause,
+                        &self.endpoint.authority,
+                        self.request_timeout_ms,
+                    ))
                 }
             }
         }
