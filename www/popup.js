@@ -2,6 +2,7 @@
 // parameters from it with postMessage. Only these two functions touch `window`, and only when
 // called.
 import { makeError } from "./errors.js";
+import { isLoopbackHost } from "./guard.js";
 
 const MESSAGE_TYPE = "agentcore-identity-edge:oauth2-callback";
 /** The longest delay `setTimeout` honours; a longer one fires at once. */
@@ -11,12 +12,20 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
 const configurationError = (message) => makeError("configuration", { message });
 
 /**
- * True for the loopback hosts an `http:` consent page may live on: localhost, 127.0.0.0/8, [::1].
- * `hostname` is already canonical (WHATWG URL: lower case, IPv4 in dotted decimal).
- * @param {string} hostname
+ * Runs `check` over the caller's options; a getter or proxy trap that throws while they are read
+ * becomes a ConfigurationError, never the raw exception.
+ * @template T
+ * @param {() => T} check
+ * @param {string} what
+ * @returns {T}
  */
-function isLoopback(hostname) {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+function readOptions(check, what) {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof Error && (e.name === "ConfigurationError" || e.name === "PopupError")) throw e;
+    throw configurationError(`${what} could not be read`);
+  }
 }
 
 /**
@@ -36,7 +45,7 @@ function checkAuthorizationUrl(authorizationUrl) {
   } catch {
     throw makeError("popup", { code: "url_refused", message: "the authorization URL is not an absolute URL" });
   }
-  const safe = url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname));
+  const safe = url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
   if (!safe || url.username !== "" || url.password !== "") {
     throw makeError("popup", {
       code: "url_refused",
@@ -134,7 +143,7 @@ export function authorizeInPopup(authorizationUrl, options) {
     /** @type {URL} */
     let url;
     try {
-      o = checkPopupOptions(options);
+      o = readOptions(() => checkPopupOptions(options), "authorizeInPopup options");
       url = checkAuthorizationUrl(authorizationUrl);
     } catch (e) {
       return reject(e);
@@ -195,10 +204,13 @@ export function authorizeInPopup(authorizationUrl, options) {
 export function postCallbackToOpener(options) {
   const w = /** @type {Window} */ (/** @type {unknown} */ (globalThis));
   if (options !== undefined && !isObject(options)) throw configurationError("postCallbackToOpener takes an options object");
-  const o = /** @type {Record<string, unknown>} */ (options ?? {});
-  const targetOrigin = checkOrigin(o.targetOrigin === undefined ? w.location?.origin : o.targetOrigin, "targetOrigin");
-  const close = o.close === undefined ? true : o.close;
-  if (typeof close !== "boolean") throw configurationError("close must be a boolean");
+  const { targetOrigin, close } = readOptions(() => {
+    const o = /** @type {Record<string, unknown>} */ (options ?? {});
+    const targetOrigin = checkOrigin(o.targetOrigin === undefined ? w.location?.origin : o.targetOrigin, "targetOrigin");
+    const close = o.close === undefined ? true : o.close;
+    if (typeof close !== "boolean") throw configurationError("close must be a boolean");
+    return { targetOrigin, close };
+  }, "postCallbackToOpener options");
   if (!w.opener) return false;
   w.opener.postMessage({ type: MESSAGE_TYPE, search: w.location.search }, targetOrigin);
   if (close) w.close();
