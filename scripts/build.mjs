@@ -1,4 +1,5 @@
 // npm run build: Rust -> wasm32 -> wasm-bindgen (--target web) -> wasm-opt -Oz, into www/wasm/.
+// `node scripts/build.mjs --bench DIR` builds the benchmarks' variant (with `signOnly`) into DIR.
 //
 // The standard library is rebuilt for the module (`-Z build-std`, on the stable toolchain through
 // RUSTC_BOOTSTRAP, with the `rust-src` component) so that panics abort without formatting
@@ -8,15 +9,18 @@ import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ensureRustSrc, ensureWasmBindgen, ensureWasmTarget, root, run, wasmOpt } from "./toolchain.mjs";
 
-const outDir = join(root, "www", "wasm");
-const targetDir = join(root, "target", "wasm-release");
+const benchAt = process.argv.indexOf("--bench");
+const bench = benchAt >= 0;
+const outDir = bench ? process.argv[benchAt + 1] : join(root, "www", "wasm");
+const targetDir = join(root, "target", bench ? "wasm-bench" : "wasm-release");
 const wasmIn = join(targetDir, "wasm32-unknown-unknown", "release", "agentcore_identity_edge.wasm");
 const wasmOut = join(outDir, "agentcore_identity_edge_bg.wasm");
 
 ensureWasmTarget();
 ensureRustSrc();
 const wasmBindgen = ensureWasmBindgen();
-run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib", "-Z", "build-std=std,panic_abort", "--target-dir", targetDir], {
+const features = bench ? ["--features", "bench"] : [];
+run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib", ...features, "-Z", "build-std=std,panic_abort", "--target-dir", targetDir], {
   cwd: root,
   env: {
     ...process.env,

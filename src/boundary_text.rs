@@ -65,7 +65,12 @@ pub fn without_values(message: &str) -> String {
     }
     // `missing field`, `unknown field` and our own messages name fields, never values. Anything
     // else is replaced, since it may quote a value.
-    let known = ["missing field `", "unknown field `", "nested deeper than", "must be"];
+    let known = [
+        "missing field `",
+        "unknown field `",
+        "nested deeper than",
+        "must be",
+    ];
     if known.iter().any(|k| message.starts_with(k)) {
         return message.to_owned();
     }
@@ -108,7 +113,10 @@ mod tests {
         assert!(!m.contains("-7"), "{m}");
         let m = refusal(r#"{"flag":true,"mode":"A"}"#);
         assert_eq!(m, "missing field `n`");
-        assert_eq!(without_values("Error: missing field `n`"), "missing field `n`");
+        assert_eq!(
+            without_values("Error: missing field `n`"),
+            "missing field `n`"
+        );
         assert_eq!(
             without_values("Couldn't deserialize SECRET"),
             "not of the expected type"

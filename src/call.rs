@@ -70,7 +70,7 @@ pub enum Outcome {
 #[derive(Debug, Clone)]
 pub enum CallError {
     /// An error reply from the service.
-    Service(ServiceError, Metadata),
+    Service(Box<ServiceError>, Metadata),
     /// No reply within the timeout, on the last attempt.
     Timeout(Metadata),
     /// No reply at all, on the last attempt.
@@ -194,7 +194,7 @@ impl Call {
                 );
                 let class = classify(&err.code, err.status);
                 let meta = self.metadata(Some(reply.status), reply.request_id);
-                (class, skew_fixed, CallError::Service(err, meta))
+                (class, skew_fixed, CallError::Service(Box::new(err), meta))
             }
             Outcome::TimedOut => (
                 ErrorClass::Timeout,

@@ -61,9 +61,7 @@ fn body_code(doc: &Value) -> Option<String> {
         Value::Number(n) => crate::value::integer_text(*n),
         _ => None,
     };
-    let by_name = members
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("code"));
+    let by_name = members.iter().find(|(k, _)| k.eq_ignore_ascii_case("code"));
     match by_name {
         Some((_, v)) if !v.is_null() => as_code(v),
         _ => doc.get("__type").and_then(as_code),

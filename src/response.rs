@@ -110,7 +110,8 @@ fn check_members(
         };
         let expected = json_type(m.shape);
         let got = v.type_name();
-        let whole = !matches!(m.shape, Shape::Long) || matches!(v, Value::Number(n) if is_safe_integer(*n));
+        let whole =
+            !matches!(m.shape, Shape::Long) || matches!(v, Value::Number(n) if is_safe_integer(*n));
         if expected != got || !whole {
             return Err(ResponseError::WrongType {
                 member,
@@ -208,7 +209,12 @@ mod tests {
             Some(ResponseError::NotAnObject("list"))
         );
         assert_eq!(
-            err(parse_output(op, json(r#"{"accessToken":5}"#), false, meta())),
+            err(parse_output(
+                op,
+                json(r#"{"accessToken":5}"#),
+                false,
+                meta()
+            )),
             Some(ResponseError::WrongType {
                 member: "accessToken".into(),
                 expected: "string",

@@ -209,7 +209,10 @@ mod tests {
         let body = raw[..RAW_LEN - MAC_LEN].to_vec();
         raw[RAW_LEN - MAC_LEN..].copy_from_slice(&mac(b"", &body, b"alice"));
         let forged = URL_SAFE_NO_PAD.encode(&raw);
-        assert_eq!(verify(&forged, b"", b"alice", NOW), Err(StateError::Mismatch));
+        assert_eq!(
+            verify(&forged, b"", b"alice", NOW),
+            Err(StateError::Mismatch)
+        );
         // Length prefixes keep ("ab", "") and ("a", "b")-style splits apart.
         let empty = make("");
         assert!(verify(&empty, SECRET, b"", NOW).is_ok());

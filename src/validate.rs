@@ -308,7 +308,9 @@ impl Body<'_> {
                 continue;
             };
             match m.shape {
-                Shape::Structure(shape) => map.serialize_entry(m.name, &Body { shape, value: v })?,
+                Shape::Structure(shape) => {
+                    map.serialize_entry(m.name, &Body { shape, value: v })?
+                }
                 _ => map.serialize_entry(m.name, v)?,
             }
         }

@@ -81,6 +81,15 @@ impl CredentialStore {
         }
     }
 
+    /// The fixed credentials, if the client has them.
+    #[cfg(feature = "bench")]
+    pub(crate) fn fixed(&self) -> Option<&Credentials> {
+        match &self.source {
+            CredentialSource::Static(c) => Some(c),
+            CredentialSource::Provider(_) => None,
+        }
+    }
+
     /// The credentials to sign with at `now_ms`.
     pub(crate) async fn get(
         &self,
@@ -92,8 +101,7 @@ impl CredentialStore {
             CredentialSource::Provider(f) => f,
         };
         if let Some(c) = self.cached.borrow().as_ref() {
-            if c
-                .expires_at_ms
+            if c.expires_at_ms
                 .is_none_or(|exp| exp - now_ms > REFRESH_BEFORE_EXPIRY_MS)
             {
                 return Ok(c.creds.clone());
@@ -104,7 +112,11 @@ impl CredentialStore {
             Some(p) => p,
             None => {
                 let called = provider.call0(&JsValue::NULL).map_err(|e| {
-                    errors.simple(Kind::Credentials, "the credentials provider threw", Some(&e))
+                    errors.simple(
+                        Kind::Credentials,
+                        "the credentials provider threw",
+                        Some(&e),
+                    )
                 })?;
                 let p = Promise::resolve(&called);
                 *self.pending.borrow_mut() = Some(p.clone());

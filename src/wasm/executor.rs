@@ -163,10 +163,13 @@ impl Client {
                     &signals,
                     &JsValue::from(MAX_REPLY_BYTES as u32),
                 )
-                .map_err(|e| self.errors.simple(Kind::Network, "the reply could not be read", Some(&e)))?;
+                .map_err(|e| {
+                    self.errors
+                        .simple(Kind::Network, "the reply could not be read", Some(&e))
+                })?;
             let settled = JsFuture::from(Promise::resolve(&read)).await?;
-            let settled: Settled = from_js(settled)
-                .map_err(|r| self.errors.refusal(Kind::Response, "reply", &r))?;
+            let settled: Settled =
+                from_js(settled).map_err(|r| self.errors.refusal(Kind::Response, "reply", &r))?;
             let cause = settled.cause;
             let outcome = match (settled.outcome, settled.reply) {
                 (SettledKind::Reply, Some(reply)) => Outcome::Reply(reply),
@@ -176,7 +179,12 @@ impl Client {
             };
             let next = {
                 let mut state = self.state.borrow_mut();
-                call.on_outcome(outcome, self.local_now(), &mut state, js_sys::Math::random())
+                call.on_outcome(
+                    outcome,
+                    self.local_now(),
+                    &mut state,
+                    js_sys::Math::random(),
+                )
             };
             match next {
                 Next::Retry { delay_ms } => {
@@ -195,6 +203,35 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// Validates, serialises and signs `input` without sending; returns the signature. Benchmarks
+    /// only (`--features bench`).
+    #[cfg(feature = "bench")]
+    pub(crate) fn sign_only(
+        &self,
+        operation: &'static Operation,
+        input: JsValue,
+    ) -> Result<String, JsValue> {
+        let creds = self.credentials.fixed().ok_or_else(|| {
+            self.errors.simple(
+                Kind::Configuration,
+                "signOnly needs fixed credentials",
+                None,
+            )
+        })?;
+        let input: Value = from_js(input).map_err(|r| {
+            self.errors.validation(&[crate::validate::Issue {
+                path: String::new(),
+                message: r.message,
+            }])
+        })?;
+        let mut call = Call::new(operation, &self.endpoint, &input, 1, |b| to_json_text(b))
+            .map_err(|issues| self.errors.validation(&issues))?;
+        let mut state = self.state.borrow_mut();
+        Ok(call
+            .sign(creds, &self.region, self.local_now(), &mut state)
+            .signature)
     }
 
     async fn sleep(&self, ms: u32, signal: &JsValue) -> Result<(), JsValue> {

@@ -78,9 +78,9 @@ fn is_loopback(authority: &str) -> bool {
     };
     host == "localhost"
         || host.ends_with(".localhost")
-        || host
-            .strip_prefix("127.")
-            .is_some_and(|rest| rest.split('.').count() == 3 && rest.split('.').all(|o| o.parse::<u8>().is_ok()))
+        || host.strip_prefix("127.").is_some_and(|rest| {
+            rest.split('.').count() == 3 && rest.split('.').all(|o| o.parse::<u8>().is_ok())
+        })
 }
 
 /// A configured client. Created by the wrapper's `AgentCoreIdentityClient`.
@@ -134,20 +134,19 @@ impl WasmClient {
             .unwrap_or(3);
         let request_timeout_ms = count(config.request_timeout_ms, "requestTimeoutMs", 3_600_000)
             .map_err(|m| invalid(&m))?;
-        let source = match (function(&host, "credentials"), config.credentials) {
-            (Some(provider), None) => CredentialSource::Provider(provider),
-            (None, Some(creds)) => {
-                let (creds, _) = creds
-                    .check()
-                    .map_err(|m| invalid(&format!("credentials.{m}")))?;
-                CredentialSource::Static(creds)
-            }
-            _ => {
-                return Err(invalid(
+        let source =
+            match (function(&host, "credentials"), config.credentials) {
+                (Some(provider), None) => CredentialSource::Provider(provider),
+                (None, Some(creds)) => {
+                    let (creds, _) = creds
+                        .check()
+                        .map_err(|m| invalid(&format!("credentials.{m}")))?;
+                    CredentialSource::Static(creds)
+                }
+                _ => return Err(invalid(
                     "credentials must be { accessKeyId, secretAccessKey } or a provider function",
-                ))
-            }
-        };
+                )),
+            };
         Ok(WasmClient {
             inner: Rc::new(Client {
                 region,
@@ -160,6 +159,20 @@ impl WasmClient {
                 state: RefCell::new(ClientState::default()),
             }),
         })
+    }
+
+    /// Validates, serialises and signs without sending; returns the signature. Built only with
+    /// `--features bench`, for `npm run bench`.
+    #[cfg(feature = "bench")]
+    #[wasm_bindgen(js_name = signOnly)]
+    pub fn sign_only(&self, operation_name: JsValue, input: JsValue) -> Result<String, JsValue> {
+        match operation_name.as_string().as_deref().and_then(operation) {
+            Some(op) => self.inner.sign_only(op, input),
+            None => Err(self
+                .inner
+                .errors
+                .simple(Kind::Configuration, "unknown operation", None)),
+        }
     }
 
     /// Sends `operation` with `input` (plain data); `signal` is an `AbortSignal` or `undefined`.
@@ -221,7 +234,8 @@ pub fn create_custom_state(options: JsValue, make_error: JsValue) -> Result<Stri
     let config_error = |m: &str| errors.simple(Kind::Configuration, m, None);
     let o: CreateOptions =
         from_js(options).map_err(|r| config_error(&r.describe("createCustomState options")))?;
-    let now = epoch_ms(o.now).ok_or_else(|| config_error("now must be a time in epoch milliseconds"))?;
+    let now =
+        epoch_ms(o.now).ok_or_else(|| config_error("now must be a time in epoch milliseconds"))?;
     if !(o.ttl_seconds.fract() == 0.0 && (1.0..=86_400.0 * 365.0).contains(&o.ttl_seconds)) {
         return Err(config_error(
             "ttlSeconds must be a whole number of seconds from 1 to one year",
@@ -230,12 +244,17 @@ pub fn create_custom_state(options: JsValue, make_error: JsValue) -> Result<Stri
     let mut nonce = [0u8; 16];
     getrandom::fill(&mut nonce)
         .map_err(|_| config_error("no secure random source (crypto.getRandomValues)"))?;
-    state::create(&o.secret.0, &o.binding.0, nonce, now, o.ttl_seconds as u64 * 1000).map_err(
-        |e| match e {
-            CreateError::WeakSecret => config_error("the state secret must be at least 32 bytes"),
-            CreateError::BadTtl => config_error("ttlSeconds is out of range"),
-        },
+    state::create(
+        &o.secret.0,
+        &o.binding.0,
+        nonce,
+        now,
+        o.ttl_seconds as u64 * 1000,
     )
+    .map_err(|e| match e {
+        CreateError::WeakSecret => config_error("the state secret must be at least 32 bytes"),
+        CreateError::BadTtl => config_error("ttlSeconds is out of range"),
+    })
 }
 
 #[derive(Deserialize)]
@@ -262,25 +281,35 @@ pub fn check_callback_state(
 ) -> Result<JsValue, JsValue> {
     let errors = factory(&make_error);
     let config_error = |m: &str| errors.simple(Kind::Configuration, m, None);
-    let query: String = from_js(query).map_err(|_| config_error("the callback query must be a string"))?;
+    let query: String =
+        from_js(query).map_err(|_| config_error("the callback query must be a string"))?;
     let o: CheckOptions =
         from_js(options).map_err(|r| config_error(&r.describe("handleOauth2Callback options")))?;
-    let now = epoch_ms(o.now).ok_or_else(|| config_error("now must be a time in epoch milliseconds"))?;
-    if o.secret.as_ref().is_some_and(|s| s.0.len() < MIN_SECRET_LEN) {
+    let now =
+        epoch_ms(o.now).ok_or_else(|| config_error("now must be a time in epoch milliseconds"))?;
+    if o.secret
+        .as_ref()
+        .is_some_and(|s| s.0.len() < MIN_SECRET_LEN)
+    {
         return Err(config_error("the state secret must be at least 32 bytes"));
     }
     let stored = match (&o.expected_state, o.expected_state_expires_at) {
         (None, None) => None,
         (Some(state), Some(exp)) => Some(Stored {
             state,
-            expires_at_ms: epoch_ms(exp)
-                .ok_or_else(|| config_error("the expected state's expiry must be a time in epoch milliseconds"))?,
+            expires_at_ms: epoch_ms(exp).ok_or_else(|| {
+                config_error("the expected state's expiry must be a time in epoch milliseconds")
+            })?,
         }),
         (Some(state), None) if o.secret.is_some() => Some(Stored {
             state,
             expires_at_ms: u64::MAX,
         }),
-        _ => return Err(config_error("expectedState needs its issue time (expectedStateIssuedAt)")),
+        _ => {
+            return Err(config_error(
+                "expectedState needs its issue time (expectedStateIssuedAt)",
+            ))
+        }
     };
     let expectation = Expectation {
         signed: o.secret.as_ref().map(|s| Signed {
@@ -315,8 +344,13 @@ pub fn check_callback_result(
     make_error: JsValue,
 ) -> Result<String, JsValue> {
     let errors = factory(&make_error);
-    let query: String = from_js(query)
-        .map_err(|_| errors.simple(Kind::Configuration, "the callback query must be a string", None))?;
+    let query: String = from_js(query).map_err(|_| {
+        errors.simple(
+            Kind::Configuration,
+            "the callback query must be a string",
+            None,
+        )
+    })?;
     CallbackParams::parse(&query)
         .check_result(consumed.as_bool() == Some(true))
         .map_err(|e| errors.callback(&e))
