@@ -11,6 +11,7 @@ pub mod callback;
 pub mod date;
 pub mod endpoint;
 pub mod error;
+pub mod error_code;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod json;
@@ -21,6 +22,7 @@ pub mod retry;
 pub mod shapes;
 pub mod sign;
 pub mod state;
+pub mod user_agent;
 pub mod validate;
 
 /// Talc instead of dlmalloc: a third of the code, and faster (the module is single-threaded).
