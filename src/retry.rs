@@ -52,6 +52,23 @@ pub const INVOCATION_ID_HEADER: &str = "amz-sdk-invocation-id";
 /// The `amz-sdk-request` header (`REQUEST_HEADER`).
 pub const REQUEST_HEADER: &str = "amz-sdk-request";
 
+/// The `amz-sdk-invocation-id` value: a UUID v4 made of 16 random bytes the caller draws, written
+/// as `crypto.randomUUID()` writes it (`v4` of `@smithy/core/serde`, `submodules/serde/uuid/`):
+/// lower-case hex, version nibble 4, variant bits `10`. One per call, the same on every attempt.
+pub fn invocation_id(random: [u8; 16]) -> String {
+    let mut b = random;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let mut out = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
 /// `THROTTLING_ERROR_CODES` (`service-error-classification/constants.js`).
 pub const THROTTLING_ERROR_CODES: &[&str] = &[
     "BandwidthLimitExceeded",
@@ -552,6 +569,25 @@ mod tests {
             status,
             ..ServiceErrorFacts::default()
         }
+    }
+
+    #[test]
+    fn invocation_ids_are_uuid_v4() {
+        assert_eq!(
+            invocation_id([0; 16]),
+            "00000000-0000-4000-8000-000000000000"
+        );
+        assert_eq!(
+            invocation_id([0xff; 16]),
+            "ffffffff-ffff-4fff-bfff-ffffffffffff"
+        );
+        let id = invocation_id(*b"0123456789abcdef");
+        assert_eq!(id, "30313233-3435-4637-b839-616263646566");
+        let re = regex::Regex::new(
+            "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+        )
+        .unwrap();
+        assert!(re.is_match(&id));
     }
 
     #[test]

@@ -205,7 +205,13 @@ fn rule_set_errors() {
         "Invalid Configuration: Dualstack and custom endpoint are not supported"
     );
     // A region becomes part of the host name: anything but a host label is refused.
-    for bad in ["us-east-1.evil.com/", "us east 1", "-us-east-1", "", "us-east-1-"] {
+    for bad in [
+        "us-east-1.evil.com/",
+        "us east 1",
+        "-us-east-1",
+        "",
+        "us-east-1-",
+    ] {
         assert!(url(Some(bad), false, false, None).is_err(), "{bad:?}");
     }
     // An override needs no region for the URL, but a bad region is still refused.
@@ -264,7 +270,13 @@ fn fips_pseudo_regions_name_the_real_region_with_fips_on() {
     // With an endpoint override, a FIPS pseudo-region is the rule set's FIPS error.
     let r = resolve_region("fips-us-east-1", false).unwrap();
     assert_eq!(
-        url(Some(&r.region), r.use_fips, false, Some("http://127.0.0.1:1")).unwrap_err(),
+        url(
+            Some(&r.region),
+            r.use_fips,
+            false,
+            Some("http://127.0.0.1:1")
+        )
+        .unwrap_err(),
         "Invalid Configuration: FIPS and custom endpoint are not supported"
     );
 }
@@ -286,7 +298,10 @@ fn regions_must_be_host_labels() {
         &"a".repeat(64),
     ] {
         let e = region(bad, false).unwrap_err();
-        assert!(e.starts_with("Region not accepted: region=\""), "{bad}: {e}");
+        assert!(
+            e.starts_with("Region not accepted: region=\""),
+            "{bad}: {e}"
+        );
     }
     assert_eq!(region("", false).unwrap_err(), "Region is missing");
     assert!(is_valid_host_label(&"a".repeat(63)));
