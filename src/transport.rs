@@ -17,9 +17,12 @@ use crate::endpoint::Endpoint;
 use crate::error::{parse_service_error, ServiceError};
 use crate::request::{prepare, PreparedRequest};
 use crate::response::{parse_output, Metadata};
-use crate::retry::{classify, corrected_offset, Decision, ErrorClass, RetryQuota, RetryState};
+use crate::retry::{
+    classify, classify_service_error, invocation_id, is_clock_skew_corrected, retry_after_ms,
+    updated_clock_offset, Decision, ErrorClass, RetryQuota, RetryState, ServiceErrorFacts,
+};
 use crate::shapes::{Fault, Operation};
-use crate::sign::{Credentials, SigningKeyCache};
+use crate::sign::{Credentials, SdkHeaders, SigningKeyCache};
 use crate::validate::Issue;
 
 /// Credentials are refreshed this long before they expire.
@@ -58,6 +61,8 @@ pub(crate) struct Inner {
     pub(crate) endpoint: Endpoint,
     pub(crate) max_attempts: u32,
     pub(crate) request_timeout_ms: Option<u32>,
+    /// The `x-amz-user-agent` value (`crate::user_agent::user_agent`).
+    pub(crate) user_agent: String,
     pub(crate) host: Host,
     pub(crate) credentials: CredentialSource,
     cached: RefCell<Option<CachedCredentials>>,
@@ -84,6 +89,9 @@ struct Reply {
     request_id: Option<String>,
     error_type: Option<String>,
     date: Option<String>,
+    has_age: bool,
+    retry_after: Option<String>,
+    x_amz_retry_after: Option<String>,
     body: String,
 }
 
@@ -124,6 +132,12 @@ impl Inner {
             endpoint,
             max_attempts,
             request_timeout_ms,
+            user_agent: crate::user_agent::user_agent(
+                "agentcore-identity-edge",
+                env!("CARGO_PKG_VERSION"),
+                "js",
+                None,
+            ),
             host,
             credentials,
             cached: RefCell::new(None),
@@ -278,30 +292,50 @@ impl Inner {
         let request = self.prepare(operation, &input)?;
 
         let mut state = RetryState::new(self.max_attempts);
+        let mut random = [0u8; 16];
+        let _ = getrandom::fill(&mut random);
+        let invocation_id = invocation_id(random);
         loop {
-            state.attempts += 1;
             let creds = self.credentials().await?;
             check_abort(signal.as_ref())?;
-            let signed_at = self.now_ms();
+            let pre_offset = self.clock_offset_ms.get();
+            let sent_at = js_sys::Date::now();
+            let telemetry = state.request_header();
+            let sdk = SdkHeaders {
+                invocation_id: &invocation_id,
+                request: &telemetry,
+                user_agent: &self.user_agent,
+            };
             let outcome = self
-                .attempt(&request, &creds, signed_at, signal.as_ref())
+                .attempt(&request, &sdk, &creds, sent_at + pre_offset, signal.as_ref())
                 .await;
-            let (class, failure, skew_fixed) = match outcome {
+            let (class, failure, retry_after) = match outcome {
                 Ok(reply) if (200..300).contains(&reply.status) => {
+                    self.update_clock(&reply, sent_at, pre_offset);
                     return self.success(&request, reply, &state);
                 }
                 Ok(reply) => {
+                    let corrected = self.update_clock(&reply, sent_at, pre_offset);
                     let err =
                         parse_service_error(reply.status, reply.error_type.as_deref(), &reply.body);
-                    let class = classify(&err.code, err.status);
-                    let skew_fixed =
-                        class == ErrorClass::ClockSkew && self.correct_clock(&reply, signed_at);
-                    (class, Failure::Service(err, reply.request_id), skew_fixed)
+                    let class = classify_service_error(&ServiceErrorFacts {
+                        code: &err.code,
+                        status: err.status,
+                        message: &err.message,
+                        clock_skew_corrected: corrected,
+                        retryable_trait: None,
+                    });
+                    let retry_after = retry_after_ms(
+                        reply.retry_after.as_deref(),
+                        reply.x_amz_retry_after.as_deref(),
+                        js_sys::Date::now() as i64,
+                    );
+                    (class, Failure::Service(err, reply.request_id), retry_after)
                 }
                 Err(AttemptFailure::Aborted(reason)) => return Err(reason),
-                Err(AttemptFailure::TimedOut) => (ErrorClass::Timeout, Failure::Timeout, false),
+                Err(AttemptFailure::TimedOut) => (ErrorClass::Transient, Failure::Timeout, None),
                 Err(AttemptFailure::Network(cause)) => {
-                    (ErrorClass::Transient, Failure::Network(cause), false)
+                    (ErrorClass::Transient, Failure::Network(cause), None)
                 }
                 Err(AttemptFailure::TooLarge(status, request_id)) => {
                     let props = self.metadata_props(Some(status), request_id.as_deref(), &state);
@@ -317,40 +351,46 @@ impl Inner {
             };
             let decision = state.after_failure(
                 class,
-                skew_fixed,
+                retry_after,
                 &mut self.quota.borrow_mut(),
                 js_sys::Math::random(),
             );
             match decision {
-                Decision::Retry { delay_ms, .. } => self.sleep(delay_ms, signal.as_ref()).await?,
-                Decision::RetrySkewCorrected => {}
-                Decision::Stop => return Err(self.failure_error(failure, &state)),
+                Decision::Retry { delay_ms, .. } => {
+                    let ms = u32::try_from(delay_ms).unwrap_or(u32::MAX);
+                    self.sleep(ms, signal.as_ref()).await?
+                }
+                Decision::Stop(_) => return Err(self.failure_error(failure, &state)),
             }
         }
     }
 
-    /// Sets the clock offset from the reply's `Date` if our clock is more than five minutes off.
-    fn correct_clock(&self, reply: &Reply, signed_at: f64) -> bool {
-        let Some(server) = reply.date.as_deref().and_then(crate::date::parse_http_date) else {
-            return false;
-        };
-        match corrected_offset(server, signed_at as i64, self.clock_offset_ms.get() as i64) {
-            Some(offset) => {
-                self.clock_offset_ms.set(offset as f64);
-                true
-            }
-            None => false,
-        }
+    /// Moves the clock offset to the reply's `Date` (`crate::retry::updated_clock_offset`);
+    /// whether the reply counts as clock-skew corrected.
+    fn update_clock(&self, reply: &Reply, sent_at: f64, pre_offset: f64) -> bool {
+        let server = reply.date.as_deref().and_then(crate::date::parse_http_date);
+        let current = self.clock_offset_ms.get() as i64;
+        let new = updated_clock_offset(
+            server,
+            reply.has_age,
+            sent_at as i64,
+            js_sys::Date::now() as i64,
+            current,
+        );
+        self.clock_offset_ms.set(new as f64);
+        is_clock_skew_corrected(new, pre_offset as i64)
     }
 
     async fn attempt(
         &self,
         request: &PreparedRequest,
+        sdk: &SdkHeaders<'_>,
         creds: &Credentials,
         signed_at: f64,
         signal: Option<&AbortSignal>,
     ) -> Result<Reply, AttemptFailure> {
-        let signed = request.sign(
+        let signed = request.sign_attempt(
+            sdk,
             creds,
             &self.region,
             signed_at as i64,
@@ -433,7 +473,10 @@ impl Inner {
         Ok(Reply {
             status,
             error_type: if ok { None } else { header("x-amzn-errortype") },
-            date: if ok { None } else { header("date") },
+            date: header("date"),
+            has_age: header("age").is_some(),
+            retry_after: header("retry-after"),
+            x_amz_retry_after: header("x-amz-retry-after"),
             request_id,
             body,
         })
@@ -448,15 +491,15 @@ impl Inner {
         let metadata = Metadata {
             status: reply.status,
             request_id: reply.request_id.as_deref(),
-            attempts: state.attempts,
-            total_retry_delay_ms: state.total_delay_ms,
+            attempts: state.attempt(),
+            total_retry_delay_ms: state.total_delay_ms(),
         };
         let out = parse_output(request.operation.output, &reply.body, &metadata).map_err(|e| {
             let p = self.metadata_props(Some(reply.status), reply.request_id.as_deref(), state);
             set(&p, "message", &JsValue::from_str(&e.to_string()));
             self.error("response", &p)
         })?;
-        self.quota.borrow_mut().release(state.last_cost);
+        self.quota.borrow_mut().record_success(state);
         // One parse gives the whole result, `$metadata` included.
         JSON::parse(&out)
     }
@@ -475,11 +518,11 @@ impl Inner {
             &status.map_or(JsValue::UNDEFINED, JsValue::from),
         );
         set(&meta, "requestId", &opt_str(request_id));
-        set(&meta, "attempts", &JsValue::from(state.attempts));
+        set(&meta, "attempts", &JsValue::from(state.attempt()));
         set(
             &meta,
             "totalRetryDelay",
-            &JsValue::from(state.total_delay_ms as f64),
+            &JsValue::from(state.total_delay_ms() as f64),
         );
         let props = Object::new();
         set(&props, "$metadata", &meta);
@@ -499,7 +542,7 @@ impl Inner {
                     "message",
                     &JsValue::from_str(&format!(
                         "no reply within requestTimeoutMs ({ms} ms), after {} attempt(s)",
-                        state.attempts
+                        state.attempt()
                     )),
                 );
                 self.error("timeout", &props)
@@ -511,7 +554,7 @@ impl Inner {
                     "message",
                     &JsValue::from_str(&format!(
                         "the request to {} failed before a reply, after {} attempt(s)",
-                        self.endpoint.authority, state.attempts
+                        self.endpoint.authority, state.attempt()
                     )),
                 );
                 set(&props, "cause", &cause);
@@ -536,8 +579,8 @@ impl Inner {
         set(&props, "$fault", &JsValue::from_str(fault));
         let retryable = match classify(&err.code, err.status) {
             ErrorClass::Throttling => Some(true),
-            ErrorClass::Transient | ErrorClass::Timeout => Some(false),
-            ErrorClass::ClockSkew | ErrorClass::Fatal => None,
+            ErrorClass::Transient => Some(false),
+            ErrorClass::ServerError | ErrorClass::ClientError => None,
         };
         if let Some(throttling) = retryable {
             let r = Object::new();
