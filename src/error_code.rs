@@ -74,8 +74,8 @@ where
             .map(|v| sanitize_error_code(v).to_owned());
     }
     last_value("__type")
-        .map(|v| v.map(|v| sanitize_error_code(v).to_owned()))
         .flatten()
+        .map(|v| sanitize_error_code(v).to_owned())
 }
 
 /// JavaScript's `Number.prototype.toString()` (radix 10) of a finite or infinite double.

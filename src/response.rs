@@ -46,6 +46,7 @@ fn json_type(shape: Shape) -> &'static str {
     match shape {
         Shape::String(_) | Shape::Enum(_) => "string",
         Shape::Boolean => "boolean",
+        Shape::Long => "number",
         Shape::List(_) => "list",
         Shape::Map(_) | Shape::Structure(_) => "object",
     }
@@ -151,7 +152,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             out,
-            r#"{"sessionStatus":"SOMETHING_NEW","sessionUri":"urn:ietf:params:oauth:request_uri:x","$metadata":{"httpStatusCode":200,"requestId":"req-1","attempts":2,"totalRetryDelay":37}}"#
+            r#"{"sessionUri":"urn:ietf:params:oauth:request_uri:x","sessionStatus":"SOMETHING_NEW","$metadata":{"httpStatusCode":200,"requestId":"req-1","attempts":2,"totalRetryDelay":37}}"#
         );
     }
 

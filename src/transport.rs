@@ -307,7 +307,13 @@ impl Inner {
                 user_agent: &self.user_agent,
             };
             let outcome = self
-                .attempt(&request, &sdk, &creds, sent_at + pre_offset, signal.as_ref())
+                .attempt(
+                    &request,
+                    &sdk,
+                    &creds,
+                    sent_at + pre_offset,
+                    signal.as_ref(),
+                )
                 .await;
             let (class, failure, retry_after) = match outcome {
                 Ok(reply) if (200..300).contains(&reply.status) => {
@@ -554,7 +560,8 @@ impl Inner {
                     "message",
                     &JsValue::from_str(&format!(
                         "the request to {} failed before a reply, after {} attempt(s)",
-                        self.endpoint.authority, state.attempt()
+                        self.endpoint.authority,
+                        state.attempt()
                     )),
                 );
                 set(&props, "cause", &cause);

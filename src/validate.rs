@@ -137,6 +137,11 @@ fn check(shape: Shape, value: &Value<'_>, path: &mut String, issues: &mut Vec<Is
                 type_issue(issues, path, "boolean", value);
             }
         }
+        Shape::Long => match value {
+            Value::Number(n) if crate::shapes::is_safe_integer(n) => {}
+            Value::Number(_) => issue(issues, path, "must be a safe integer".to_string()),
+            other => type_issue(issues, path, "number", other),
+        },
         Shape::List(list) => {
             let Value::Array(items) = value else {
                 return type_issue(issues, path, "list", value);
