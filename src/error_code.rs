@@ -207,6 +207,27 @@ mod tests {
     }
 
     #[test]
+    fn agrees_with_load_rest_json_error_code() {
+        let v: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/fixtures/sdk-vectors.json")).unwrap();
+        let cases = v["errorCode"].as_array().unwrap();
+        assert!(cases.len() >= 15);
+        for c in cases {
+            let members: Vec<(&str, Option<&str>)> = c["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| (m[0].as_str().unwrap(), m[1].as_str()))
+                .collect();
+            assert_eq!(
+                rest_json_error_code(c["header"].as_str(), &members).as_deref(),
+                c["code"].as_str(),
+                "{c}"
+            );
+        }
+    }
+
+    #[test]
     fn header_first() {
         let body = [("code", Some("BodyCode")), ("__type", Some("TypeCode"))];
         assert_eq!(

@@ -571,6 +571,92 @@ mod tests {
         }
     }
 
+    /// The SDK's own answers, from `tests/fixtures/sdk-vectors.mjs`.
+    fn sdk_vectors() -> serde_json::Value {
+        serde_json::from_str(include_str!("../tests/fixtures/sdk-vectors.json")).unwrap()
+    }
+
+    const VECTOR_NOW_MS: i64 = 1_440_938_160_000;
+
+    #[test]
+    fn retry_after_agrees_with_get_retry_after_hint() {
+        let v = sdk_vectors();
+        let cases = v["retryAfter"].as_array().unwrap();
+        assert!(cases.len() >= 20);
+        for c in cases {
+            let (ra, xra) = (c["retryAfter"].as_str(), c["xAmzRetryAfter"].as_str());
+            assert_eq!(
+                retry_after_ms(ra, xra, VECTOR_NOW_MS),
+                c["ms"].as_u64(),
+                "retry-after {ra:?}, x-amz-retry-after {xra:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn decisions_agree_with_standard_retry_strategy() {
+        let v = sdk_vectors();
+        for seq in v["sequences"].as_array().unwrap() {
+            let max = seq["maxAttempts"].as_u64().unwrap() as u32;
+            let random = seq["random"].as_f64().unwrap();
+            let mut quota = RetryQuota::default();
+            let mut state = RetryState::new(max);
+            for step in seq["steps"].as_array().unwrap() {
+                let class = match step["errorType"].as_str().unwrap() {
+                    "THROTTLING" => ErrorClass::Throttling,
+                    "TRANSIENT" => ErrorClass::Transient,
+                    "SERVER_ERROR" => ErrorClass::ServerError,
+                    _ => ErrorClass::ClientError,
+                };
+                let d = state.after_failure(class, step["hintMs"].as_u64(), &mut quota, random);
+                if step["stop"].as_bool() == Some(true) {
+                    assert!(matches!(d, Decision::Stop(_)), "{seq}: {d:?}");
+                } else {
+                    assert_eq!(
+                        d,
+                        Decision::Retry {
+                            delay_ms: step["delay"].as_u64().unwrap(),
+                            cost: step["cost"].as_u64().unwrap() as u32,
+                        },
+                        "{seq}"
+                    );
+                }
+                assert_eq!(
+                    u64::from(quota.available()),
+                    step["capacity"].as_u64().unwrap(),
+                    "{seq}"
+                );
+            }
+            quota.record_success(&state);
+            assert_eq!(
+                u64::from(quota.available()),
+                seq["capacityAfterSuccess"].as_u64().unwrap(),
+                "{seq}"
+            );
+        }
+    }
+
+    #[test]
+    fn classification_agrees_with_the_sdk() {
+        let v = sdk_vectors();
+        for c in v["classification"].as_array().unwrap() {
+            let e = ServiceErrorFacts {
+                code: c["name"].as_str().unwrap(),
+                status: c["status"].as_u64().unwrap() as u16,
+                message: c["message"].as_str().unwrap(),
+                clock_skew_corrected: c["clockSkewCorrected"].as_bool().unwrap(),
+                retryable_trait: None,
+            };
+            let want = match c["type"].as_str().unwrap() {
+                "THROTTLING" => ErrorClass::Throttling,
+                "TRANSIENT" => ErrorClass::Transient,
+                "SERVER_ERROR" => ErrorClass::ServerError,
+                _ => ErrorClass::ClientError,
+            };
+            assert_eq!(classify_service_error(&e), want, "{c}");
+        }
+    }
+
     #[test]
     fn invocation_ids_are_uuid_v4() {
         assert_eq!(

@@ -316,3 +316,32 @@ fn regions_must_be_host_labels() {
         assert_eq!(is_valid_host_label(probe), sdk, "{probe}");
     }
 }
+
+/// `resolveRegionConfig` and `isValidHostLabel` of `@smithy/core`, from `fixtures/sdk-vectors.mjs`.
+#[test]
+fn region_resolution_agrees_with_the_sdk() {
+    let v: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/sdk-vectors.json")).unwrap();
+    for c in v["regions"].as_array().unwrap() {
+        let configured = c["region"].as_str().unwrap();
+        match c["error"].as_str() {
+            Some(message) => assert_eq!(region(configured, false).unwrap_err(), message),
+            None => assert_eq!(
+                region(configured, false).unwrap(),
+                (
+                    c["real"].as_str().unwrap().to_string(),
+                    c["fips"].as_bool().unwrap()
+                ),
+                "{configured}"
+            ),
+        }
+    }
+    for c in v["hostLabels"].as_array().unwrap() {
+        let label = c["label"].as_str().unwrap();
+        assert_eq!(
+            is_valid_host_label(label),
+            c["valid"].as_bool().unwrap(),
+            "{label}"
+        );
+    }
+}
