@@ -24,6 +24,20 @@ test("a throttling burst is retried, and $metadata counts the attempts and the d
   assert.ok(dataPlane(emu).every((r) => r.signature?.valid));
 });
 
+test("a retry-after header lengthens the backoff, by at most 5 s", async (t) => {
+  const { emu, client, wit } = await setup(t);
+  emu.setFaults({ failNext: [{ status: 503, code: "ServiceUnavailableException", amzRetryAfter: "300" }] });
+  const out = await client.getResourceOauth2Token(m2mInput(wit));
+  assert.equal(out.$metadata.attempts, 2);
+  // max(floor(random * 50), min(300, backoff + 5000)): 300 ms exactly.
+  assert.equal(out.$metadata.totalRetryDelay, 300);
+  emu.clearRequests();
+  emu.setFaults({ failNext: [{ status: 503, code: "ServiceUnavailableException", retryAfter: "0.2", amzRetryAfter: "9000" }] });
+  const again = await client.getResourceOauth2Token(m2mInput(wit));
+  // retry-after (seconds) wins over x-amz-retry-after.
+  assert.ok(again.$metadata.totalRetryDelay >= 199 && again.$metadata.totalRetryDelay <= 200, String(again.$metadata.totalRetryDelay));
+});
+
 test("retries stop at maxAttempts", async (t) => {
   const { emu, client, wit } = await setup(t, { maxAttempts: 2 });
   emu.setFaults({ failNext: Array(5).fill({ status: 429, code: "ThrottlingException", message: "Rate exceeded" }) });
