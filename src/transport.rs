@@ -18,8 +18,9 @@ use crate::error::{parse_service_error, ServiceError};
 use crate::request::{prepare, PreparedRequest};
 use crate::response::{parse_output, Metadata};
 use crate::retry::{
-    classify, classify_service_error, invocation_id, is_clock_skew_corrected, retry_after_ms,
-    updated_clock_offset, Decision, ErrorClass, RetryQuota, RetryState, ServiceErrorFacts,
+    classify, classify_host_error, classify_service_error, invocation_id, is_clock_skew_corrected,
+    retry_after_ms, updated_clock_offset, Decision, ErrorClass, HostErrorFacts, RetryQuota,
+    RetryState, ServiceErrorFacts,
 };
 use crate::shapes::{Fault, Operation};
 use crate::sign::{Credentials, SdkHeaders, SigningKeyCache};
@@ -341,7 +342,7 @@ impl Inner {
                 Err(AttemptFailure::Aborted(reason)) => return Err(reason),
                 Err(AttemptFailure::TimedOut) => (ErrorClass::Transient, Failure::Timeout, None),
                 Err(AttemptFailure::Network(cause)) => {
-                    (ErrorClass::Transient, Failure::Network(cause), None)
+                    (host_error_class(&cause), Failure::Network(cause), None)
                 }
                 Err(AttemptFailure::TooLarge(status, request_id)) => {
                     let props = self.metadata_props(Some(status), request_id.as_deref(), &state);
@@ -630,6 +631,46 @@ enum Failure {
     Service(ServiceError, Option<String>),
     Timeout,
     Network(JsValue),
+}
+
+/// Classifies a rejected `fetch` (or body read) by its `cause` chain, as the SDK does
+/// (`crate::retry::classify_host_error`): a browser's network `TypeError`, a Node error `code`
+/// (`ECONNREFUSED`, ...) anywhere in the chain, or a `TimeoutError`, is transient; anything else
+/// is not retried.
+fn host_error_class(error: &JsValue) -> ErrorClass {
+    struct Owned {
+        name: String,
+        message: String,
+        code: Option<String>,
+        is_type_error: bool,
+    }
+    let get = |v: &JsValue, k: &str| Reflect::get(v, &JsValue::from_str(k)).ok();
+    let mut chain = Vec::new();
+    let mut current = error.clone();
+    while chain.len() < 12 && current.is_object() {
+        let text = |k: &str| {
+            get(&current, k)
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
+        chain.push(Owned {
+            name: text("name"),
+            message: text("message"),
+            code: get(&current, "code").and_then(|v| v.as_string()),
+            is_type_error: current.is_instance_of::<js_sys::TypeError>(),
+        });
+        current = get(&current, "cause").unwrap_or(JsValue::UNDEFINED);
+    }
+    let facts: Vec<HostErrorFacts<'_>> = chain
+        .iter()
+        .map(|e| HostErrorFacts {
+            name: &e.name,
+            message: &e.message,
+            code: e.code.as_deref(),
+            is_type_error: e.is_type_error,
+        })
+        .collect();
+    classify_host_error(&facts)
 }
 
 fn check_abort(signal: Option<&AbortSignal>) -> Result<(), JsValue> {
