@@ -43,32 +43,49 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// Parses an HTTP `Date` header the way the SDK's `Date.parse` does for the forms AWS sends:
-/// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7), or an ISO 8601 date-time
-/// ([`parse_iso_date`]). Returns milliseconds since the epoch.
+/// Parses an HTTP `Date` header for the clock offset, the way the SDK's `Date.parse` reads the
+/// forms AWS sends: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7; read as
+/// [`parse_rfc7231_date`] reads it) or an ISO 8601 date-time ([`parse_iso_date`]). Returns
+/// milliseconds since the epoch.
 pub fn parse_http_date(s: &str) -> Option<i64> {
-    parse_imf_fixdate(s.trim()).or_else(|| parse_iso_date(s.trim()))
+    let s = s.trim();
+    s.strip_suffix(" GMT")
+        .and_then(parse_imf_fixdate)
+        .or_else(|| parse_iso_date(s))
 }
 
-fn parse_imf_fixdate(s: &str) -> Option<i64> {
-    let rest = s.split_once(", ")?.1;
+/// The IMF-fixdate form of `parseRfc7231DateTime`, without its ` GMT`: a weekday name, then
+/// `DD Mon YYYY HH:MM:SS[.fff]` (one-digit hours allowed).
+fn parse_imf_fixdate(rest: &str) -> Option<i64> {
+    const SHORT_DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let (weekday, rest) = rest.split_once(", ")?;
     let mut parts = rest.split(' ');
-    let day: u32 = parts.next()?.parse().ok()?;
-    let month_name = parts.next()?;
-    let month = MONTHS.iter().position(|m| *m == month_name)? as u32 + 1;
-    let year: i64 = parts.next()?.parse().ok()?;
-    let mut hms = parts.next()?.split(':');
-    let h: i64 = hms.next()?.parse().ok()?;
-    let m: i64 = hms.next()?.parse().ok()?;
-    let sec: i64 = hms.next()?.parse().ok()?;
-    if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
+    let (day, month, year, time) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if !SHORT_DAYS.contains(&weekday) || parts.next().is_some() {
         return None;
     }
-    if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 || !(1970..=9999).contains(&year) {
+    let day = digits(day, 2, 2)?;
+    let month = month_of(month)?;
+    build(i64::from(digits(year, 4, 4)?), month, day, time)
+}
+
+fn month_of(m: &str) -> Option<u32> {
+    MONTHS.iter().position(|x| *x == m).map(|i| i as u32 + 1)
+}
+
+/// `buildDate`: the day checked against the month, then the time; `Date.UTC` reads the years 0 to
+/// 99 as 1900 to 1999.
+fn build(year: i64, month: u32, day: u32, time: &str) -> Option<i64> {
+    let (h, m, sec, ms) = parse_time(time)?;
+    if day < 1 || day > days_in_month(year, month) {
         return None;
     }
-    let days = days_from_civil(year, month, day);
-    Some((days * 86_400 + h * 3600 + m * 60 + sec) * 1000)
+    let year = if (0..100).contains(&year) {
+        year + 1900
+    } else {
+        year
+    };
+    Some(utc_ms(year, month, day, h, m, sec, ms))
 }
 
 fn digits(s: &str, min: usize, max: usize) -> Option<u32> {
@@ -87,8 +104,7 @@ fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
-/// `Date.UTC`, for the fields the SDK's parsers produce (`Date.UTC` maps years 0 to 99 to 1900 to
-/// 1999; `setUTCFullYear` undoes that for the RFC 7231 forms, which is what `full_year` says).
+/// Milliseconds since the epoch of a UTC date and time.
 fn utc_ms(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32, ms: i64) -> i64 {
     let secs = days_from_civil(year, month, day) * 86_400
         + i64::from(h) * 3600
@@ -97,13 +113,13 @@ fn utc_ms(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32, ms: i64) -> i
     secs * 1000 + ms
 }
 
-/// `Math.round(parseFloat("0." + fraction) * 1000)`-like: the fraction's milliseconds, truncated as
-/// `Date.UTC` truncates.
+/// `parseFloat("0." + fraction) * 1000`: the fraction's milliseconds, truncated as `Date.UTC`
+/// truncates (fractions beyond 16 digits are refused).
 fn fraction_ms(fraction: Option<&str>) -> Option<i64> {
     match fraction {
         None => Some(0),
         Some(f) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => {
-            let v: f64 = format!("0.{f}").parse().ok()?;
+            let v = crate::retry::parse_decimal(&format!("0.{f}"))?;
             Some((v * 1000.0).trunc() as i64)
         }
         Some(_) => None,
@@ -134,7 +150,6 @@ fn parse_time(s: &str) -> Option<(u32, u32, u32, i64)> {
 /// after this year ending in them, less a century if that is more than 50 years ahead, hence
 /// `now_ms`) or asctime (`Sun Nov  6 08:49:37 1994`). The weekday is not checked against the date.
 pub fn parse_rfc7231_date(s: &str, now_ms: i64) -> Option<i64> {
-    const SHORT_DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     const LONG_DAYS: [&str; 7] = [
         "Monday",
         "Tuesday",
@@ -144,50 +159,37 @@ pub fn parse_rfc7231_date(s: &str, now_ms: i64) -> Option<i64> {
         "Saturday",
         "Sunday",
     ];
-    let month_of = |m: &str| MONTHS.iter().position(|x| *x == m).map(|i| i as u32 + 1);
-    let build = |year: i64, month: u32, day: u32, time: &str| {
-        let (h, m, sec, ms) = parse_time(time)?;
-        if day < 1 || day > days_in_month(year, month) {
+    if let Some(rest) = s.strip_suffix(" GMT") {
+        if let Some(t) = parse_imf_fixdate(rest) {
+            return Some(t);
+        }
+        // RFC 850.
+        let (weekday, rest) = rest.split_once(", ")?;
+        let (dmy, time) = rest.split_once(' ')?;
+        if !LONG_DAYS.contains(&weekday) || time.contains(' ') {
             return None;
         }
-        Some(utc_ms(year, month, day, h, m, sec, ms))
-    };
-    if let Some(rest) = s.strip_suffix(" GMT") {
-        if let Some((weekday, rest)) = rest.split_once(", ") {
-            let parts: Vec<&str> = rest.split(' ').collect();
-            if SHORT_DAYS.contains(&weekday) && parts.len() == 4 {
-                // IMF-fixdate.
-                let day = digits(parts[0], 2, 2)?;
-                let month = month_of(parts[1])?;
-                let year = i64::from(digits(parts[2], 4, 4)?);
-                let year = if year < 100 { year + 1900 } else { year };
-                return build(year, month, day, parts[3]);
-            }
-            if LONG_DAYS.contains(&weekday) && parts.len() == 2 {
-                // RFC 850.
-                let mut dmy = parts[0].split('-');
-                let day = digits(dmy.next()?, 2, 2)?;
-                let month = month_of(dmy.next()?)?;
-                let yy = i64::from(digits(dmy.next()?, 2, 2)?);
-                if dmy.next().is_some() {
-                    return None;
-                }
-                let (this_year, _, _) = civil_from_days(now_ms.div_euclid(86_400_000));
-                let mut year = this_year.div_euclid(100) * 100 + yy;
-                if year < this_year {
-                    year += 100;
-                }
-                let t = build(year, month, day, parts[1])?;
-                const FIFTY_YEARS_MS: i64 = 50 * 365 * 24 * 60 * 60 * 1000;
-                if t - now_ms > FIFTY_YEARS_MS {
-                    return build(year - 100, month, day, parts[1]);
-                }
-                return Some(t);
-            }
+        let mut dmy = dmy.split('-');
+        let day = digits(dmy.next()?, 2, 2)?;
+        let month = month_of(dmy.next()?)?;
+        let yy = i64::from(digits(dmy.next()?, 2, 2)?);
+        if dmy.next().is_some() {
+            return None;
         }
-        return None;
+        let (this_year, _, _) = civil_from_days(now_ms.div_euclid(86_400_000));
+        let mut year = this_year.div_euclid(100) * 100 + yy;
+        if year < this_year {
+            year += 100;
+        }
+        let t = build(year, month, day, time)?;
+        const FIFTY_YEARS_MS: i64 = 50 * 365 * 24 * 60 * 60 * 1000;
+        if t - now_ms > FIFTY_YEARS_MS {
+            return build(year - 100, month, day, time);
+        }
+        return Some(t);
     }
     // asctime: `Sun Nov  6 08:49:37 1994`.
+    const SHORT_DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     let weekday = s.get(..4)?.strip_suffix(' ')?;
     let month = month_of(s.get(4..7)?)?;
     let rest = s.get(7..)?.strip_prefix(' ')?;

@@ -59,12 +59,14 @@ pub fn invocation_id(random: [u8; 16]) -> String {
     let mut b = random;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(36);
     for (i, byte) in b.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
             out.push('-');
         }
-        out.push_str(&format!("{byte:02x}"));
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0xf)]));
     }
     out
 }
@@ -348,9 +350,9 @@ pub fn retry_after_ms(
             .map(|(_, t)| t)
             .filter(|t| is_decimal(t))
         {
-            tail.parse::<f64>().ok()?
+            parse_decimal(tail)?
         } else if is_decimal(v) {
-            v.parse::<f64>().ok()?
+            parse_decimal(v)?
         } else {
             let date = crate::date::parse_iso_date(v)?;
             if date < now_ms {
@@ -413,7 +415,90 @@ pub fn js_number(s: &str) -> Option<f64> {
     if !mantissa_ok || !exponent_ok {
         return None;
     }
-    body.parse::<f64>().ok().map(|v| sign * v)
+    parse_decimal(body).map(|v| sign * v)
+}
+
+/// Exact powers of ten as doubles.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A decimal literal (`[+-]digits[.digits][(e|E)[+-]digits]`, or `.digits`, or `digits.`) as the
+/// nearest double, the way a correctly rounding parser (JavaScript's `Number`, Rust's `f64`
+/// `FromStr`) reads it, for the literals where one IEEE operation on exact values gives that
+/// result (Clinger's fast path): significant digits, trailing zeros aside, at most 2^53, and a
+/// power of ten within reach of ±22. `None` for other literals and for malformed text.
+///
+/// Rust's own `f64` parser would add 20 KB of tables to the WebAssembly module; the values this
+/// package reads (retry-after seconds and milliseconds, fractions of a second, `long` members) are
+/// all within the fast path.
+pub fn parse_decimal(s: &str) -> Option<f64> {
+    let (negative, body) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |d: &str| d.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(int) || !all_digits(frac) || (int.is_empty() && frac.is_empty()) {
+        return None;
+    }
+    let mut exp: i64 = match exponent {
+        None => 0,
+        Some(e) => {
+            let (sign, digits) = match e.as_bytes().first()? {
+                b'-' => (-1, &e[1..]),
+                b'+' => (1, &e[1..]),
+                _ => (1, e),
+            };
+            if digits.is_empty() || !all_digits(digits) {
+                return None;
+            }
+            // A huge exponent is out of the fast path (unless the digits are all zeros).
+            let digits = digits.trim_start_matches('0');
+            if digits.len() > 6 {
+                sign * 1_000_000
+            } else {
+                sign * digits.parse::<i64>().unwrap_or(0)
+            }
+        }
+    };
+    exp -= frac.len() as i64;
+    let digits = format!("{int}{frac}");
+    let digits = digits.trim_start_matches('0');
+    let trimmed = digits.trim_end_matches('0');
+    exp += (digits.len() - trimmed.len()) as i64;
+    let value = if trimmed.is_empty() {
+        0.0
+    } else {
+        if trimmed.len() > 16 {
+            return None;
+        }
+        let m: u64 = trimmed.parse().ok()?;
+        if m > 1 << 53 {
+            return None;
+        }
+        let m = m as f64;
+        match exp {
+            0..=22 => m * POW10[exp as usize],
+            23..=37 => {
+                // m * 10^(exp - 22) may still be an exact integer below 2^53.
+                let scaled = m * POW10[(exp - 22) as usize];
+                if scaled > (1u64 << 53) as f64 {
+                    return None;
+                }
+                scaled * POW10[22]
+            }
+            -22..=-1 => m / POW10[(-exp) as usize],
+            _ => return None,
+        }
+    };
+    Some(if negative { -value } else { value })
 }
 
 /// The client-wide retry quota (`StandardRetryStrategy.capacity`).
@@ -934,6 +1019,56 @@ mod tests {
         assert_eq!(retry_after_ms(None, Some("Infinity"), now), None);
         assert_eq!(retry_after_ms(None, Some("1e300"), now), None);
         assert_eq!(retry_after_ms(None, None, now), None);
+    }
+
+    #[test]
+    fn parse_decimal_agrees_with_a_correctly_rounding_parser() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut checked = 0;
+        for _ in 0..200_000 {
+            let digits = (next() % 18) as usize + 1;
+            let mut s: String = (0..digits)
+                .map(|_| char::from(b'0' + (next() % 10) as u8))
+                .collect();
+            if next() % 2 == 0 {
+                let at = (next() as usize) % (s.len() + 1);
+                s.insert(at, '.');
+            }
+            if next() % 3 == 0 {
+                s = format!("{s}e{}", (next() % 70) as i64 - 35);
+            }
+            if next() % 4 == 0 {
+                s = format!("-{s}");
+            }
+            let want: Option<f64> = s.parse().ok();
+            match parse_decimal(&s) {
+                Some(v) => {
+                    assert_eq!(Some(v), want, "{s}");
+                    checked += 1;
+                }
+                None => assert!(
+                    want.is_none() || s.trim_start_matches('-').len() > 15 || s.contains('e'),
+                    "{s} refused"
+                ),
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
+        for bad in [
+            "", "-", ".", "e5", "1e", "1e+", "1.2.3", "0x10", " 1", "1 ", "--1",
+        ] {
+            assert_eq!(parse_decimal(bad), None, "{bad:?}");
+        }
+        assert_eq!(parse_decimal("9007199254740993"), None);
+        assert_eq!(parse_decimal("1e300"), None);
+        assert_eq!(parse_decimal("12e30"), Some(12e30));
+        assert_eq!(parse_decimal("0e999999999"), Some(0.0));
+        assert_eq!(parse_decimal("-0").map(f64::is_sign_negative), Some(true));
     }
 
     #[test]

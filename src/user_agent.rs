@@ -57,7 +57,8 @@ pub fn escape_section(name: &str, version: Option<&str>) -> String {
         None => ("", name.clone()),
     };
     let ua_name = if prefix == "api" {
-        ua_name.to_lowercase()
+        // Escaped names are ASCII: ASCII lower-casing is `toLowerCase` here.
+        ua_name.to_ascii_lowercase()
     } else {
         ua_name
     };
