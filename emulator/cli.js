@@ -163,8 +163,8 @@ async function main() {
   lines.push("", "Credential providers:");
   for (const p of cfg.providers) {
     lines.push(
-      p.type === "apikey"
-        ? `  ${p.name}  apikey`
+      p.type === "apikey" || p.type === "payment"
+        ? `  ${p.name}  ${p.type}`
         : `  ${p.name}  oauth2 ${p.grant ?? ""} flows=${p.flows.join(",")}${p.scopes ? ` scopes=${p.scopes.join(",")}` : ""}`,
     );
   }

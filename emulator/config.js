@@ -9,6 +9,7 @@ export const DEFAULT_CONFIG = Object.freeze({
     { name: "demo-m2m-provider", type: "oauth2", grant: "client_credentials", scopes: ["read", "write"] },
     { name: "demo-user-provider", type: "oauth2", grant: "authorization_code" },
     { name: "demo-apikey-provider", type: "apikey", apiKey: "emulator-api-key-do-not-use-in-production" },
+    { name: "demo-payment-provider", type: "payment" },
   ],
   sessionTtlSeconds: 600,
   tokenTtlSeconds: 3600,
@@ -91,8 +92,8 @@ export function resolveConfig(user = {}) {
       if (p.scopes !== undefined && (!Array.isArray(p.scopes) || p.scopes.some((s) => typeof s !== "string"))) {
         err(`providers[${i}].scopes must be an array of strings`);
       }
-    } else {
-      err(`providers[${i}].type must be "oauth2" or "apikey"`);
+    } else if (p.type !== "payment") {
+      err(`providers[${i}].type must be "oauth2", "apikey" or "payment"`);
     }
   }
   for (const k of ["sessionTtlSeconds", "tokenTtlSeconds"]) {

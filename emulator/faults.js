@@ -56,7 +56,9 @@ export function normalizeFaults(input = {}) {
     out.failNext = input.failNext.map((f, i) => {
       if (!f || typeof f !== "object" || Array.isArray(f)) throw new Error(`failNext[${i}] must be an object`);
       for (const k of Object.keys(f)) {
-        if (!["status", "code", "message", "htmlBody"].includes(k)) throw new Error(`failNext[${i}]: unknown key "${k}"`);
+        if (!["status", "code", "message", "htmlBody", "retryAfter", "amzRetryAfter"].includes(k)) {
+          throw new Error(`failNext[${i}]: unknown key "${k}"`);
+        }
       }
       if (!Number.isInteger(f.status) || f.status < 400 || f.status > 599) {
         throw new Error(`failNext[${i}].status must be an integer HTTP status in [400, 599]`);
@@ -66,6 +68,11 @@ export function normalizeFaults(input = {}) {
       }
       if (f.message !== undefined && typeof f.message !== "string") throw new Error(`failNext[${i}].message must be a string`);
       if (f.htmlBody !== undefined && typeof f.htmlBody !== "boolean") throw new Error(`failNext[${i}].htmlBody must be a boolean`);
+      for (const k of ["retryAfter", "amzRetryAfter"]) {
+        if (f[k] !== undefined && (typeof f[k] !== "string" || !/^[\x20-\x7e]*$/.test(f[k]))) {
+          throw new Error(`failNext[${i}].${k} must be a header value (printable ASCII)`);
+        }
+      }
       return { ...f };
     });
   }

@@ -35,6 +35,7 @@ export class Identity {
       GetResourceOauth2Token: (i) => this.getResourceOauth2Token(i),
       CompleteResourceTokenAuth: (i) => this.completeResourceTokenAuth(i),
       GetResourceApiKey: (i) => this.getResourceApiKey(i),
+      GetResourcePaymentToken: (i) => this.getResourcePaymentToken(i),
     };
   }
 
@@ -104,6 +105,40 @@ export class Identity {
       );
     }
     return { apiKey: provider.apiKey };
+  }
+
+  // ---- payment tokens ----
+
+  /**
+   * A plausible reply of the union's vendor: the request was validated against the model, so exactly
+   * one of `coinbaseCdpTokenRequest` and `stripePrivyTokenRequest` is set.
+   */
+  getResourcePaymentToken({ workloadIdentityToken, resourceCredentialProviderName, paymentTokenRequest }) {
+    this.#caller(workloadIdentityToken);
+    const provider = this.#provider(resourceCredentialProviderName);
+    if (provider.type !== "payment") {
+      throw fieldError(
+        "resourceCredentialProviderName",
+        `Credential provider '${provider.name}' is not a payment credential provider.`,
+      );
+    }
+    const coinbase = paymentTokenRequest.coinbaseCdpTokenRequest;
+    if (coinbase) {
+      const out = { bearerToken: randomToken("emulator-cdp-bearer.") };
+      if (coinbase.includeWalletAuthToken) out.walletAuthToken = randomToken("emulator-cdp-wallet.");
+      return { paymentTokenResponse: { coinbaseCdpTokenResponse: out } };
+    }
+    const privy = paymentTokenRequest.stripePrivyTokenRequest;
+    const appId = `emulator-privy-${provider.name}`.slice(0, 512);
+    const out = {
+      appId,
+      basicAuthToken: Buffer.from(`${appId}:${randomToken("secret-")}`).toString("base64"),
+    };
+    if (privy.includeAuthorizationSignature) {
+      out.authorizationSignature = Buffer.from(randomToken("", 64)).toString("base64");
+      out.requestExpiry = this.now() + 5 * 60 * 1000;
+    }
+    return { paymentTokenResponse: { stripePrivyTokenResponse: out } };
   }
 
   // ---- OAuth2 ----

@@ -132,6 +132,8 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
       switch (action.kind) {
         case "failNext": {
           const s = action.spec;
+          if (s.retryAfter !== undefined) res.setHeader("Retry-After", s.retryAfter);
+          if (s.amzRetryAfter !== undefined) res.setHeader("x-amz-retry-after", s.amzRetryAfter);
           sendFault(res, s.status, s.code, s.message ?? "Injected failure.", s.htmlBody);
           return finish(s.status, s.htmlBody ? null : s.code ?? null);
         }

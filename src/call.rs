@@ -13,9 +13,13 @@ use crate::endpoint::Endpoint;
 use crate::error::{parse_service_error, ServiceError};
 use crate::request::{prepare, PreparedRequest};
 use crate::response::{parse_output, Metadata, Output, ResponseError};
-use crate::retry::{classify, corrected_offset, Decision, ErrorClass, RetryQuota, RetryState};
+use crate::retry::{
+    classify_host_error, classify_service_error, is_clock_skew_corrected, retry_after_ms,
+    updated_clock_offset, Decision, ErrorClass, HostErrorFacts, RetryQuota, RetryState,
+    ServiceErrorFacts,
+};
 use crate::shapes::Operation;
-use crate::sign::{Credentials, Signed, SigningKeyCache};
+use crate::sign::{Credentials, SdkHeaders, Signed, SigningKeyCache};
 use crate::validate::{Body, Issue};
 use crate::value::Value;
 
@@ -44,6 +48,9 @@ pub struct Reply {
     /// `x-amz-retry-after`.
     #[serde(default)]
     pub amz_retry_after: Option<String>,
+    /// The reply has an `age` header (a cached reply: its `Date` says nothing of the clock).
+    #[serde(default)]
+    pub has_age: bool,
     /// The body, parsed; `None` when it was empty or not JSON.
     #[serde(default)]
     pub parsed: Option<Value>,
@@ -55,6 +62,24 @@ pub struct Reply {
     pub too_large: bool,
 }
 
+/// One error of a failed `fetch`'s `cause` chain, as the host read it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostError {
+    /// `name`.
+    #[serde(default)]
+    pub name: String,
+    /// `message`.
+    #[serde(default)]
+    pub message: String,
+    /// `code`, when a string (Node's `ECONNRESET`, ...).
+    #[serde(default)]
+    pub code: Option<String>,
+    /// `instanceof TypeError`.
+    #[serde(default)]
+    pub is_type_error: bool,
+}
+
 /// How one attempt ended.
 #[derive(Debug, Clone)]
 pub enum Outcome {
@@ -62,8 +87,9 @@ pub enum Outcome {
     Reply(Reply),
     /// The per-attempt timeout fired.
     TimedOut,
-    /// `fetch` or the body read failed before a reply (the executor keeps the host's error).
-    Network,
+    /// `fetch` or the body read failed before a reply: the error and its causes (the executor
+    /// keeps the host's error itself).
+    Network(Vec<HostError>),
 }
 
 /// Why a call failed.
@@ -107,21 +133,31 @@ pub struct ClientState {
 pub struct Call {
     request: PreparedRequest,
     retry: RetryState,
+    invocation_id: String,
+    /// The local clock when the current attempt was signed.
+    sent_at_ms: i64,
+    /// The clock offset the current attempt was signed with.
+    signed_offset_ms: i64,
 }
 
 impl Call {
     /// Validates `input` and prepares the call; the issues list every violation. `write` writes
-    /// the body as JSON text (the host's `JSON.stringify` in wasm, serde_json natively).
+    /// the body as JSON text (the host's `JSON.stringify` in wasm, serde_json natively);
+    /// `invocation_id` is the call's `amz-sdk-invocation-id` (`crate::retry::invocation_id`).
     pub fn new(
         operation: &'static Operation,
         endpoint: &Endpoint,
         input: &Value,
         max_attempts: u32,
+        invocation_id: String,
         write: impl FnOnce(&Body<'_>) -> Option<String>,
     ) -> Result<Call, Vec<Issue>> {
         Ok(Call {
             request: prepare(operation, endpoint, input, write)?,
             retry: RetryState::new(max_attempts),
+            invocation_id,
+            sent_at_ms: 0,
+            signed_offset_ms: 0,
         })
     }
 
@@ -130,16 +166,26 @@ impl Call {
         &self.request
     }
 
-    /// Signs the next attempt at `local_now_ms` (the local clock; the learnt offset is added).
+    /// Signs the next attempt at `local_now_ms` (the local clock; the learnt offset is added),
+    /// with the SDK's telemetry headers and `user_agent`.
     pub fn sign(
         &mut self,
         creds: &Credentials,
         region: &str,
+        user_agent: &str,
         local_now_ms: i64,
         state: &mut ClientState,
     ) -> Signed {
-        self.retry.attempts += 1;
-        self.request.sign(
+        self.sent_at_ms = local_now_ms;
+        self.signed_offset_ms = state.clock_offset_ms;
+        let telemetry = self.retry.request_header();
+        let sdk = SdkHeaders {
+            invocation_id: &self.invocation_id,
+            request: &telemetry,
+            user_agent,
+        };
+        self.request.sign_attempt(
+            &sdk,
             creds,
             region,
             local_now_ms + state.clock_offset_ms,
@@ -151,13 +197,14 @@ impl Call {
         Metadata {
             http_status_code: status,
             request_id,
-            attempts: self.retry.attempts,
-            total_retry_delay: self.retry.total_delay_ms,
+            attempts: self.retry.attempt(),
+            total_retry_delay: self.retry.total_delay_ms(),
         }
     }
 
     /// Decides what follows the attempt that ended with `outcome`, at `local_now_ms`, with
-    /// `random` in `[0, 1)` for the backoff jitter.
+    /// `random` in `[0, 1)` for the backoff jitter. Every reply's `Date` moves the clock offset, as
+    /// the SDK's signer does; an error reply that moved it by 4 minutes or more is retried.
     pub fn on_outcome(
         &mut self,
         outcome: Outcome,
@@ -165,26 +212,20 @@ impl Call {
         state: &mut ClientState,
         random: f64,
     ) -> Next {
-        let (class, skew_fixed, failure) = match outcome {
+        let (class, retry_after, failure) = match outcome {
             Outcome::Reply(reply) => {
-                let skew_fixed = reply
-                    .date
-                    .as_deref()
-                    .and_then(parse_http_date)
-                    .and_then(|server| {
-                        corrected_offset(
-                            server,
-                            local_now_ms + state.clock_offset_ms,
-                            state.clock_offset_ms,
-                        )
-                    })
-                    .map(|offset| state.clock_offset_ms = offset)
-                    .is_some();
+                state.clock_offset_ms = updated_clock_offset(
+                    reply.date.as_deref().and_then(parse_http_date),
+                    reply.has_age,
+                    self.sent_at_ms,
+                    local_now_ms,
+                    state.clock_offset_ms,
+                );
                 if (200..300).contains(&reply.status) {
                     return Next::Done(self.success(reply, state));
                 }
+                let meta = self.metadata(Some(reply.status), reply.request_id.clone());
                 if reply.too_large {
-                    let meta = self.metadata(Some(reply.status), reply.request_id);
                     return Next::Done(Err(too_large(meta)));
                 }
                 let err = parse_service_error(
@@ -192,28 +233,53 @@ impl Call {
                     reply.error_type.as_deref(),
                     reply.parsed.as_ref(),
                 );
-                let class = classify(&err.code, err.status);
-                let meta = self.metadata(Some(reply.status), reply.request_id);
-                (class, skew_fixed, CallError::Service(Box::new(err), meta))
+                let class = classify_service_error(&ServiceErrorFacts {
+                    code: &err.code,
+                    status: err.status,
+                    message: &err.message,
+                    clock_skew_corrected: is_clock_skew_corrected(
+                        state.clock_offset_ms,
+                        self.signed_offset_ms,
+                    ),
+                    retryable_trait: None,
+                });
+                let hint = retry_after_ms(
+                    reply.retry_after.as_deref(),
+                    reply.amz_retry_after.as_deref(),
+                    local_now_ms,
+                );
+                (class, hint, CallError::Service(Box::new(err), meta))
             }
             Outcome::TimedOut => (
-                ErrorClass::Timeout,
-                false,
+                ErrorClass::Transient,
+                None,
                 CallError::Timeout(self.metadata(None, None)),
             ),
-            Outcome::Network => (
-                ErrorClass::Transient,
-                false,
-                CallError::Network(self.metadata(None, None)),
-            ),
+            Outcome::Network(chain) => {
+                let facts: Vec<HostErrorFacts<'_>> = chain
+                    .iter()
+                    .map(|e| HostErrorFacts {
+                        name: &e.name,
+                        message: &e.message,
+                        code: e.code.as_deref(),
+                        is_type_error: e.is_type_error,
+                    })
+                    .collect();
+                (
+                    classify_host_error(&facts),
+                    None,
+                    CallError::Network(self.metadata(None, None)),
+                )
+            }
         };
         match self
             .retry
-            .after_failure(class, skew_fixed, &mut state.quota, random)
+            .after_failure(class, retry_after, &mut state.quota, random)
         {
-            Decision::Retry { delay_ms, .. } => Next::Retry { delay_ms },
-            Decision::RetrySkewCorrected => Next::Retry { delay_ms: 0 },
-            Decision::Stop => Next::Done(Err(failure)),
+            Decision::Retry { delay_ms, .. } => Next::Retry {
+                delay_ms: u32::try_from(delay_ms).unwrap_or(u32::MAX),
+            },
+            Decision::Stop(_) => Next::Done(Err(failure)),
         }
     }
 
@@ -229,7 +295,7 @@ impl Call {
             meta.clone(),
         )
         .map_err(|e: ResponseError| CallError::Response(e.to_string(), meta))?;
-        state.quota.release(self.retry.last_cost);
+        state.quota.record_success(&self.retry);
         Ok(out)
     }
 }

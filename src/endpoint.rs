@@ -1,4 +1,5 @@
-//! Endpoint resolution, following the service's `endpoint-rule-set-1.json` and `partitions.json`.
+//! Endpoint resolution, following the service's `endpoint-rule-set-1.json` and `partitions.json`,
+//! after the region resolution of the AWS SDK for JavaScript v3 ([`resolve_region`]).
 //!
 //! The rule set, in order:
 //! 1. An explicit endpoint wins; it cannot be combined with FIPS or dual-stack.
@@ -220,24 +221,93 @@ pub fn partition(region: &str) -> &'static Partition {
         .unwrap_or(&PARTITIONS[0])
 }
 
-/// A region must be a valid host label, since it becomes part of the host name and the scope.
-fn check_region(region: &str) -> Result<(), EndpointError> {
-    let ok = !region.is_empty()
-        && region.len() <= 63
-        && !region.starts_with('-')
-        && region
+/// `isValidHostLabel` (`@smithy/core` 3.41.1 `submodules/transport/isValidHostLabel.js`):
+/// `^(?!.*-$)(?!-)[a-zA-Z0-9-]{1,63}$`, 1 to 63 ASCII letters, digits and `-`, neither first nor
+/// last a `-`.
+pub fn is_valid_host_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.len() <= 63
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+        && label
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    if ok {
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// `isFipsRegion` (`@smithy/core` 3.41.1
+/// `submodules/config/config-resolver/regionConfig/isFipsRegion.js`): a pseudo-region that starts
+/// with `fips-` or ends with `-fips`.
+pub fn is_fips_region(region: &str) -> bool {
+    region.starts_with("fips-") || region.ends_with("-fips")
+}
+
+/// `getRealRegion` (`regionConfig/getRealRegion.js`): `fips-aws-global` and `aws-fips` are
+/// `us-east-1`; any other FIPS pseudo-region loses the leftmost match of
+/// `/fips-(dkr-|prod-)?|-fips/` (`fips-us-east-1`, `us-east-1-fips`, `fips-dkr-us-east-1`,
+/// `fips-prod-us-east-1` are all `us-east-1`).
+pub fn real_region(region: &str) -> String {
+    if !is_fips_region(region) {
+        return region.to_owned();
+    }
+    if region == "fips-aws-global" || region == "aws-fips" {
+        return "us-east-1".to_owned();
+    }
+    for (i, _) in region.char_indices() {
+        let rest = &region[i..];
+        if let Some(after) = rest.strip_prefix("fips-") {
+            let after = after
+                .strip_prefix("dkr-")
+                .or_else(|| after.strip_prefix("prod-"))
+                .unwrap_or(after);
+            return format!("{}{after}", &region[..i]);
+        }
+        if let Some(after) = rest.strip_prefix("-fips") {
+            return format!("{}{after}", &region[..i]);
+        }
+    }
+    region.to_owned()
+}
+
+/// A configured region, as the SDK resolves it (`resolveRegionConfig`, `regionConfig/`
+/// `resolveRegionConfig.js` and `checkRegion.js`): the region for host names and the signing
+/// scope, and whether FIPS endpoints are used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionSettings {
+    /// The real region (`getRealRegion`).
+    pub region: String,
+    /// `useFipsEndpoint`: on for a FIPS pseudo-region, else as configured.
+    pub use_fips: bool,
+}
+
+/// Resolves the configured `region` and `useFipsEndpoint`: a FIPS pseudo-region turns FIPS on
+/// and names its real region, which must be a valid host label (`checkRegion`). The SDK only warns
+/// about the region `*` (for SigV4a); this package refuses it with the rest.
+pub fn resolve_region(configured: &str, use_fips: bool) -> Result<RegionSettings, EndpointError> {
+    if configured.is_empty() {
+        return Err(err("Region is missing"));
+    }
+    let region = real_region(configured);
+    check_region(&region)?;
+    Ok(RegionSettings {
+        use_fips: use_fips || is_fips_region(configured),
+        region,
+    })
+}
+
+/// `checkRegion`'s refusal.
+fn check_region(region: &str) -> Result<(), EndpointError> {
+    if is_valid_host_label(region) {
         Ok(())
     } else {
-        Err(err(
-            "Invalid Configuration: region must be a valid host label, such as us-east-1",
-        ))
+        Err(err(format!(
+            "Region not accepted: region=\"{region}\" is not a valid hostname component."
+        )))
     }
 }
 
-/// Applies the rule set.
+/// Applies the rule set. `params.region` is the real region of [`resolve_region`]; it is checked
+/// again here (a FIPS pseudo-region passed here is a valid host label, and names a host that does
+/// not exist).
 pub fn resolve(params: &EndpointParams<'_>) -> Result<Endpoint, EndpointError> {
     if let Some(region) = params.region {
         check_region(region)?;

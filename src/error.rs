@@ -1,18 +1,20 @@
 //! Service error replies, parsed the way botocore and the AWS SDK for JavaScript parse restJson1.
 //!
-//! The code comes from the `x-amzn-errortype` header, else the body's `code`, else its `__type`;
-//! anything after a `:` and before a `#` is dropped (`aws.protocoltests#FooError:http://...` is
-//! `FooError`). The message is the body's `message` or `Message`. A reply that is not JSON (an
-//! HTML page from a proxy) still yields an error carrying its status. The body arrives parsed (by
-//! the host's `JSON.parse`, read through serde), or `None` when it was not JSON.
+//! The code is found as the SDK's `loadRestJsonErrorCode` finds it ([`crate::error_code`]): the
+//! `x-amzn-errortype` header, else the body's first member named `code` in any case, else its
+//! `__type`; the first of comma-joined values, without `:...` suffixes or `...#` namespaces. The
+//! message is the body's `message` or `Message`. A reply that is not JSON (an HTML page from a
+//! proxy) still yields an error carrying its status. The body arrives parsed (by the host's
+//! `JSON.parse`, read through serde), or `None` when it was not JSON.
 
 use serde::Serialize;
 
+use crate::error_code::rest_json_error_code;
 use crate::shapes::{modeled_error, Fault};
-use crate::value::Value;
+use crate::value::{integer_text, Value};
 
-/// The `name` given to an error reply that carries no error code.
-pub const UNKNOWN_ERROR: &str = "UnknownError";
+/// The `name` given to an error reply that carries no error code, as the SDK names it.
+pub const UNKNOWN_ERROR: &str = crate::error_code::UNKNOWN_ERROR_NAME;
 
 /// A parsed error reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,32 +42,9 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// Reduces a raw error type to its code, as the SDK's `sanitizeErrorCode`: the first of
-/// comma-joined values (a header `fetch` joined from two), then drops `:...` suffixes and `...#`
-/// namespaces.
+/// Reduces a raw error type to its code (`sanitizeErrorCode`).
 pub fn sanitize_code(raw: &str) -> &str {
-    let code = raw.split(',').next().unwrap_or(raw);
-    let code = code.split(':').next().unwrap_or(code);
-    let code = code.rsplit('#').next().unwrap_or(code);
-    code.trim()
-}
-
-/// The body's code, as the SDK's `loadRestJsonErrorCode`: the first member whose name is `code` in
-/// any case, else `__type`; a whole number counts as its decimal text.
-fn body_code(doc: &Value) -> Option<String> {
-    let Value::Object(members) = doc else {
-        return None;
-    };
-    let as_code = |v: &Value| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => crate::value::integer_text(*n),
-        _ => None,
-    };
-    let by_name = members.iter().find(|(k, _)| k.eq_ignore_ascii_case("code"));
-    match by_name {
-        Some((_, v)) if !v.is_null() => as_code(v),
-        _ => doc.get("__type").and_then(as_code),
-    }
+    crate::error_code::sanitize_error_code(raw)
 }
 
 fn reason_phrase(status: u16) -> &'static str {
@@ -94,16 +73,23 @@ pub fn parse_service_error(
     let doc = body.filter(|v| matches!(v, Value::Object(_)));
     let text = |key: &str| doc.and_then(|d| d.get(key)).and_then(Value::as_str);
 
-    let raw_code = error_type
-        .filter(|h| !h.trim().is_empty())
-        .map(str::to_owned)
-        .or_else(|| doc.and_then(body_code));
-    let code = raw_code
-        .as_deref()
-        .map(sanitize_code)
-        .filter(|c| !c.is_empty())
-        .unwrap_or(UNKNOWN_ERROR)
-        .to_owned();
+    let members: Vec<(&str, Option<String>)> = match doc {
+        Some(Value::Object(members)) => members
+            .iter()
+            .map(|(k, v)| {
+                let code = match v {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => integer_text(*n),
+                    _ => None,
+                };
+                (k.as_str(), code)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let code = rest_json_error_code(error_type, &members)
+        .filter(|c| !c.trim().is_empty())
+        .unwrap_or_else(|| UNKNOWN_ERROR.to_owned());
 
     // An empty or blank message is no message: fall back to one that names the error.
     let given = text("message")

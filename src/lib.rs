@@ -16,6 +16,7 @@ pub mod callback;
 pub mod date;
 pub mod endpoint;
 pub mod error;
+pub mod error_code;
 #[cfg(not(target_arch = "wasm32"))]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -26,6 +27,7 @@ pub mod retry;
 pub mod shapes;
 pub mod sign;
 pub mod state;
+pub mod user_agent;
 pub mod validate;
 pub mod value;
 

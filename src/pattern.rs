@@ -21,6 +21,15 @@ pub enum Pattern {
     UserToken,
     /// `WorkloadIdentityNameType`: `[A-Za-z0-9_.-]+`
     WorkloadName,
+    /// `CoinbaseCdpPaymentRequestBodyType`, `StripePrivyRequestBodyType`:
+    /// `[\u0009\u000A\u000D\u0020-\u007E]+` (tab, line feed, carriage return, printable ASCII)
+    PaymentRequestBody,
+    /// `PaymentRequestHostType`, `StripePrivyRequestHostType`: `[a-zA-Z0-9\-\.]+`
+    PaymentRequestHost,
+    /// `PaymentRequestPathType`, `StripePrivyRequestPathType`: `/[a-zA-Z0-9/_\-\.~%?=&]+`
+    PaymentRequestPath,
+    /// `StripePrivyAppIdType`: `[a-zA-Z0-9\-_]+` (the text of `CredentialProviderName`)
+    StripePrivyAppId,
 }
 
 /// The `RequestUri` prefix.
@@ -36,13 +45,29 @@ impl Pattern {
             Pattern::ReturnUrl => r"\w+:(\/?\/?)[^\s]+",
             Pattern::UserToken => r"[A-Za-z0-9-_=]+.[A-Za-z0-9-_=]+.[A-Za-z0-9-_=]+",
             Pattern::WorkloadName => r"[A-Za-z0-9_.-]+",
+            Pattern::PaymentRequestBody => r"[\u0009\u000A\u000D\u0020-\u007E]+",
+            Pattern::PaymentRequestHost => r"[a-zA-Z0-9\-\.]+",
+            Pattern::PaymentRequestPath => r"/[a-zA-Z0-9/_\-\.~%?=&]+",
+            Pattern::StripePrivyAppId => r"[a-zA-Z0-9\-_]+",
         }
     }
 
     /// Whether the whole of `s` matches.
     pub fn matches(self, s: &str) -> bool {
         match self {
-            Pattern::CredentialProviderName => all1(s, |c| is_word(c) || c == '-'),
+            Pattern::CredentialProviderName | Pattern::StripePrivyAppId => {
+                all1(s, |c| is_word(c) || c == '-')
+            }
+            Pattern::PaymentRequestBody => all1(s, |c| matches!(c, '\t' | '\n' | '\r' | ' '..='~')),
+            Pattern::PaymentRequestHost => {
+                all1(s, |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
+            }
+            Pattern::PaymentRequestPath => s.strip_prefix('/').is_some_and(|rest| {
+                all1(rest, |c| {
+                    c.is_ascii_alphanumeric()
+                        || matches!(c, '/' | '_' | '-' | '.' | '~' | '%' | '?' | '=' | '&')
+                })
+            }),
             Pattern::CustomRequestKey | Pattern::WorkloadName => {
                 all1(s, |c| is_word(c) || c == '-' || c == '.')
             }
@@ -139,13 +164,17 @@ fn user_token(s: &str) -> bool {
 mod tests {
     use super::*;
 
-    const ALL: [Pattern; 6] = [
+    const ALL: [Pattern; 10] = [
         Pattern::CredentialProviderName,
         Pattern::CustomRequestKey,
         Pattern::RequestUri,
         Pattern::ReturnUrl,
         Pattern::UserToken,
         Pattern::WorkloadName,
+        Pattern::PaymentRequestBody,
+        Pattern::PaymentRequestHost,
+        Pattern::PaymentRequestPath,
+        Pattern::StripePrivyAppId,
     ];
 
     /// The model's pattern in the regex crate's syntax, read the way ECMAScript and Java read it:
@@ -166,13 +195,17 @@ mod tests {
                 format!("{t}{DOT}{t}{DOT}{t}")
             }
             Pattern::WorkloadName => r"[A-Za-z0-9_.\-]+".to_string(),
+            Pattern::PaymentRequestBody => r"[\x09\x0A\x0D\x20-\x7E]+".to_string(),
+            Pattern::PaymentRequestHost => r"[a-zA-Z0-9\-.]+".to_string(),
+            Pattern::PaymentRequestPath => r"/[a-zA-Z0-9/_\-.~%?=&]+".to_string(),
+            Pattern::StripePrivyAppId => r"[a-zA-Z0-9\-_]+".to_string(),
         };
         regex::Regex::new(&format!("^(?:{src})$")).expect("reference regex compiles")
     }
 
     /// Deterministic pseudo-random strings over an alphabet that exercises every class edge.
     fn samples() -> Vec<String> {
-        let alphabet: Vec<char> = "aZ09-_.=~:/ \t\n\r#%é\u{2028}\u{a0}\u{feff}"
+        let alphabet: Vec<char> = "aZ09-_.=~:/ \t\n\r#%?&é\u{7f}\u{2028}\u{a0}\u{feff}"
             .chars()
             .collect();
         let mut seed = 0x2545_f491_u64;
@@ -191,6 +224,7 @@ mod tests {
             out.push(s.clone());
             out.push(format!("{REQUEST_URI_PREFIX}{s}"));
             out.push(format!("https://{s}"));
+            out.push(format!("/{s}"));
         }
         out
     }
@@ -225,6 +259,15 @@ mod tests {
         assert!(Pattern::CustomRequestKey.matches("login_hint.v2"));
         assert!(!Pattern::CustomRequestKey.matches("bad key!"));
         assert!(Pattern::WorkloadName.matches("demo-workload.v1_x"));
+        assert!(Pattern::PaymentRequestBody.matches("{\"amount\": 1}\r\n\t"));
+        assert!(!Pattern::PaymentRequestBody.matches("caf\u{e9}"));
+        assert!(!Pattern::PaymentRequestBody.matches("\u{7f}"));
+        assert!(Pattern::PaymentRequestHost.matches("api.cdp.coinbase.com"));
+        assert!(!Pattern::PaymentRequestHost.matches("api.privy.io:443"));
+        assert!(Pattern::PaymentRequestPath.matches("/v1/wallets?limit=10&x=%20"));
+        assert!(!Pattern::PaymentRequestPath.matches("/"));
+        assert!(!Pattern::PaymentRequestPath.matches("v1/wallets"));
+        assert!(Pattern::StripePrivyAppId.matches("cm-app_1"));
     }
 
     #[test]

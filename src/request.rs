@@ -2,7 +2,7 @@
 
 use crate::endpoint::Endpoint;
 use crate::shapes::Operation;
-use crate::sign::{self, Credentials, SignableRequest, Signed, SigningKeyCache};
+use crate::sign::{self, Credentials, SdkHeaders, SignableRequest, Signed, SigningKeyCache};
 use crate::validate::{validate_input, Body, Issue};
 use crate::value::Value;
 
@@ -59,6 +59,30 @@ impl PreparedRequest {
                 path: &self.path,
                 body: &self.body,
             },
+            creds,
+            region,
+            epoch_ms,
+            cache,
+        )
+    }
+
+    /// Signs one attempt at `epoch_ms` with the SDK's telemetry and user-agent headers
+    /// (`crate::sign::sign_with`).
+    pub fn sign_attempt(
+        &self,
+        sdk: &SdkHeaders<'_>,
+        creds: &Credentials,
+        region: &str,
+        epoch_ms: i64,
+        cache: &mut SigningKeyCache,
+    ) -> Signed {
+        sign::sign_with(
+            SignableRequest {
+                authority: &self.authority,
+                path: &self.path,
+                body: &self.body,
+            },
+            Some(sdk),
             creds,
             region,
             epoch_ms,

@@ -179,7 +179,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             serde_json::to_string(&out).unwrap(),
-            r#"{"sessionStatus":"SOMETHING_NEW","sessionUri":"urn:ietf:params:oauth:request_uri:x","$metadata":{"httpStatusCode":200,"requestId":"req-1","attempts":2,"totalRetryDelay":37}}"#
+            r#"{"sessionUri":"urn:ietf:params:oauth:request_uri:x","sessionStatus":"SOMETHING_NEW","$metadata":{"httpStatusCode":200,"requestId":"req-1","attempts":2,"totalRetryDelay":37}}"#
         );
     }
 

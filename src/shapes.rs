@@ -1,9 +1,11 @@
 //! The service model (`bedrock-agentcore-identity.json`) as static data.
 //!
 //! Every operation is described once here, and one generic validator, serialiser and reply parser
-//! walk these tables. Members are listed in the model's (alphabetical) order, which is also the
-//! order in which AWS's JavaScript SDK writes request bodies. A test compares these tables with the
-//! model file member by member.
+//! walk these tables. Members are listed in the Smithy model's order, which is the order in which the
+//! AWS SDK for JavaScript v3 writes request bodies (its schemas list members in that order; the
+//! botocore extract in `tests/fixtures/aws-model/` sorts them alphabetically). `tests/model.rs`
+//! compares these tables with the model file member by member, and their order with
+//! `tests/fixtures/sdk-member-order.json`.
 
 use crate::pattern::Pattern;
 
@@ -272,8 +274,8 @@ pub static CUSTOM_PARAMETERS: MapShape = MapShape {
 pub static USER_IDENTIFIER: StructShape = StructShape {
     name: "UserIdentifier",
     members: &[
-        member("userId", Shape::String(&USER_ID), false),
         member("userToken", Shape::String(&USER_TOKEN), false),
+        member("userId", Shape::String(&USER_ID), false),
     ],
     union: true,
 };
@@ -282,25 +284,25 @@ pub static USER_IDENTIFIER: StructShape = StructShape {
 pub static GET_RESOURCE_OAUTH2_TOKEN_REQUEST: StructShape = StructShape {
     name: "GetResourceOauth2TokenRequest",
     members: &[
-        member("audiences", Shape::List(&AUDIENCES), false),
-        member("customParameters", Shape::Map(&CUSTOM_PARAMETERS), false),
-        member("customState", Shape::String(&STATE), false),
-        member("forceAuthentication", Shape::Boolean, false),
-        member("oauth2Flow", Shape::Enum(&OAUTH2_FLOW), true),
-        member(
-            "resourceCredentialProviderName",
-            Shape::String(&CREDENTIAL_PROVIDER_NAME),
-            true,
-        ),
-        member("resourceOauth2ReturnUrl", Shape::String(&RETURN_URL), false),
-        member("resources", Shape::List(&RESOURCES), false),
-        member("scopes", Shape::List(&SCOPES), true),
-        member("sessionUri", Shape::String(&REQUEST_URI), false),
         member(
             "workloadIdentityToken",
             Shape::String(&WORKLOAD_TOKEN),
             true,
         ),
+        member(
+            "resourceCredentialProviderName",
+            Shape::String(&CREDENTIAL_PROVIDER_NAME),
+            true,
+        ),
+        member("scopes", Shape::List(&SCOPES), true),
+        member("oauth2Flow", Shape::Enum(&OAUTH2_FLOW), true),
+        member("sessionUri", Shape::String(&REQUEST_URI), false),
+        member("resourceOauth2ReturnUrl", Shape::String(&RETURN_URL), false),
+        member("forceAuthentication", Shape::Boolean, false),
+        member("customParameters", Shape::Map(&CUSTOM_PARAMETERS), false),
+        member("customState", Shape::String(&STATE), false),
+        member("resources", Shape::List(&RESOURCES), false),
+        member("audiences", Shape::List(&AUDIENCES), false),
     ],
     union: false,
 };
@@ -309,10 +311,10 @@ pub static GET_RESOURCE_OAUTH2_TOKEN_REQUEST: StructShape = StructShape {
 pub static GET_RESOURCE_OAUTH2_TOKEN_RESPONSE: StructShape = StructShape {
     name: "GetResourceOauth2TokenResponse",
     members: &[
-        member("accessToken", Shape::String(&ACCESS_TOKEN), false),
         member("authorizationUrl", Shape::String(&AUTHORIZATION_URL), false),
-        member("sessionStatus", Shape::Enum(&SESSION_STATUS), false),
+        member("accessToken", Shape::String(&ACCESS_TOKEN), false),
         member("sessionUri", Shape::String(&REQUEST_URI), false),
+        member("sessionStatus", Shape::Enum(&SESSION_STATUS), false),
     ],
     union: false,
 };
@@ -321,8 +323,8 @@ pub static GET_RESOURCE_OAUTH2_TOKEN_RESPONSE: StructShape = StructShape {
 pub static COMPLETE_RESOURCE_TOKEN_AUTH_REQUEST: StructShape = StructShape {
     name: "CompleteResourceTokenAuthRequest",
     members: &[
-        member("sessionUri", Shape::String(&REQUEST_URI), true),
         member("userIdentifier", Shape::Structure(&USER_IDENTIFIER), true),
+        member("sessionUri", Shape::String(&REQUEST_URI), true),
     ],
     union: false,
 };
@@ -339,13 +341,13 @@ pub static GET_RESOURCE_API_KEY_REQUEST: StructShape = StructShape {
     name: "GetResourceApiKeyRequest",
     members: &[
         member(
-            "resourceCredentialProviderName",
-            Shape::String(&CREDENTIAL_PROVIDER_NAME),
+            "workloadIdentityToken",
+            Shape::String(&WORKLOAD_TOKEN),
             true,
         ),
         member(
-            "workloadIdentityToken",
-            Shape::String(&WORKLOAD_TOKEN),
+            "resourceCredentialProviderName",
+            Shape::String(&CREDENTIAL_PROVIDER_NAME),
             true,
         ),
     ],
@@ -370,8 +372,8 @@ pub static GET_WORKLOAD_ACCESS_TOKEN_REQUEST: StructShape = StructShape {
 pub static GET_WORKLOAD_ACCESS_TOKEN_FOR_JWT_REQUEST: StructShape = StructShape {
     name: "GetWorkloadAccessTokenForJWTRequest",
     members: &[
-        member("userToken", Shape::String(&USER_TOKEN), true),
         member("workloadName", Shape::String(&WORKLOAD_NAME), true),
+        member("userToken", Shape::String(&USER_TOKEN), true),
     ],
     union: false,
 };
@@ -380,8 +382,8 @@ pub static GET_WORKLOAD_ACCESS_TOKEN_FOR_JWT_REQUEST: StructShape = StructShape 
 pub static GET_WORKLOAD_ACCESS_TOKEN_FOR_USER_ID_REQUEST: StructShape = StructShape {
     name: "GetWorkloadAccessTokenForUserIdRequest",
     members: &[
-        member("userId", Shape::String(&USER_ID), true),
         member("workloadName", Shape::String(&WORKLOAD_NAME), true),
+        member("userId", Shape::String(&USER_ID), true),
     ],
     union: false,
 };
@@ -411,6 +413,243 @@ pub static GET_WORKLOAD_ACCESS_TOKEN_FOR_USER_ID_RESPONSE: StructShape = StructS
     union: false,
 };
 
+/// `CoinbaseCdpPaymentRequestBodyType`
+pub static COINBASE_CDP_REQUEST_BODY: StringShape = string(
+    "CoinbaseCdpPaymentRequestBodyType",
+    Some(1),
+    Some(16_384),
+    Some(Pattern::PaymentRequestBody),
+    false,
+);
+/// `PaymentRequestHostType`
+pub static PAYMENT_REQUEST_HOST: StringShape = string(
+    "PaymentRequestHostType",
+    Some(1),
+    Some(256),
+    Some(Pattern::PaymentRequestHost),
+    false,
+);
+/// `PaymentRequestPathType`
+pub static PAYMENT_REQUEST_PATH: StringShape = string(
+    "PaymentRequestPathType",
+    Some(1),
+    Some(2048),
+    Some(Pattern::PaymentRequestPath),
+    false,
+);
+/// `StripePrivyRequestBodyType`
+pub static STRIPE_PRIVY_REQUEST_BODY: StringShape = string(
+    "StripePrivyRequestBodyType",
+    Some(1),
+    Some(16_384),
+    Some(Pattern::PaymentRequestBody),
+    true,
+);
+/// `StripePrivyRequestHostType`
+pub static STRIPE_PRIVY_REQUEST_HOST: StringShape = string(
+    "StripePrivyRequestHostType",
+    Some(1),
+    Some(256),
+    Some(Pattern::PaymentRequestHost),
+    false,
+);
+/// `StripePrivyRequestPathType`
+pub static STRIPE_PRIVY_REQUEST_PATH: StringShape = string(
+    "StripePrivyRequestPathType",
+    Some(1),
+    Some(2048),
+    Some(Pattern::PaymentRequestPath),
+    false,
+);
+/// `CoinbaseCdpPaymentJwtTokenType`
+pub static COINBASE_CDP_JWT: StringShape = string(
+    "CoinbaseCdpPaymentJwtTokenType",
+    Some(1),
+    Some(8192),
+    None,
+    true,
+);
+/// `StripePrivyAppIdType`
+pub static STRIPE_PRIVY_APP_ID: StringShape = string(
+    "StripePrivyAppIdType",
+    Some(1),
+    Some(512),
+    Some(Pattern::StripePrivyAppId),
+    false,
+);
+/// `StripePrivyAuthorizationSignatureType`
+pub static STRIPE_PRIVY_AUTHORIZATION_SIGNATURE: StringShape = string(
+    "StripePrivyAuthorizationSignatureType",
+    Some(1),
+    Some(8192),
+    None,
+    true,
+);
+/// `StripePrivyBasicAuthTokenType`
+pub static STRIPE_PRIVY_BASIC_AUTH_TOKEN: StringShape = string(
+    "StripePrivyBasicAuthTokenType",
+    Some(1),
+    Some(8192),
+    None,
+    true,
+);
+
+/// `PaymentHttpMethodType`
+pub static PAYMENT_HTTP_METHOD: EnumShape = EnumShape {
+    name: "PaymentHttpMethodType",
+    values: &["GET", "POST", "PUT", "DELETE", "PATCH"],
+};
+
+/// `CoinbaseCdpTokenRequestInput`
+pub static COINBASE_CDP_TOKEN_REQUEST: StructShape = StructShape {
+    name: "CoinbaseCdpTokenRequestInput",
+    members: &[
+        member("requestMethod", Shape::Enum(&PAYMENT_HTTP_METHOD), true),
+        member("requestPath", Shape::String(&PAYMENT_REQUEST_PATH), true),
+        member("requestHost", Shape::String(&PAYMENT_REQUEST_HOST), false),
+        member("includeWalletAuthToken", Shape::Boolean, false),
+        member(
+            "requestBody",
+            Shape::String(&COINBASE_CDP_REQUEST_BODY),
+            false,
+        ),
+    ],
+    union: false,
+};
+
+/// `StripePrivyTokenRequestInput`
+pub static STRIPE_PRIVY_TOKEN_REQUEST: StructShape = StructShape {
+    name: "StripePrivyTokenRequestInput",
+    members: &[
+        member(
+            "requestPath",
+            Shape::String(&STRIPE_PRIVY_REQUEST_PATH),
+            true,
+        ),
+        member(
+            "requestBody",
+            Shape::String(&STRIPE_PRIVY_REQUEST_BODY),
+            true,
+        ),
+        member(
+            "requestHost",
+            Shape::String(&STRIPE_PRIVY_REQUEST_HOST),
+            false,
+        ),
+        member("includeAuthorizationSignature", Shape::Boolean, false),
+    ],
+    union: false,
+};
+
+/// `PaymentTokenRequestInput` (a union)
+pub static PAYMENT_TOKEN_REQUEST: StructShape = StructShape {
+    name: "PaymentTokenRequestInput",
+    members: &[
+        member(
+            "coinbaseCdpTokenRequest",
+            Shape::Structure(&COINBASE_CDP_TOKEN_REQUEST),
+            false,
+        ),
+        member(
+            "stripePrivyTokenRequest",
+            Shape::Structure(&STRIPE_PRIVY_TOKEN_REQUEST),
+            false,
+        ),
+    ],
+    union: true,
+};
+
+/// `CoinbaseCdpTokenResponseOutput`
+pub static COINBASE_CDP_TOKEN_RESPONSE: StructShape = StructShape {
+    name: "CoinbaseCdpTokenResponseOutput",
+    members: &[
+        member("bearerToken", Shape::String(&COINBASE_CDP_JWT), true),
+        member("walletAuthToken", Shape::String(&COINBASE_CDP_JWT), false),
+    ],
+    union: false,
+};
+
+/// `StripePrivyTokenResponseOutput`
+pub static STRIPE_PRIVY_TOKEN_RESPONSE: StructShape = StructShape {
+    name: "StripePrivyTokenResponseOutput",
+    members: &[
+        member("appId", Shape::String(&STRIPE_PRIVY_APP_ID), true),
+        member(
+            "basicAuthToken",
+            Shape::String(&STRIPE_PRIVY_BASIC_AUTH_TOKEN),
+            true,
+        ),
+        member(
+            "authorizationSignature",
+            Shape::String(&STRIPE_PRIVY_AUTHORIZATION_SIGNATURE),
+            false,
+        ),
+        member("requestExpiry", Shape::Long, false),
+    ],
+    union: false,
+};
+
+/// `PaymentTokenResponseOutput` (a union)
+pub static PAYMENT_TOKEN_RESPONSE: StructShape = StructShape {
+    name: "PaymentTokenResponseOutput",
+    members: &[
+        member(
+            "coinbaseCdpTokenResponse",
+            Shape::Structure(&COINBASE_CDP_TOKEN_RESPONSE),
+            false,
+        ),
+        member(
+            "stripePrivyTokenResponse",
+            Shape::Structure(&STRIPE_PRIVY_TOKEN_RESPONSE),
+            false,
+        ),
+    ],
+    union: true,
+};
+
+/// `GetResourcePaymentTokenRequest`
+pub static GET_RESOURCE_PAYMENT_TOKEN_REQUEST: StructShape = StructShape {
+    name: "GetResourcePaymentTokenRequest",
+    members: &[
+        member(
+            "workloadIdentityToken",
+            Shape::String(&WORKLOAD_TOKEN),
+            true,
+        ),
+        member(
+            "resourceCredentialProviderName",
+            Shape::String(&CREDENTIAL_PROVIDER_NAME),
+            true,
+        ),
+        member(
+            "paymentTokenRequest",
+            Shape::Structure(&PAYMENT_TOKEN_REQUEST),
+            true,
+        ),
+    ],
+    union: false,
+};
+
+/// `GetResourcePaymentTokenResponse`
+pub static GET_RESOURCE_PAYMENT_TOKEN_RESPONSE: StructShape = StructShape {
+    name: "GetResourcePaymentTokenResponse",
+    members: &[member(
+        "paymentTokenResponse",
+        Shape::Structure(&PAYMENT_TOKEN_RESPONSE),
+        true,
+    )],
+    union: false,
+};
+
+/// Whether a JSON number's text is a safe integer, the constraint on a `long` member: an integer
+/// value (`1e3` and `1.0` count) within ±(2^53 - 1), as JavaScript's `Number.isSafeInteger` of the
+/// parsed number (for texts [`crate::retry::parse_decimal`] reads exactly; others are refused).
+pub fn is_safe_integer(text: &str) -> bool {
+    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+    crate::retry::parse_decimal(text)
+        .is_some_and(|v| v.is_finite() && v.fract() == 0.0 && v.abs() <= MAX_SAFE)
+}
+
 /// Every operation of the Identity data plane this package speaks.
 pub static OPERATIONS: &[Operation] = &[
     Operation {
@@ -430,6 +669,12 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/identities/oauth2/token",
         input: &GET_RESOURCE_OAUTH2_TOKEN_REQUEST,
         output: &GET_RESOURCE_OAUTH2_TOKEN_RESPONSE,
+    },
+    Operation {
+        name: "GetResourcePaymentToken",
+        path: "/identities/payment/token",
+        input: &GET_RESOURCE_PAYMENT_TOKEN_REQUEST,
+        output: &GET_RESOURCE_PAYMENT_TOKEN_RESPONSE,
     },
     Operation {
         name: "GetWorkloadAccessToken",

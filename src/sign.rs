@@ -1,11 +1,21 @@
 //! SigV4 for the service's requests, with the time passed in.
 //!
 //! Every request is a `POST` of a JSON body to a fixed path with no query, so the canonical request
-//! is short and fixed in form: the signed headers are `content-type`, `host`, `x-amz-date` and,
-//! with temporary credentials, `x-amz-security-token`. The key derivation and the signature itself
-//! are `aws-sigv4`'s (`sign::v4::generate_signing_key` and `calculate_signature`); the derived key is
-//! cached per date, region and service, which `aws-sigv4`'s all-in-one `http_request::sign` cannot
-//! do. The tests check every signature against that all-in-one signer.
+//! is short and fixed in form. The signed headers are those `@smithy/signature-v4` 5.7.5 signs for
+//! the AWS SDK for JavaScript v3 client (every header the client sets but the ones in
+//! `ALWAYS_UNSIGNABLE_HEADERS`, `constants.js`), in canonical order:
+//! `amz-sdk-invocation-id`, `amz-sdk-request`, `content-length`, `content-type`, `host`,
+//! `x-amz-content-sha256` (the signer's `applyChecksum` defaults to on), `x-amz-date`,
+//! `x-amz-security-token` (temporary credentials only) and `x-amz-user-agent`. The first two and the
+//! last are there when [`SdkHeaders`] are given. `host` and `content-length` are signed but not in
+//! [`Signed::headers`]: the host's `fetch` writes them (browsers forbid setting them), with the
+//! values signed here, the authority and the body's UTF-8 length.
+//!
+//! This module assembles the canonical request and the string to sign; the key derivation and the
+//! signature itself are `aws-sigv4`'s (`sign::v4::generate_signing_key` and
+//! `calculate_signature`). The derived key is cached per date, region and service, which
+//! `aws-sigv4`'s all-in-one `http_request::sign` cannot do. The tests check every signature against
+//! that all-in-one signer.
 
 use std::fmt;
 use std::time::{Duration, UNIX_EPOCH};
@@ -119,6 +129,19 @@ pub struct SignableRequest<'a> {
     pub body: &'a str,
 }
 
+/// The headers the SDK's middleware adds before signing: the retry middleware's
+/// `amz-sdk-invocation-id` and `amz-sdk-request`, and the user-agent middleware's
+/// `x-amz-user-agent`.
+#[derive(Debug, Clone, Copy)]
+pub struct SdkHeaders<'a> {
+    /// The call's UUID v4, the same on every attempt (`crate::retry::invocation_id`).
+    pub invocation_id: &'a str,
+    /// `attempt=N; max=M` (`crate::retry::RetryState::request_header`).
+    pub request: &'a str,
+    /// The user agent (`crate::user_agent::user_agent`).
+    pub user_agent: &'a str,
+}
+
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
@@ -143,9 +166,42 @@ fn canonical_path(path: &str) -> String {
     out
 }
 
-/// Signs a request at `epoch_ms` for `region`.
+/// `getCanonicalHeaders`'s value clean-up: line breaks become spaces, runs of spaces and tabs
+/// one space, and one leading and one trailing space go.
+fn canonical_value(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    let mut in_space = false;
+    for c in v.chars() {
+        let c = if c == '\r' || c == '\n' { ' ' } else { c };
+        if c == ' ' || c == '\t' {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    let out = out.strip_prefix(' ').unwrap_or(&out);
+    out.strip_suffix(' ').unwrap_or(out).to_owned()
+}
+
+/// Signs a request at `epoch_ms` for `region`, without the SDK's telemetry and user-agent headers.
 pub fn sign(
     req: SignableRequest<'_>,
+    creds: &Credentials,
+    region: &str,
+    epoch_ms: i64,
+    cache: &mut SigningKeyCache,
+) -> Signed {
+    sign_with(req, None, creds, region, epoch_ms, cache)
+}
+
+/// Signs a request at `epoch_ms` for `region`, with the SDK's headers when `sdk` is given.
+pub fn sign_with(
+    req: SignableRequest<'_>,
+    sdk: Option<&SdkHeaders<'_>>,
     creds: &Credentials,
     region: &str,
     epoch_ms: i64,
@@ -158,27 +214,49 @@ pub fn sign(
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty());
+    let payload_hash = hex(&Sha256::digest(req.body.as_bytes()));
+    let content_length = req.body.len().to_string();
 
-    let mut canonical_request = String::with_capacity(256 + token.map_or(0, str::len));
+    // Canonical (sorted) order. `None` values are left out.
+    let sdk_value = |pick: fn(&SdkHeaders<'_>) -> String| sdk.map(pick);
+    let entries: [(&'static str, Option<String>); 9] = [
+        (
+            "amz-sdk-invocation-id",
+            sdk_value(|h| canonical_value(h.invocation_id)),
+        ),
+        ("amz-sdk-request", sdk_value(|h| canonical_value(h.request))),
+        ("content-length", Some(content_length)),
+        ("content-type", Some(CONTENT_TYPE.to_owned())),
+        ("host", Some(req.authority.to_owned())),
+        ("x-amz-content-sha256", Some(payload_hash.clone())),
+        ("x-amz-date", Some(date_time.clone())),
+        ("x-amz-security-token", token.map(str::to_owned)),
+        (
+            "x-amz-user-agent",
+            sdk_value(|h| canonical_value(h.user_agent)),
+        ),
+    ];
+
+    let mut canonical_request = String::with_capacity(512 + token.map_or(0, str::len));
     canonical_request.push_str("POST\n");
     canonical_request.push_str(&canonical_path(req.path));
-    canonical_request.push_str("\n\ncontent-type:");
-    canonical_request.push_str(CONTENT_TYPE);
-    canonical_request.push_str("\nhost:");
-    canonical_request.push_str(req.authority);
-    canonical_request.push_str("\nx-amz-date:");
-    canonical_request.push_str(&date_time);
-    let signed_headers = if let Some(token) = token {
-        canonical_request.push_str("\nx-amz-security-token:");
-        canonical_request.push_str(token);
-        "content-type;host;x-amz-date;x-amz-security-token"
-    } else {
-        "content-type;host;x-amz-date"
-    };
     canonical_request.push_str("\n\n");
-    canonical_request.push_str(signed_headers);
+    let mut signed_headers = String::with_capacity(160);
+    for (name, value) in &entries {
+        let Some(value) = value else { continue };
+        canonical_request.push_str(name);
+        canonical_request.push(':');
+        canonical_request.push_str(value);
+        canonical_request.push('\n');
+        if !signed_headers.is_empty() {
+            signed_headers.push(';');
+        }
+        signed_headers.push_str(name);
+    }
     canonical_request.push('\n');
-    canonical_request.push_str(&hex(&Sha256::digest(req.body.as_bytes())));
+    canonical_request.push_str(&signed_headers);
+    canonical_request.push('\n');
+    canonical_request.push_str(&payload_hash);
 
     let scope = format!("{date}/{region}/{SIGNING_NAME}/aws4_request");
     let string_to_sign = format!(
@@ -192,13 +270,11 @@ pub fn sign(
         "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
         creds.access_key_id
     );
-    let mut headers = vec![
-        ("content-type", CONTENT_TYPE.to_owned()),
-        ("x-amz-date", date_time),
-    ];
-    if let Some(token) = token {
-        headers.push(("x-amz-security-token", token.to_owned()));
-    }
+    let mut headers: Vec<(&'static str, String)> = entries
+        .into_iter()
+        .filter(|(name, _)| *name != "host" && *name != "content-length")
+        .filter_map(|(name, value)| value.map(|v| (name, v)))
+        .collect();
     headers.push(("authorization", authorization));
     Signed {
         headers,

@@ -1,5 +1,7 @@
 //! The static tables in `shapes` and `endpoint` against the model files they were written from,
-//! so a constraint can neither be missed nor drift.
+//! so a constraint can neither be missed nor drift; and the order of every structure's members
+//! against the order in which the AWS SDK for JavaScript writes them
+//! (`fixtures/sdk-member-order.json`).
 
 use std::collections::BTreeSet;
 
@@ -11,6 +13,11 @@ use serde_json::Value;
 
 fn model() -> Value {
     let text = include_str!("fixtures/aws-model/bedrock-agentcore-identity.json");
+    serde_json::from_str(text).unwrap()
+}
+
+fn sdk_order() -> Value {
+    let text = include_str!("fixtures/sdk-member-order.json");
     serde_json::from_str(text).unwrap()
 }
 
@@ -50,6 +57,7 @@ fn check_shape(model: &Value, name: &str, shape: Shape) {
             assert_eq!(e.values, values.as_slice(), "{name}");
         }
         Shape::Boolean => assert_eq!(m["type"], "boolean", "{name}"),
+        Shape::Long => assert_eq!(m["type"], "long", "{name}"),
         Shape::List(l) => {
             assert_eq!(m["type"], "list");
             assert_eq!(l.name, name);
@@ -81,8 +89,34 @@ fn check_struct(model: &Value, name: &str, s: &StructShape) {
     );
     let members = m["members"].as_object().unwrap();
     let ours: Vec<&str> = s.members.iter().map(|m| m.name).collect();
-    let theirs: Vec<&str> = members.keys().map(String::as_str).collect();
-    assert_eq!(ours, theirs, "{name} members (in model order)");
+    let mut sorted = ours.clone();
+    sorted.sort_unstable();
+    let mut theirs: Vec<&str> = members.keys().map(String::as_str).collect();
+    theirs.sort_unstable();
+    assert_eq!(sorted, theirs, "{name} members");
+    let sdk = sdk_order();
+    let sdk: Vec<&str> = sdk["structures"][name]
+        .as_array()
+        .unwrap_or_else(|| panic!("{name} missing from sdk-member-order.json"))
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(ours, sdk, "{name} members in the SDK's order");
+    // The model's `required` list is in model order too.
+    let required_in_order: Vec<&str> = m["required"]
+        .as_array()
+        .map(|r| r.iter().map(|v| v.as_str().unwrap()).collect())
+        .unwrap_or_default();
+    let ours_required: Vec<&str> = s
+        .members
+        .iter()
+        .filter(|m| m.required)
+        .map(|m| m.name)
+        .collect();
+    assert_eq!(
+        ours_required, required_in_order,
+        "{name} required (in order)"
+    );
     let required: BTreeSet<&str> = m["required"]
         .as_array()
         .map(|r| r.iter().map(|v| v.as_str().unwrap()).collect())
@@ -106,6 +140,7 @@ fn check_struct(model: &Value, name: &str, s: &StructShape) {
 fn operations_match_the_model() {
     let model = model();
     let ops = model["operations"].as_object().unwrap();
+    assert_eq!(ops.len(), 7);
     assert_eq!(ops.len(), OPERATIONS.len());
     for (name, op) in ops {
         let ours = operation(name).unwrap_or_else(|| panic!("{name} missing"));
@@ -170,4 +205,52 @@ fn partitions_match_partitions_json() {
         "aws",
         "unknown regions fall back to aws"
     );
+}
+
+#[test]
+fn every_structure_is_covered() {
+    // Each structure (not error) the model file holds is reached from some operation's tables.
+    fn walk(s: &'static StructShape, seen: &mut BTreeSet<&'static str>) {
+        if seen.insert(s.name) {
+            for m in s.members {
+                if let Shape::Structure(inner) = m.shape {
+                    walk(inner, seen);
+                }
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for op in OPERATIONS {
+        walk(op.input, &mut seen);
+        walk(op.output, &mut seen);
+    }
+    let model = model();
+    let structures: BTreeSet<&str> = model["shapes"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, v)| v["type"] == "structure" && v.get("error").is_none())
+        .map(|(k, _)| k.as_str())
+        .filter(|k| *k != "ValidationExceptionField")
+        .collect();
+    assert_eq!(seen, structures);
+}
+
+#[test]
+fn long_members_take_safe_integers() {
+    use agentcore_identity_edge::shapes::is_safe_integer;
+    for ok in [
+        "0",
+        "-1",
+        "1700000000000",
+        "9007199254740991",
+        "-9007199254740991",
+        "1e3",
+        "1.0",
+    ] {
+        assert!(is_safe_integer(ok), "{ok}");
+    }
+    for bad in ["9007199254740992", "1.5", "1e300", "NaN", "", "0x10"] {
+        assert!(!is_safe_integer(bad), "{bad}");
+    }
 }

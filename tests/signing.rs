@@ -1,14 +1,17 @@
 //! SigV4: a golden vector checked step by step, and agreement with aws-sigv4's all-in-one signer.
 //!
 //! The golden values were produced by `@smithy/signature-v4` 5.7.5 (the AWS SDK for JavaScript's
-//! signer, `applyChecksum: false`) for the same request, with the example keys of AWS's SigV4
-//! documentation; see `tests/fixtures/README.md`.
+//! signer, configured as the SDK's client configures it) for the same requests, with the example
+//! keys of AWS's SigV4 documentation, by `tests/fixtures/signing-vectors.mjs`; see
+//! `tests/fixtures/README.md`.
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use agentcore_identity_edge::sign::{sign, Credentials, SignableRequest, SigningKeyCache};
+use agentcore_identity_edge::sign::{
+    sign, sign_with, Credentials, SdkHeaders, SignableRequest, SigningKeyCache,
+};
 use aws_credential_types::Credentials as AwsCredentials;
-use aws_sigv4::http_request::{self, SignableBody, SigningSettings};
+use aws_sigv4::http_request::{self, PayloadChecksumKind, SignableBody, SigningSettings};
 use aws_sigv4::sign::v4;
 
 const BODY: &str = r#"{"oauth2Flow":"M2M","resourceCredentialProviderName":"demo-m2m-provider","scopes":["read"],"workloadIdentityToken":"wit"}"#;
@@ -33,6 +36,8 @@ fn request() -> SignableRequest<'static> {
     }
 }
 
+const SHA: &str = "cc4c378b83c58504d1759133e975062df10821ab39162eed9cd3dbfc9391e168";
+
 #[test]
 fn golden_without_session_token() {
     let s = sign(
@@ -44,24 +49,26 @@ fn golden_without_session_token() {
     );
     assert_eq!(
         s.canonical_request,
-        "POST\n/identities/oauth2/token\n\ncontent-type:application/json\nhost:bedrock-agentcore.us-east-1.amazonaws.com\nx-amz-date:20150830T123600Z\n\ncontent-type;host;x-amz-date\ncc4c378b83c58504d1759133e975062df10821ab39162eed9cd3dbfc9391e168"
+        format!("POST\n/identities/oauth2/token\n\ncontent-length:121\ncontent-type:application/json\nhost:bedrock-agentcore.us-east-1.amazonaws.com\nx-amz-content-sha256:{SHA}\nx-amz-date:20150830T123600Z\n\ncontent-length;content-type;host;x-amz-content-sha256;x-amz-date\n{SHA}")
     );
     assert_eq!(
         s.string_to_sign,
-        "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/bedrock-agentcore/aws4_request\nf8ff993389b39c1c3787c14d41fc2bdcf72efbc55078668cec6444d1608060af"
+        "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/bedrock-agentcore/aws4_request\n34e6ab00b8fad4899e50292888181e5e0410565c7145a71a613954912a687708"
     );
     assert_eq!(
         s.signature,
-        "22d73ab60ee4e7b7667de8982908a253796768bf9910ff9c43f9abaab557176e"
+        "1535a0ac113f61e52f5a1063a1099d822f9de364c8a9d6b61355048bb073636e"
     );
+    // `host` and `content-length` are signed, and written by the host's fetch.
     assert_eq!(
         s.headers,
         vec![
             ("content-type", "application/json".to_string()),
+            ("x-amz-content-sha256", SHA.to_string()),
             ("x-amz-date", "20150830T123600Z".to_string()),
             (
                 "authorization",
-                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/bedrock-agentcore/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=22d73ab60ee4e7b7667de8982908a253796768bf9910ff9c43f9abaab557176e".to_string()
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/bedrock-agentcore/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-content-sha256;x-amz-date, Signature=1535a0ac113f61e52f5a1063a1099d822f9de364c8a9d6b61355048bb073636e".to_string()
             ),
         ]
     );
@@ -78,19 +85,71 @@ fn golden_with_session_token() {
     );
     assert_eq!(
         s.canonical_request,
-        "POST\n/identities/oauth2/token\n\ncontent-type:application/json\nhost:bedrock-agentcore.us-east-1.amazonaws.com\nx-amz-date:20150830T123600Z\nx-amz-security-token:session-token-example\n\ncontent-type;host;x-amz-date;x-amz-security-token\ncc4c378b83c58504d1759133e975062df10821ab39162eed9cd3dbfc9391e168"
+        format!("POST\n/identities/oauth2/token\n\ncontent-length:121\ncontent-type:application/json\nhost:bedrock-agentcore.us-east-1.amazonaws.com\nx-amz-content-sha256:{SHA}\nx-amz-date:20150830T123600Z\nx-amz-security-token:session-token-example\n\ncontent-length;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token\n{SHA}")
     );
     assert_eq!(
         s.string_to_sign,
-        "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/bedrock-agentcore/aws4_request\ncedb69bfa8a6259a4ba846795cd41907f0e1b6014e5b380277ead33919e1c6b5"
+        "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/bedrock-agentcore/aws4_request\na8bac97b42d1748139db2730123630a70d6fbe862613ef8a08ae5c4faf0f1ebc"
     );
     assert_eq!(
         s.signature,
-        "df5e31fb4bfd77ae5e11c03760e83cbf0804e386093fa573239cfe08c2888d46"
+        "766c8a034a904e2b26298efe71b55d31cd0c5aef6ef81443cab5f9f0434a85fa"
     );
     assert!(s
         .headers
         .contains(&("x-amz-security-token", "session-token-example".to_string())));
+}
+
+const SDK: SdkHeaders<'static> = SdkHeaders {
+    invocation_id: "3f1d2b4c-5a6e-4f70-8a9b-0c1d2e3f4a5b",
+    request: "attempt=2; max=3",
+    user_agent: "agentcore-identity-edge/0.1.0 ua/2.1 lang/js md/nodejs app/demo",
+};
+
+#[test]
+fn golden_with_the_sdk_headers() {
+    let s = sign_with(
+        request(),
+        Some(&SDK),
+        &creds(Some("session-token-example")),
+        "us-east-1",
+        TIME_MS,
+        &mut SigningKeyCache::default(),
+    );
+    assert_eq!(
+        s.canonical_request,
+        format!("POST\n/identities/oauth2/token\n\namz-sdk-invocation-id:3f1d2b4c-5a6e-4f70-8a9b-0c1d2e3f4a5b\namz-sdk-request:attempt=2; max=3\ncontent-length:121\ncontent-type:application/json\nhost:bedrock-agentcore.us-east-1.amazonaws.com\nx-amz-content-sha256:{SHA}\nx-amz-date:20150830T123600Z\nx-amz-security-token:session-token-example\nx-amz-user-agent:agentcore-identity-edge/0.1.0 ua/2.1 lang/js md/nodejs app/demo\n\namz-sdk-invocation-id;amz-sdk-request;content-length;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token;x-amz-user-agent\n{SHA}")
+    );
+    assert_eq!(
+        s.string_to_sign,
+        "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/bedrock-agentcore/aws4_request\nbe8d6e6dd164aa2175e7ae138c2f7c32a24a9ed2cefc186763114ba786c914db"
+    );
+    assert_eq!(
+        s.signature,
+        "40e3a4dffdd8336b509e88c2e26bcc94796ccd4bf625262e9177f3ae415fb607"
+    );
+    let names: Vec<&str> = s.headers.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        names,
+        [
+            "amz-sdk-invocation-id",
+            "amz-sdk-request",
+            "content-type",
+            "x-amz-content-sha256",
+            "x-amz-date",
+            "x-amz-security-token",
+            "x-amz-user-agent",
+            "authorization"
+        ]
+    );
+}
+
+/// aws-sigv4's settings for the SDK's signature: the `x-amz-content-sha256` header, and nothing
+/// excluded that the SDK signs.
+fn settings() -> SigningSettings {
+    let mut s = SigningSettings::default();
+    s.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    s
 }
 
 /// aws-sigv4's own `http_request::sign` over the same request.
@@ -101,6 +160,7 @@ fn reference_signature(
     authority: &str,
     path: &str,
     body: &str,
+    sdk: Option<&SdkHeaders<'_>>,
 ) -> String {
     let identity = AwsCredentials::new(
         &c.access_key_id,
@@ -115,12 +175,22 @@ fn reference_signature(
         .region(region)
         .name("bedrock-agentcore")
         .time(UNIX_EPOCH + Duration::from_millis(time_ms as u64))
-        .settings(SigningSettings::default())
+        .settings(settings())
         .build()
         .unwrap()
         .into();
     let url = format!("https://{authority}{path}");
-    let headers = [("host", authority), ("content-type", "application/json")];
+    let length = body.len().to_string();
+    let mut headers = vec![
+        ("host", authority),
+        ("content-type", "application/json"),
+        ("content-length", length.as_str()),
+    ];
+    if let Some(h) = sdk {
+        headers.push(("amz-sdk-invocation-id", h.invocation_id));
+        headers.push(("amz-sdk-request", h.request));
+        headers.push(("x-amz-user-agent", h.user_agent));
+    }
     let signable = http_request::SignableRequest::new(
         "POST",
         &url,
@@ -156,28 +226,31 @@ fn agrees_with_aws_sigv4_http_request_signer() {
         for host in hosts {
             for path in paths {
                 for token in [None, Some("IQoJb3JpZ2luX2VjE+/=")] {
-                    let c = creds(token);
-                    let region = ["us-east-1", "eu-west-1", "cn-north-1"][(n + i) % 3];
-                    let t = TIME_MS + (n as i64) * 3_600_000 * 7;
-                    let ours = sign(
-                        SignableRequest {
-                            authority: host,
-                            path,
-                            body,
-                        },
-                        &c,
-                        region,
-                        t,
-                        &mut cache,
-                    );
-                    let theirs = reference_signature(&c, region, t, host, path, body);
-                    assert_eq!(ours.signature, theirs, "{host}{path} {region} {t}");
-                    n += 1;
+                    for sdk in [None, Some(&SDK)] {
+                        let c = creds(token);
+                        let region = ["us-east-1", "eu-west-1", "cn-north-1"][(n + i) % 3];
+                        let t = TIME_MS + (n as i64) * 3_600_000 * 7;
+                        let ours = sign_with(
+                            SignableRequest {
+                                authority: host,
+                                path,
+                                body,
+                            },
+                            sdk,
+                            &c,
+                            region,
+                            t,
+                            &mut cache,
+                        );
+                        let theirs = reference_signature(&c, region, t, host, path, body, sdk);
+                        assert_eq!(ours.signature, theirs, "{host}{path} {region} {t}");
+                        n += 1;
+                    }
                 }
             }
         }
     }
-    assert_eq!(n, 72);
+    assert_eq!(n, 144);
 }
 
 #[test]

@@ -457,7 +457,7 @@ fn unions_take_exactly_one_member() {
         C,
         json!({"sessionUri": session, "userIdentifier": {}}),
         "userIdentifier",
-        "exactly one of userId, userToken must be set, got 0",
+        "exactly one of userToken, userId must be set, got 0",
     );
     one(
         C,
@@ -479,7 +479,7 @@ fn unions_take_exactly_one_member() {
     assert!(got[0].1.contains("did you mean userId?"));
     assert_eq!(
         got[1].1,
-        "exactly one of userId, userToken must be set, got 0"
+        "exactly one of userToken, userId must be set, got 0"
     );
     one(
         C,
@@ -512,14 +512,14 @@ fn every_violation_is_reported_at_once() {
         paths,
         [
             "workloadIdentityTokne",
-            "customParameters[\"bad key!\"]",
-            "customParameters[\"bad key!\"]",
-            "customState",
-            "oauth2Flow",
+            "workloadIdentityToken",
             "resourceCredentialProviderName",
             "scopes[0]",
             "scopes[1]",
-            "workloadIdentityToken",
+            "oauth2Flow",
+            "customParameters[\"bad key!\"]",
+            "customParameters[\"bad key!\"]",
+            "customState",
         ]
     );
 }
@@ -571,12 +571,12 @@ fn body_is_model_ordered_compact_json_without_nulls() {
     let body = validate_input(op.input, input).unwrap();
     assert_eq!(
         body,
-        r#"{"customParameters":{"z":"1","a":"é\n\"q\""},"oauth2Flow":"M2M","resourceCredentialProviderName":"demo-m2m-provider","scopes":["read","write"],"workloadIdentityToken":"wit"}"#
+        r#"{"workloadIdentityToken":"wit","resourceCredentialProviderName":"demo-m2m-provider","scopes":["read","write"],"oauth2Flow":"M2M","customParameters":{"z":"1","a":"é\n\"q\""}}"#
     );
     let c = operation("CompleteResourceTokenAuth").unwrap();
     let body = validate_input(c.input, r#"{"userIdentifier":{"userToken":"a.b.c","userId":null},"sessionUri":"urn:ietf:params:oauth:request_uri:x"}"#).unwrap();
     assert_eq!(
         body,
-        r#"{"sessionUri":"urn:ietf:params:oauth:request_uri:x","userIdentifier":{"userToken":"a.b.c"}}"#
+        r#"{"userIdentifier":{"userToken":"a.b.c"},"sessionUri":"urn:ietf:params:oauth:request_uri:x"}"#
     );
 }

@@ -18,7 +18,7 @@ import {
   plainData,
   string,
 } from "./guard.js";
-import { read, resolveCredentials, signals, sleep } from "./host.js";
+import { read, resolveCredentials, runtime, signals, sleep } from "./host.js";
 export { createCustomState, handleOauth2Callback, InMemoryStateStore } from "./callback.js";
 export { authorizeInPopup, postCallbackToOpener } from "./popup.js";
 
@@ -82,7 +82,7 @@ function configSnapshot(config) {
   } else {
     snapshot.credentials = credentialsSnapshot(credentials, "configuration");
   }
-  return { snapshot, host: { fetch: fetchImpl, read, signals, sleep, makeError, credentials: provider } };
+  return { snapshot, host: { fetch: fetchImpl, read, signals, sleep, makeError, credentials: provider, runtime: runtime() } };
 }
 
 /**

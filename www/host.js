@@ -133,6 +133,7 @@ export async function read(pending, sig, maxBytes) {
       date: h.get("date") ?? undefined,
       retryAfter: h.get("retry-after") ?? undefined,
       amzRetryAfter: h.get("x-amz-retry-after") ?? undefined,
+      hasAge: h.get("age") !== null,
     };
     const text = await boundedText(response, maxBytes);
     if (text === undefined) reply.tooLarge = true;
@@ -148,8 +149,45 @@ export async function read(pending, sig, maxBytes) {
   } catch (cause) {
     if (sig?.user?.aborted) return { outcome: "aborted", cause: sig.user.reason };
     if (sig?.timeout?.aborted) return { outcome: "timeout" };
-    return { outcome: "network", cause };
+    return { outcome: "network", cause, chain: causeChain(cause) };
   }
+}
+
+/**
+ * The facts the retry rules read from a failed `fetch`: each error of the `cause` chain (at most
+ * 12), its `name`, `message`, string `code` and whether it is a TypeError.
+ * @param {unknown} error
+ */
+function causeChain(error) {
+  /** @type {{ name: string, message: string, code?: string, isTypeError: boolean }[]} */
+  const chain = [];
+  let e = error;
+  try {
+    while (chain.length < 12 && typeof e === "object" && e !== null) {
+      const { name, message, code } = /** @type {any} */ (e);
+      chain.push({
+        name: typeof name === "string" ? name : "",
+        message: typeof message === "string" ? message : "",
+        code: typeof code === "string" ? code : undefined,
+        isTypeError: e instanceof TypeError,
+      });
+      e = /** @type {any} */ (e).cause;
+    }
+  } catch {
+    // A getter that throws ends the chain.
+  }
+  return chain;
+}
+
+/** The runtime, for the user agent's `md/` section. */
+export function runtime() {
+  const g = /** @type {any} */ (globalThis);
+  if (typeof g.Deno?.version?.deno === "string") return `deno#${g.Deno.version.deno}`;
+  if (typeof g.Bun?.version === "string") return `bun#${g.Bun.version}`;
+  if (g.navigator?.userAgent === "Cloudflare-Workers") return "cloudflare-workers";
+  if (typeof g.EdgeRuntime === "string") return "edge-runtime";
+  if (typeof g.process?.versions?.node === "string") return `nodejs#${g.process.versions.node}`;
+  return "browser";
 }
 
 /**

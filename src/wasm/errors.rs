@@ -188,8 +188,8 @@ impl ErrorFactory {
     fn service(&self, err: &crate::error::ServiceError, metadata: &Metadata) -> JsValue {
         let retryable = match classify(&err.code, err.status) {
             ErrorClass::Throttling => Some(Retryable { throttling: true }),
-            ErrorClass::Transient | ErrorClass::Timeout => Some(Retryable { throttling: false }),
-            _ => None,
+            ErrorClass::Transient => Some(Retryable { throttling: false }),
+            ErrorClass::ServerError | ErrorClass::ClientError => None,
         };
         let props = Service {
             name: &err.code,

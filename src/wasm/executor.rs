@@ -12,7 +12,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::boundary::{from_js, to_js, to_json_text};
 use super::credentials::CredentialStore;
 use super::errors::{ErrorFactory, Kind};
-use crate::call::{Call, ClientState, Next, Outcome, Reply, MAX_REPLY_BYTES};
+use crate::call::{Call, ClientState, HostError, Next, Outcome, Reply, MAX_REPLY_BYTES};
 use crate::endpoint::Endpoint;
 use crate::shapes::Operation;
 use crate::value::Value;
@@ -34,6 +34,8 @@ pub(crate) struct Host {
 pub(crate) struct Client {
     pub(crate) region: String,
     pub(crate) endpoint: Endpoint,
+    /// The `x-amz-user-agent` value.
+    pub(crate) user_agent: String,
     pub(crate) max_attempts: u32,
     pub(crate) request_timeout_ms: Option<u32>,
     pub(crate) host: Host,
@@ -51,6 +53,9 @@ struct Settled {
     reply: Option<Reply>,
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
     cause: JsValue,
+    /// For a network failure: the error and its `cause` chain, as the reader saw them.
+    #[serde(default)]
+    chain: Vec<HostError>,
 }
 
 #[derive(Deserialize)]
@@ -76,6 +81,14 @@ impl Serialize for Headers<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
     }
+}
+
+/// A fresh `amz-sdk-invocation-id`. Without a random source the id is all zeros: it is telemetry,
+/// not a secret.
+fn new_invocation_id() -> String {
+    let mut random = [0u8; 16];
+    let _ = getrandom::fill(&mut random);
+    crate::retry::invocation_id(random)
 }
 
 /// The reason of an aborted signal. `undefined` is checked first: a caught JavaScript exception
@@ -114,6 +127,7 @@ impl Client {
             &self.endpoint,
             &input,
             self.max_attempts,
+            new_invocation_id(),
             |body| to_json_text(body),
         )
         .map_err(|issues| self.errors.validation(&issues))?;
@@ -130,7 +144,13 @@ impl Client {
             }
             let signed = {
                 let mut state = self.state.borrow_mut();
-                call.sign(&creds, &self.region, self.local_now(), &mut state)
+                call.sign(
+                    &creds,
+                    &self.region,
+                    &self.user_agent,
+                    self.local_now(),
+                    &mut state,
+                )
             };
             let init = to_js(&Init {
                 method: "POST",
@@ -175,7 +195,7 @@ impl Client {
                 (SettledKind::Reply, Some(reply)) => Outcome::Reply(reply),
                 (SettledKind::Aborted, _) => return Err(cause),
                 (SettledKind::Timeout, _) => Outcome::TimedOut,
-                _ => Outcome::Network,
+                _ => Outcome::Network(settled.chain),
             };
             let next = {
                 let mut state = self.state.borrow_mut();
@@ -226,11 +246,24 @@ impl Client {
                 message: r.message,
             }])
         })?;
-        let mut call = Call::new(operation, &self.endpoint, &input, 1, |b| to_json_text(b))
-            .map_err(|issues| self.errors.validation(&issues))?;
+        let mut call = Call::new(
+            operation,
+            &self.endpoint,
+            &input,
+            1,
+            new_invocation_id(),
+            |b| to_json_text(b),
+        )
+        .map_err(|issues| self.errors.validation(&issues))?;
         let mut state = self.state.borrow_mut();
         Ok(call
-            .sign(creds, &self.region, self.local_now(), &mut state)
+            .sign(
+                creds,
+                &self.region,
+                &self.user_agent,
+                self.local_now(),
+                &mut state,
+            )
             .signature)
     }
 

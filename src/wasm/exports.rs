@@ -17,9 +17,10 @@ use super::errors::{ErrorFactory, Kind};
 use super::executor::{Client, Host};
 use crate::call::ClientState;
 use crate::callback::{CallbackParams, Expectation, Signed, Stored};
-use crate::endpoint::{resolve, EndpointParams};
+use crate::endpoint::{resolve, resolve_region, EndpointParams};
 use crate::shapes::operation;
 use crate::state::{self, CreateError, MIN_SECRET_LEN};
+use crate::user_agent::{check_app_id, user_agent};
 
 fn function(obj: &JsValue, key: &str) -> Option<Function> {
     Reflect::get(obj, &JsValue::from_str(key))
@@ -55,7 +56,6 @@ struct ConfigIn {
     #[serde(default)]
     credentials: Option<CredentialsIn>,
     #[serde(default)]
-    #[allow(dead_code)]
     user_agent_app_id: Option<String>,
     #[serde(default)]
     allow_insecure_endpoint: Option<bool>,
@@ -110,13 +110,17 @@ impl WasmClient {
         let config: ConfigIn = from_js(config).map_err(|r: Refusal| {
             config_error(&format!("Invalid Configuration: {}", r.describe("config")))
         })?;
-        let region = config
+        let configured = config
             .region
             .filter(|r| !r.is_empty())
             .ok_or_else(|| config_error("Invalid Configuration: Missing Region"))?;
+        // A FIPS pseudo-region (`us-east-1-fips`) is its real region with FIPS on, as in the SDK.
+        let settings = resolve_region(&configured, config.use_fips_endpoint.unwrap_or(false))
+            .map_err(|e| invalid(&e.to_string()))?;
+        let region = settings.region;
         let endpoint = resolve(&EndpointParams {
             region: Some(&region),
-            use_fips: config.use_fips_endpoint.unwrap_or(false),
+            use_fips: settings.use_fips,
             use_dual_stack: config.use_dualstack_endpoint.unwrap_or(false),
             endpoint: config.endpoint.as_deref(),
         })
@@ -134,6 +138,19 @@ impl WasmClient {
             .unwrap_or(3);
         let request_timeout_ms = count(config.request_timeout_ms, "requestTimeoutMs", 3_600_000)
             .map_err(|m| invalid(&m))?;
+        if let Some(app_id) = &config.user_agent_app_id {
+            check_app_id(app_id).map_err(|e| invalid(&e.to_string()))?;
+        }
+        let runtime = Reflect::get(&host, &"runtime".into())
+            .ok()
+            .and_then(|r| r.as_string())
+            .unwrap_or_else(|| "js".into());
+        let user_agent = user_agent(
+            "agentcore-identity-edge",
+            env!("CARGO_PKG_VERSION"),
+            &runtime,
+            config.user_agent_app_id.as_deref(),
+        );
         let source =
             match (function(&host, "credentials"), config.credentials) {
                 (Some(provider), None) => CredentialSource::Provider(provider),
@@ -151,6 +168,7 @@ impl WasmClient {
             inner: Rc::new(Client {
                 region,
                 endpoint,
+                user_agent,
                 max_attempts,
                 request_timeout_ms,
                 host: host_fns,

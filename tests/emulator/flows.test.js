@@ -134,6 +134,60 @@ describe("workload access tokens", () => {
   });
 });
 
+describe("Payment tokens", () => {
+  const payment = (t, paymentTokenRequest, provider = "demo-payment-provider") =>
+    new sdk.GetResourcePaymentTokenCommand({
+      workloadIdentityToken: t,
+      resourceCredentialProviderName: provider,
+      paymentTokenRequest,
+    });
+
+  test("each union member gets its vendor's reply", async () => {
+    const t = await workloadToken(c, "alice");
+    const cdp = await send(
+      payment(t, { coinbaseCdpTokenRequest: { requestMethod: "POST", requestPath: "/platform/v2/evm/accounts", includeWalletAuthToken: true } }),
+    );
+    assert.deepEqual(Object.keys(cdp.paymentTokenResponse), ["coinbaseCdpTokenResponse"]);
+    assert.ok(cdp.paymentTokenResponse.coinbaseCdpTokenResponse.bearerToken.length > 10);
+    assert.ok(cdp.paymentTokenResponse.coinbaseCdpTokenResponse.walletAuthToken.length > 10);
+    const privy = await send(
+      payment(t, { stripePrivyTokenRequest: { requestPath: "/v1/wallets", requestBody: "{}", includeAuthorizationSignature: true } }),
+    );
+    const p = privy.paymentTokenResponse.stripePrivyTokenResponse;
+    assert.match(p.appId, /^[a-zA-Z0-9_-]+$/);
+    assert.ok(Buffer.from(p.basicAuthToken, "base64").toString().startsWith(`${p.appId}:`));
+    assert.equal(typeof p.requestExpiry, "number");
+    assert.ok(p.requestExpiry > Date.now());
+    const plain = await send(payment(t, { stripePrivyTokenRequest: { requestPath: "/v1/wallets", requestBody: "{}" } }));
+    assert.equal(plain.paymentTokenResponse.stripePrivyTokenResponse.authorizationSignature, undefined);
+  });
+
+  test("refuses two union members, a bad path and a non-payment provider", async () => {
+    const t = await workloadToken(c, "alice");
+    await expectError(
+      send(
+        payment(t, {
+          coinbaseCdpTokenRequest: { requestMethod: "GET", requestPath: "/a" },
+          stripePrivyTokenRequest: { requestPath: "/b", requestBody: "{}" },
+        }),
+      ),
+      "ValidationException",
+      400,
+    );
+    await expectError(
+      send(payment(t, { coinbaseCdpTokenRequest: { requestMethod: "GET", requestPath: "no-slash" } })),
+      "ValidationException",
+      400,
+    );
+    await expectError(
+      send(payment(t, { coinbaseCdpTokenRequest: { requestMethod: "GET", requestPath: "/a" } }, "demo-apikey-provider")),
+      "ValidationException",
+      400,
+      /not a payment credential provider/,
+    );
+  });
+});
+
 describe("API keys", () => {
   test("returns the provider's key", async () => {
     const t = await workloadToken(c, null);

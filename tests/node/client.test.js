@@ -78,8 +78,14 @@ test("the wire request equals the AWS SDK's for the same input", async (t) => {
       assert.equal(r.signature.valid, true);
     }
     const signed = (r) => /SignedHeaders=([^,]+)/.exec(r.headers.authorization)?.[1].split(";");
-    assert.deepEqual(signed(a), sessionToken ? ["content-type", "host", "x-amz-date", "x-amz-security-token"] : ["content-type", "host", "x-amz-date"]);
-    for (const h of signed(a)) assert.ok(signed(b).includes(h), `the SDK signs ${h} too`);
+    const expected = ["amz-sdk-invocation-id", "amz-sdk-request", "content-length", "content-type", "host", "x-amz-content-sha256", "x-amz-date"];
+    assert.deepEqual(signed(a), [...expected, ...(sessionToken ? ["x-amz-security-token"] : []), "x-amz-user-agent"]);
+    assert.deepEqual(signed(a), signed(b), "the SDK signs the same headers");
+    assert.equal(a.headers["x-amz-content-sha256"], b.headers["x-amz-content-sha256"]);
+    assert.match(a.headers["amz-sdk-invocation-id"], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(a.headers["amz-sdk-request"], "attempt=1; max=3");
+    assert.equal(b.headers["amz-sdk-request"], "attempt=1; max=1");
+    assert.match(a.headers["x-amz-user-agent"], /^agentcore-identity-edge\/\d+\.\d+\.\d+\S* ua\/2\.1 lang\/js md\/\S+$/);
   }
 });
 
@@ -101,7 +107,7 @@ test("bad input is refused before the network, naming every field", async (t) =>
   assert.equal(err.name, "ParamValidationError");
   assert.deepEqual(
     err.issues.map((i) => i.path),
-    ["workloadIdentityTokne", 'customParameters["bad key!"]', "resourceCredentialProviderName", "scopes[1]", "workloadIdentityToken"],
+    ["workloadIdentityTokne", "workloadIdentityToken", "resourceCredentialProviderName", "scopes[1]", 'customParameters["bad key!"]'],
   );
   for (const path of ["workloadIdentityTokne", "scopes[1]", 'customParameters["bad key!"]', "resourceCredentialProviderName"]) {
     assert.ok(err.message.includes(path), `message names ${path}`);

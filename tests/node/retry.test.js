@@ -17,10 +17,25 @@ test("a throttling burst is retried, and $metadata counts the attempts and the d
   const out = await client.getResourceOauth2Token(m2mInput(wit));
   assert.equal(typeof out.accessToken, "string");
   assert.equal(out.$metadata.attempts, 3);
-  assert.ok(out.$metadata.totalRetryDelay >= 0 && out.$metadata.totalRetryDelay <= 500 + 200, String(out.$metadata.totalRetryDelay));
+  // floor(random * 1000) after the throttling error, floor(random * 50 * 2) after the 503.
+  assert.ok(out.$metadata.totalRetryDelay >= 0 && out.$metadata.totalRetryDelay <= 999 + 99, String(out.$metadata.totalRetryDelay));
   assert.deepEqual(dataPlane(emu).map((r) => r.status), [429, 503, 200]);
   // Every attempt is signed afresh and accepted by the emulator's verifier.
   assert.ok(dataPlane(emu).every((r) => r.signature?.valid));
+});
+
+test("a retry-after header lengthens the backoff, by at most 5 s", async (t) => {
+  const { emu, client, wit } = await setup(t);
+  emu.setFaults({ failNext: [{ status: 503, code: "ServiceUnavailableException", amzRetryAfter: "300" }] });
+  const out = await client.getResourceOauth2Token(m2mInput(wit));
+  assert.equal(out.$metadata.attempts, 2);
+  // max(floor(random * 50), min(300, backoff + 5000)): 300 ms exactly.
+  assert.equal(out.$metadata.totalRetryDelay, 300);
+  emu.clearRequests();
+  emu.setFaults({ failNext: [{ status: 503, code: "ServiceUnavailableException", retryAfter: "0.2", amzRetryAfter: "9000" }] });
+  const again = await client.getResourceOauth2Token(m2mInput(wit));
+  // retry-after (seconds) wins over x-amz-retry-after.
+  assert.ok(again.$metadata.totalRetryDelay >= 199 && again.$metadata.totalRetryDelay <= 200, String(again.$metadata.totalRetryDelay));
 });
 
 test("retries stop at maxAttempts", async (t) => {
@@ -55,14 +70,14 @@ test("other 4xx are never retried", async (t) => {
 
 test("the retry quota stops a retry storm across concurrent calls", async (t) => {
   const { emu, client, wit } = await setup(t, { maxAttempts: 3 });
-  // Every request fails: 500 tokens at 5 per retry allow 100 retries in all, then calls stop early.
+  // Every request fails: 500 tokens at 14 per retry allow 35 retries in all, then calls stop early.
   emu.setFaults({ errorRate: 1, errorStatus: 500, errorCode: "InternalServerException" });
   const calls = Array.from({ length: 80 }, () => rejection(client.getResourceOauth2Token(m2mInput(wit))));
   const errors = await Promise.all(calls);
   const attempts = errors.map((e) => e.$metadata.attempts);
   const retries = attempts.reduce((n, a) => n + a - 1, 0);
-  assert.equal(retries, 100, `retries taken: ${retries}`);
-  assert.equal(dataPlane(emu).length, 180);
+  assert.equal(retries, 35, `retries taken: ${retries}`);
+  assert.equal(dataPlane(emu).length, 80 + 35);
   assert.ok(attempts.includes(1), "later calls get no retry");
 });
 
@@ -162,14 +177,14 @@ test("temporary credentials sign x-amz-security-token", async (t) => {
   await client.getResourceOauth2Token(m2mInput(wit));
   const last = dataPlane(emu).at(-1);
   assert.equal(last.status, 200);
-  assert.match(last.headers.authorization, /SignedHeaders=content-type;host;x-amz-date;x-amz-security-token,/);
+  assert.match(last.headers.authorization, /SignedHeaders=[^,]*;x-amz-date;x-amz-security-token;x-amz-user-agent,/);
   const noToken = clientFor(emu, { maxAttempts: 1, credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey } });
   assert.ok((await rejection(noToken.getResourceOauth2Token(m2mInput(wit)))) instanceof pkg.AgentCoreServiceException);
 });
 
 for (const minutes of [15, -15]) {
   test(`a clock ${minutes > 0 ? "behind" : "ahead"} by 15 minutes is corrected with one retry`, async (t) => {
-    const { emu, client, wit } = await setup(t, { maxAttempts: 1 });
+    const { emu, client, wit } = await setup(t, { maxAttempts: 2 });
     emu.setFaults({ clockOffsetMs: minutes * 60_000 });
     const out = await client.getResourceOauth2Token(m2mInput(wit));
     assert.equal(typeof out.accessToken, "string");
@@ -180,6 +195,18 @@ for (const minutes of [15, -15]) {
     assert.equal(again.$metadata.attempts, 1);
   });
 }
+
+test("maxAttempts 1 bounds the clock-skew retry too", async (t) => {
+  const { emu, client, wit } = await setup(t, { maxAttempts: 1 });
+  emu.setFaults({ clockOffsetMs: 15 * 60_000 });
+  const err = await rejection(client.getResourceOauth2Token(m2mInput(wit)));
+  assert.equal(err.name, "InvalidSignatureException");
+  assert.equal(err.$metadata.attempts, 1);
+  assert.equal(dataPlane(emu).length, 1);
+  // The reply's Date still moved the clock: the next call is right the first time.
+  const again = await client.getResourceOauth2Token(m2mInput(wit));
+  assert.equal(again.$metadata.attempts, 1);
+});
 
 test("with both a timeout and a signal, an abort still rejects with the caller's reason", async (t) => {
   const { emu, client, wit } = await setup(t, { requestTimeoutMs: 5000 });
