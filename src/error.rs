@@ -87,7 +87,9 @@ pub fn parse_service_error(
             .collect(),
         _ => Vec::new(),
     };
-    let code = rest_json_error_code(error_type, &members)
+    // A blank header is no header: the body may still name the error.
+    let header = error_type.filter(|h| !h.trim().is_empty());
+    let code = rest_json_error_code(header, &members)
         .filter(|c| !c.trim().is_empty())
         .unwrap_or_else(|| UNKNOWN_ERROR.to_owned());
 

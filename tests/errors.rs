@@ -70,10 +70,10 @@ fn code_sources_and_precedence() {
             502,
             None,
             "<html><body>Bad Gateway</body></html>",
-            "UnknownError",
+            "Unknown",
         ),
-        (503, None, "", "UnknownError"),
-        (500, None, "[1,2]", "UnknownError"),
+        (503, None, "", "Unknown"),
+        (500, None, "[1,2]", "Unknown"),
     ];
     for (status, header, body, want) in cases {
         let e = parse_service_error(*status, *header, body);
