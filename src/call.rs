@@ -248,7 +248,17 @@ impl Call {
                     reply.amz_retry_after.as_deref(),
                     local_now_ms,
                 );
-                (class, hint, CallError::Service(Box::new(err), meta))
+                // A body that is not JSON (a proxy's HTML page) is retried by its status, and ends
+                // as a reply that could not be read, as the SDK's parser fails on it.
+                let failure = if reply.parsed.is_none() && !reply.empty {
+                    CallError::Response(
+                        format!("the HTTP {} error reply is not JSON", reply.status),
+                        meta,
+                    )
+                } else {
+                    CallError::Service(Box::new(err), meta)
+                };
+                (class, hint, failure)
             }
             Outcome::TimedOut => (
                 ErrorClass::Transient,

@@ -109,6 +109,22 @@ pub const NODEJS_TRANSIENT_ERROR_CODES: &[&str] = &[
     "EAI_AGAIN",
 ];
 
+/// The same failures as [`NODEJS_TRANSIENT_ERROR_CODES`], as `fetch` reports them where the SDK's
+/// Node handler sees raw socket errors: undici (Node's `fetch`) wraps a reset or refused socket in
+/// a `TypeError("fetch failed")` whose `cause` carries these codes. Not in the SDK, whose Node
+/// handler does not use `fetch`; read here so that a reset is retried as the SDK retries it.
+pub const FETCH_TRANSIENT_ERROR_CODES: &[&str] = &[
+    "UND_ERR_SOCKET",
+    "UND_ERR_CLOSED",
+    "UND_ERR_CONNECT_TIMEOUT",
+    "UND_ERR_HEADERS_TIMEOUT",
+    "UND_ERR_BODY_TIMEOUT",
+];
+
+/// `fetch`'s network-failure messages outside browsers: workerd's lost connection. Not in the
+/// SDK (see [`FETCH_TRANSIENT_ERROR_CODES`]).
+pub const FETCH_NETWORK_ERROR_MESSAGES: &[&str] = &["Network connection lost."];
+
 /// The messages of the `TypeError`s that browsers' `fetch` rejects with on a network failure
 /// (`isBrowserNetworkError`).
 pub const BROWSER_NETWORK_ERROR_MESSAGES: &[&str] = &[
@@ -254,9 +270,13 @@ pub fn classify_host_error(chain: &[HostErrorFacts<'_>]) -> ErrorClass {
     }
     let transient_here = |e: &HostErrorFacts<'_>| {
         TRANSIENT_ERROR_CODES.contains(&e.name)
-            || e.code
-                .is_some_and(|c| NODEJS_TRANSIENT_ERROR_CODES.contains(&c))
-            || (e.is_type_error && BROWSER_NETWORK_ERROR_MESSAGES.contains(&e.message))
+            || e.code.is_some_and(|c| {
+                NODEJS_TRANSIENT_ERROR_CODES.contains(&c)
+                    || FETCH_TRANSIENT_ERROR_CODES.contains(&c)
+            })
+            || (e.is_type_error
+                && (BROWSER_NETWORK_ERROR_MESSAGES.contains(&e.message)
+                    || FETCH_NETWORK_ERROR_MESSAGES.contains(&e.message)))
             || (e.code == Some("ERR_HTTP2_STREAM_ERROR")
                 && e.message.contains("NGHTTP2_REFUSED_STREAM"))
     };

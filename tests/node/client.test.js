@@ -192,17 +192,21 @@ test("real service errors: unknown provider, unmodeled codes, bad signature", as
   assert.equal((await rejection(unknownKey.getResourceOauth2Token(m2mInput(wit)))).name, "UnrecognizedClientException");
 });
 
-test("an HTML 502 from a proxy still gives an error with the status", async (t) => {
+test("an HTML 502 from a proxy gives a ResponseError with the status, as the SDK fails to parse it", async (t) => {
   const emu = await emulator(t);
   const client = clientFor(emu, { maxAttempts: 1 });
   const wit = await workloadToken(client, null);
   emu.setFaults({ failNext: [{ status: 502, htmlBody: true }] });
   const err = await rejection(client.getResourceOauth2Token(m2mInput(wit)));
-  assert.ok(err instanceof pkg.AgentCoreServiceException);
-  assert.equal(err.name, "UnknownError");
+  assert.ok(err instanceof pkg.ResponseError);
   assert.equal(err.$metadata.httpStatusCode, 502);
-  assert.equal(err.$fault, "server");
   assert.match(err.message, /HTTP 502/);
+  // A code-less JSON error is a service error named as the SDK names it.
+  const fetch = async () => new Response("{}", { status: 500 });
+  const unknown = await rejection(clientFor(emu, { maxAttempts: 1, fetch }).getResourceOauth2Token(m2mInput(wit)));
+  assert.ok(unknown instanceof pkg.AgentCoreServiceException);
+  assert.equal(unknown.name, "Unknown");
+  assert.equal(unknown.$fault, "server");
 });
 
 test("connection refused: NetworkError with the host's error as cause, after every attempt", async (t) => {
