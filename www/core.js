@@ -6,6 +6,7 @@ import { init } from "./init.js";
 import { makeError, ThrottlingException } from "./errors.js";
 export { createCustomState, handleOauth2Callback, InMemoryStateStore } from "./callback.js";
 export { authorizeInPopup, postCallbackToOpener } from "./popup.js";
+export { RedisStateStore } from "./redis.js";
 
 export {
   AccessDeniedException,

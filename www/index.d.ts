@@ -440,6 +440,8 @@ export declare class InMemoryStateStore implements StateStore {
   consume(nonce: string, expiresAtMs: number): Promise<boolean>;
 }
 
+export { RedisStateStore, type RedisStateStoreOptions } from "./redis.js";
+
 /** Options of {@link handleOauth2Callback}. One of `stateSecret` or `expectedState` is required. */
 export interface HandleOauth2CallbackOptions {
   /** Verify a state made by {@link createCustomState} with this secret. */
