@@ -31,7 +31,7 @@ console.log(`${packed.tarball}: ${packed.files.length} files, ${packed.size} byt
 scratchProject("node", packed.tarball, { "pkg.mjs": 'export * from "agentcore-identity-edge";\n' });
 const env = { AGENTCORE_PACKAGE_ENTRY: nodeEntry(), AGENTCORE_PACKAGE_TARBALL: packed.tarball };
 
-const suites = ["emulator", "node", "runtimes"].flatMap((dir) =>
+const suites = ["emulator", "node", "runtimes", "stores"].flatMap((dir) =>
   readdirSync(join(root, "tests", dir))
     .filter((f) => f.endsWith(".test.js"))
     .map((f) => join("tests", dir, f)),

@@ -60,12 +60,18 @@ export declare class StateStoreDurableObject {
   alarm(): Promise<void>;
 }
 
+/** A stub of a Durable Object, as far as {@link DurableObjectStateStore} uses it. */
+export interface DurableObjectStubLike {
+  /** Sends a request to the object. */
+  fetch(input: string, init: RequestInit): Promise<Response>;
+}
+
 /** The Durable Object namespace binding of {@link StateStoreDurableObject} (`env.AGENTCORE_STATE`). */
 export interface DurableObjectNamespaceLike {
   /** The id of the object with this name. */
   idFromName(name: string): any;
   /** A stub for the object. */
-  get(id: any): { fetch(input: string, init: RequestInit): Promise<Response> };
+  get(id: any): DurableObjectStubLike;
 }
 
 /** Options of {@link DurableObjectStateStore}. */
