@@ -149,7 +149,7 @@ test("the example Worker: 50 concurrent callbacks with one state, exactly one ac
   // A short-lived state (made here with the Worker's secret for the signed-in user): accepted, held,
   // then removed by the object's alarm, which leaves its storage empty.
   const short = await startFlow(mf);
-  const shortState = await createCustomState({ secret: STATE_SECRET, binding: userOf(short.cookie), ttlSeconds: 5 });
+  const shortState = await createCustomState({ secret: STATE_SECRET, binding: userOf(short.cookie), ttlSeconds: 10 });
   const shortCallback = new URL(short.callback);
   shortCallback.searchParams.set("state", shortState);
   const ok = await mf.dispatchFetch(shortCallback.href, { headers: { cookie: short.cookie } });
