@@ -56,9 +56,12 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
   function commonHeaders(req, res, requestId) {
     res.setHeader("x-amzn-RequestId", requestId);
     res.setHeader("Date", new Date(now()).toUTCString());
-    res.setHeader("Access-Control-Allow-Origin", req.headers.origin || "*");
+    const origin = req.headers.origin;
+    // The admin API (sessions, request log, faults) answers pages on this machine only.
+    if (!pathOf(req.url).startsWith(ADMIN_PREFIX)) res.setHeader("Access-Control-Allow-Origin", origin || "*");
+    else if (isLoopbackOrigin(origin)) res.setHeader("Access-Control-Allow-Origin", origin);
     res.setHeader("Access-Control-Expose-Headers", EXPOSE_HEADERS);
-    if (req.headers.origin) res.setHeader("Vary", "Origin");
+    res.setHeader("Vary", "Origin");
   }
 
   async function handle(req, res, requestId) {
@@ -244,6 +247,12 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
   // ---------------- admin API ----------------
 
   async function admin(req, res, pathname) {
+    if (req.headers.origin !== undefined && !isLoopbackOrigin(req.headers.origin)) {
+      // A page elsewhere (a form, a no-cors fetch): refused before the body is read or anything changes.
+      req.resume();
+      res.setHeader("Connection", "close");
+      return sendJson(res, 403, { message: "The admin API answers pages on this machine (loopback origins) only." });
+    }
     const route = `${req.method} ${pathname.replace(/\/+$/, "")}`;
     let input = {};
     if (req.method === "POST") {
@@ -308,11 +317,16 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
 
   function preflight(req, res, pathname) {
     req.resume();
+    const loopback = isLoopbackOrigin(req.headers.origin);
+    if (pathname.startsWith(ADMIN_PREFIX) && !loopback) {
+      res.writeHead(403, { "Content-Length": 0 });
+      return res.end();
+    }
     const methods = pathname.startsWith(ADMIN_PREFIX) ? "POST, GET, OPTIONS, DELETE" : "POST, GET, OPTIONS";
     res.setHeader("Access-Control-Allow-Methods", methods);
     res.setHeader("Access-Control-Allow-Headers", req.headers["access-control-request-headers"] || DEFAULT_ALLOW_HEADERS);
     res.setHeader("Access-Control-Max-Age", "600");
-    if (req.headers["access-control-request-private-network"] === "true") {
+    if (loopback && req.headers["access-control-request-private-network"] === "true") {
       res.setHeader("Access-Control-Allow-Private-Network", "true");
     }
     if (req.headers.origin) res.setHeader("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
@@ -445,6 +459,19 @@ function safeDecode(s) {
 }
 
 const firstValue = (v) => (Array.isArray(v) ? v[0] : v);
+
+/** True for an http(s) origin on this machine: localhost, 127.0.0.0/8 or [::1], any port. */
+function isLoopbackOrigin(origin) {
+  if (typeof origin !== "string") return false;
+  let url;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== origin) return false;
+  return url.hostname === "localhost" || url.hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
+}
 
 /** Lower-cased headers; repeated headers joined with "," (as SigV4 canonicalization does). */
 function flattenHeaders(req) {

@@ -90,10 +90,12 @@ const app = await serveConsole({
     async "/callback"(_req, res, url) {
       try {
         const result = await pkg.handleOauth2Callback(url, { stateSecret: STATE_SECRET, binding: userId, client, userIdentifier: { userId } });
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<!doctype html><title>Authorized</title><p>Authorized. You can close this window and return to the terminal.</p>");
+        res
+          .writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" })
+          .end("<!doctype html><title>Authorized</title><p>Authorized. You can close this window and return to the terminal.</p>");
         onCallback?.(null, result);
       } catch (e) {
-        res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end(`${e.name}: ${e.message}`);
+        res.writeHead(400, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }).end(`${e.name}: ${e.message}`);
         onCallback?.(e);
       }
     },
@@ -125,9 +127,12 @@ try {
   step(1, `GetWorkloadAccessTokenForUserId(${userId}) -> workload token ${redact(userWorkload.workloadAccessToken)}`);
   const customState = await pkg.createCustomState({ secret: STATE_SECRET, binding: userId });
   step(2, `createCustomState(binding ${userId}) -> ${redact(customState)}`);
+  const CONSENT_WAIT_MS = 600_000;
+  let consentTimer;
   const callbackDone = new Promise((resolve, reject) => {
     onCallback = (err, result) => (err ? reject(err) : resolve(result));
-  });
+    consentTimer = setTimeout(() => reject(new Error(`no authorization within ${CONSENT_WAIT_MS / 60_000} minutes`)), CONSENT_WAIT_MS);
+  }).finally(() => clearTimeout(consentTimer));
   const token = await client.getResourceOauth2TokenOrAuthorize(
     {
       workloadIdentityToken: userWorkload.workloadAccessToken,

@@ -32,6 +32,12 @@ export function ensureWasmTarget() {
   }
 }
 
+/** The standard library's sources, which `-Z build-std` compiles for the module. */
+export function ensureRustSrc() {
+  const installed = execFileSync("rustup", ["component", "list", "--installed"], { encoding: "utf8" });
+  if (!installed.split("\n").some((c) => c.startsWith("rust-src"))) run("rustup", ["component", "add", "rust-src"]);
+}
+
 /** The path of a wasm-bindgen CLI whose version equals the crate's in Cargo.lock. */
 export function ensureWasmBindgen() {
   const version = lockedVersion("wasm-bindgen");

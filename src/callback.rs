@@ -1,15 +1,18 @@
 //! The redirect callback of a user-federation flow (`?session_id=...&state=...`), checked in a
 //! fixed order in the manner of oauth4webapi's `validateAuthResponse`:
 //!
-//! 1. any duplicated parameter is refused;
-//! 2. an expectation is required (a state secret, or the state the app stored);
+//! 1. an oversized query, or one with too many parameters, is refused; so is any duplicated
+//!    parameter (checked in linear time);
+//! 2. an expectation is required (a state secret, the state the app stored, or both);
 //! 3. `state` must be present and non-empty;
-//! 4. `state` is verified (MAC, expiry, binding; or constant-time equality), and then consumed
-//!    once from the app's single-use store (the caller does that, between the two phases here);
-//! 5. only then is `error` surfaced, as `authorization_denied`;
+//! 4. `state` is verified (MAC, expiry, binding; and/or constant-time equality with the stored
+//!    state and its lifetime), and then consumed once from the app's single-use store (the caller
+//!    does that, between the two phases here);
+//! 5. only then is `error` surfaced, as `authorization_denied`, with the provider's code kept and
+//!    its description cleaned (no control or bidirectional-formatting characters, bounded length);
 //! 6. `session_id` must be present and match the model's `RequestUri`.
 //!
-//! Messages never contain the state, the secret or the session id.
+//! Messages never contain the state, the secret, the session id or the provider's description.
 
 use std::fmt;
 
@@ -32,6 +35,8 @@ pub struct CallbackError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CallbackErrorCode {
+    /// The query is longer than [`MAX_QUERY_LEN`] or has more than [`MAX_PARAMS`] parameters.
+    QueryTooLarge,
     /// A parameter appears more than once.
     ParameterDuplicated,
     /// Neither a state secret nor an expected state was given (a programming error).
@@ -56,6 +61,7 @@ impl CallbackErrorCode {
     /// The code as JavaScript sees it (`state_mismatch`).
     pub fn as_str(self) -> &'static str {
         match self {
+            CallbackErrorCode::QueryTooLarge => "query_too_large",
             CallbackErrorCode::ParameterDuplicated => "parameter_duplicated",
             CallbackErrorCode::ExpectationMissing => "expectation_missing",
             CallbackErrorCode::StateMissing => "state_missing",
@@ -72,6 +78,7 @@ impl CallbackErrorCode {
 impl fmt::Display for CallbackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = match self.code {
+            CallbackErrorCode::QueryTooLarge => "the callback query is too large",
             CallbackErrorCode::ParameterDuplicated => "a callback parameter appears more than once",
             CallbackErrorCode::ExpectationMissing => {
                 "handleOauth2Callback needs stateSecret (for createCustomState states) or expectedState"
@@ -87,11 +94,10 @@ impl fmt::Display for CallbackError {
             CallbackErrorCode::AuthorizationDenied => "authorization was denied",
         };
         f.write_str(text)?;
+        // The provider's code is a short token (RFC 6749 §4.1.2.1), cleaned on receipt; its
+        // description stays in its own property, out of the message.
         if let Some(e) = &self.error {
             write!(f, ": {e}")?;
-            if let Some(d) = &self.error_description {
-                write!(f, " ({d})")?;
-            }
         }
         Ok(())
     }
@@ -107,32 +113,57 @@ fn fail(code: CallbackErrorCode) -> CallbackError {
     }
 }
 
-/// What the state is checked against.
+/// What the state is checked against: a state made by [`state::create`] with this secret and
+/// binding, the exact state the app stored (with its lifetime), or both (both are checked).
+#[derive(Clone, Copy, Default)]
+pub struct Expectation<'a> {
+    /// The app's state secret and the binding the state was made for.
+    pub signed: Option<Signed<'a>>,
+    /// The state the app stored.
+    pub stored: Option<Stored<'a>>,
+}
+
+/// A signed-state expectation.
 #[derive(Clone, Copy)]
-pub enum Expectation<'a> {
-    /// A state made by [`state::create`] with this secret and binding.
-    Signed {
-        /// The app's state secret.
-        secret: &'a [u8],
-        /// The binding the state was made for.
-        binding: &'a [u8],
-    },
-    /// The exact state the app stored.
-    Stored(&'a str),
+pub struct Signed<'a> {
+    /// The app's state secret (at least [`state::MIN_SECRET_LEN`] bytes).
+    pub secret: &'a [u8],
+    /// The binding the state was made for.
+    pub binding: &'a [u8],
+}
+
+/// A stored-state expectation.
+#[derive(Clone, Copy)]
+pub struct Stored<'a> {
+    /// The exact state.
+    pub state: &'a str,
+    /// When it stops being accepted (ms since the epoch): its issue time plus its lifetime.
+    pub expires_at_ms: u64,
 }
 
 impl fmt::Debug for Expectation<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Expectation::Signed { .. } => "Signed { .. }",
-            Expectation::Stored(_) => "Stored(..)",
-        })
+        f.debug_struct("Expectation")
+            .field("signed", &self.signed.is_some())
+            .field("stored", &self.stored.map(|s| s.expires_at_ms))
+            .finish()
     }
 }
+
+/// Longest query accepted, in bytes (a `customState` of 4,096 characters percent-encoded, a
+/// session URI and an error description fit).
+pub const MAX_QUERY_LEN: usize = 16 * 1024;
+/// Most parameters accepted.
+pub const MAX_PARAMS: usize = 16;
+/// Longest `error` code kept, in characters.
+const MAX_ERROR_CODE: usize = 64;
+/// Longest `error_description` kept, in characters.
+const MAX_ERROR_DESCRIPTION: usize = 256;
 
 /// The callback's parameters, decoded as `application/x-www-form-urlencoded`.
 pub struct CallbackParams {
     pairs: Vec<(String, String)>,
+    too_large: bool,
 }
 
 impl fmt::Debug for CallbackParams {
@@ -161,9 +192,6 @@ impl fmt::Debug for CheckedState {
             .finish_non_exhaustive()
     }
 }
-
-/// How long a stored state's single-use entry is kept when the app gives no expiry.
-const STORED_STATE_TTL_MS: u64 = 600_000;
 
 fn hex_value(b: u8) -> Option<u8> {
     match b {
@@ -199,9 +227,17 @@ fn form_decode(s: &str) -> String {
 }
 
 impl CallbackParams {
-    /// Parses a query string (with or without the leading `?`).
+    /// Parses a query string (with or without the leading `?`). An oversized query is not decoded:
+    /// [`check_state`](Self::check_state) refuses it first.
     pub fn parse(query: &str) -> Self {
         let query = query.strip_prefix('?').unwrap_or(query);
+        let count = query.split('&').filter(|p| !p.is_empty()).count();
+        if query.len() > MAX_QUERY_LEN || count > MAX_PARAMS {
+            return CallbackParams {
+                pairs: Vec::new(),
+                too_large: true,
+            };
+        }
         let pairs = query
             .split('&')
             .filter(|p| !p.is_empty())
@@ -210,7 +246,10 @@ impl CallbackParams {
                 (form_decode(k), form_decode(v))
             })
             .collect();
-        CallbackParams { pairs }
+        CallbackParams {
+            pairs,
+            too_large: false,
+        }
     }
 
     fn get(&self, name: &str) -> Option<&str> {
@@ -220,48 +259,57 @@ impl CallbackParams {
             .map(|(_, v)| v.as_str())
     }
 
-    /// Steps 1 to 4 (but the single-use check): duplicates, expectation, presence and validity of
-    /// `state`.
+    /// Steps 1 to 4 (but the single-use check): size and duplicates, expectation, presence and
+    /// validity of `state`.
     pub fn check_state(
         &self,
-        expectation: Option<Expectation<'_>>,
+        expectation: Expectation<'_>,
         now_ms: u64,
     ) -> Result<CheckedState, CallbackError> {
-        for (i, (k, _)) in self.pairs.iter().enumerate() {
-            if self.pairs[..i].iter().any(|(seen, _)| seen == k) {
-                return Err(fail(CallbackErrorCode::ParameterDuplicated));
-            }
+        if self.too_large {
+            return Err(fail(CallbackErrorCode::QueryTooLarge));
         }
-        let expectation = expectation.ok_or(fail(CallbackErrorCode::ExpectationMissing))?;
+        // At most MAX_PARAMS names: sorting them finds a duplicate in a few comparisons.
+        let mut names: Vec<&str> = self.pairs.iter().map(|(k, _)| k.as_str()).collect();
+        names.sort_unstable();
+        if names.windows(2).any(|w| w[0] == w[1]) {
+            return Err(fail(CallbackErrorCode::ParameterDuplicated));
+        }
+        if expectation.signed.is_none() && expectation.stored.is_none() {
+            return Err(fail(CallbackErrorCode::ExpectationMissing));
+        }
         let received = self
             .get("state")
             .filter(|s| !s.is_empty())
             .ok_or(fail(CallbackErrorCode::StateMissing))?;
-        match expectation {
-            Expectation::Signed { secret, binding } => {
-                let v = state::verify(received, secret, binding, now_ms).map_err(|e| {
-                    fail(match e {
-                        StateError::Mismatch => CallbackErrorCode::StateMismatch,
-                        StateError::Expired => CallbackErrorCode::StateExpired,
-                    })
-                })?;
-                Ok(CheckedState {
-                    state: received.to_owned(),
-                    nonce: v.nonce,
-                    expires_at_ms: v.expires_at_ms,
-                })
+        let mut checked = None;
+        if let Some(stored) = expectation.stored {
+            if stored.state.is_empty() || !state::equals(received, stored.state) {
+                return Err(fail(CallbackErrorCode::StateMismatch));
             }
-            Expectation::Stored(expected) => {
-                if expected.is_empty() || !state::equals(received, expected) {
-                    return Err(fail(CallbackErrorCode::StateMismatch));
-                }
-                Ok(CheckedState {
-                    state: received.to_owned(),
-                    nonce: state::stored_state_key(received),
-                    expires_at_ms: now_ms.saturating_add(STORED_STATE_TTL_MS),
-                })
+            if now_ms >= stored.expires_at_ms {
+                return Err(fail(CallbackErrorCode::StateExpired));
             }
+            checked = Some(CheckedState {
+                state: received.to_owned(),
+                nonce: state::stored_state_key(received),
+                expires_at_ms: stored.expires_at_ms,
+            });
         }
+        if let Some(Signed { secret, binding }) = expectation.signed {
+            let v = state::verify(received, secret, binding, now_ms).map_err(|e| {
+                fail(match e {
+                    StateError::Mismatch => CallbackErrorCode::StateMismatch,
+                    StateError::Expired => CallbackErrorCode::StateExpired,
+                })
+            })?;
+            checked = Some(CheckedState {
+                state: received.to_owned(),
+                nonce: v.nonce,
+                expires_at_ms: v.expires_at_ms,
+            });
+        }
+        checked.ok_or(fail(CallbackErrorCode::ExpectationMissing))
     }
 
     /// The end of step 4 and steps 5 and 6, once the state is verified: `consumed` is the answer
@@ -271,16 +319,20 @@ impl CallbackParams {
             return Err(fail(CallbackErrorCode::StateReplayed));
         }
         if let Some(error) = self.get("error") {
-            let clip = |s: &str| {
-                s.chars()
-                    .filter(|c| !c.is_control())
-                    .take(256)
-                    .collect::<String>()
-            };
+            // RFC 6749 §4.1.2.1: `error` and `error_description` are %x20-21 / %x23-5B / %x5D-7E.
+            let code: String = error
+                .chars()
+                .filter(|&c| is_nqschar(c) && c != ' ')
+                .take(MAX_ERROR_CODE)
+                .collect();
             return Err(CallbackError {
                 code: CallbackErrorCode::AuthorizationDenied,
-                error: Some(clip(error)),
-                error_description: self.get("error_description").map(clip),
+                error: Some(if code.is_empty() {
+                    "unknown_error".into()
+                } else {
+                    code
+                }),
+                error_description: self.get("error_description").map(clean_description),
             });
         }
         let session = self
@@ -299,6 +351,40 @@ impl CallbackParams {
     }
 }
 
+/// RFC 6749's `NQSCHAR`: printable ASCII but `"` and `\\`.
+fn is_nqschar(c: char) -> bool {
+    matches!(c, '\x20'..='\x21' | '\x23'..='\x5b' | '\x5d'..='\x7e')
+}
+
+/// Control and invisible formatting characters: C0/C1 controls, bidirectional embeddings,
+/// overrides and isolates, zero-width characters and other `Cf` code points.
+fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{600}'..='\u{605}'
+                | '\u{61c}'
+                | '\u{6dd}'
+                | '\u{70f}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+                | '\u{e0000}'..='\u{e007f}'
+        )
+}
+
+/// The provider's description without hidden characters, bounded.
+fn clean_description(s: &str) -> String {
+    s.chars()
+        .filter(|&c| !is_hidden(c))
+        .take(MAX_ERROR_DESCRIPTION)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +400,14 @@ mod tests {
         assert_eq!(p.get("a"), Some("1"));
         assert_eq!(p.get("b"), Some(""));
         assert_eq!(p.get("c"), Some("x=y"));
+    }
+
+    #[test]
+    fn descriptions_lose_hidden_characters() {
+        assert_eq!(
+            clean_description("a\u{202e}b\u{2066}c\u{200b}d\ne\u{0}"),
+            "abcde"
+        );
+        assert_eq!(clean_description(&"x".repeat(1000)).len(), 256);
     }
 }

@@ -3,10 +3,13 @@
 //! The code comes from the `x-amzn-errortype` header, else the body's `code`, else its `__type`;
 //! anything after a `:` and before a `#` is dropped (`aws.protocoltests#FooError:http://...` is
 //! `FooError`). The message is the body's `message` or `Message`. A reply that is not JSON (an
-//! HTML page from a proxy) still yields an error carrying its status.
+//! HTML page from a proxy) still yields an error carrying its status. The body arrives parsed (by
+//! the host's `JSON.parse`, read through serde), or `None` when it was not JSON.
 
-use crate::json::{self, Value};
+use serde::Serialize;
+
 use crate::shapes::{modeled_error, Fault};
+use crate::value::Value;
 
 /// The `name` given to an error reply that carries no error code.
 pub const UNKNOWN_ERROR: &str = "UnknownError";
@@ -29,7 +32,7 @@ pub struct ServiceError {
 }
 
 /// One entry of `ValidationException.fieldList`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     /// The field's name.
     pub name: String,
@@ -37,11 +40,34 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// Reduces a raw error type to its code: drops `:...` suffixes and `...#` namespaces.
+/// Reduces a raw error type to its code, as the SDK's `sanitizeErrorCode`: the first of
+/// comma-joined values (a header `fetch` joined from two), then drops `:...` suffixes and `...#`
+/// namespaces.
 pub fn sanitize_code(raw: &str) -> &str {
-    let code = raw.split(':').next().unwrap_or(raw);
+    let code = raw.split(',').next().unwrap_or(raw);
+    let code = code.split(':').next().unwrap_or(code);
     let code = code.rsplit('#').next().unwrap_or(code);
     code.trim()
+}
+
+/// The body's code, as the SDK's `loadRestJsonErrorCode`: the first member whose name is `code` in
+/// any case, else `__type`; a whole number counts as its decimal text.
+fn body_code(doc: &Value) -> Option<String> {
+    let Value::Object(members) = doc else {
+        return None;
+    };
+    let as_code = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => crate::value::integer_text(*n),
+        _ => None,
+    };
+    let by_name = members
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("code"));
+    match by_name {
+        Some((_, v)) if !v.is_null() => as_code(v),
+        _ => doc.get("__type").and_then(as_code),
+    }
 }
 
 fn reason_phrase(status: u16) -> &'static str {
@@ -61,17 +87,21 @@ fn reason_phrase(status: u16) -> &'static str {
     }
 }
 
-/// Parses an error reply from its status, `x-amzn-errortype` header and body text.
-pub fn parse_service_error(status: u16, error_type: Option<&str>, body: &str) -> ServiceError {
-    let parsed = json::parse(body).ok();
-    let doc = parsed.as_ref().filter(|v| matches!(v, Value::Object(_)));
+/// Parses an error reply from its status, `x-amzn-errortype` header and parsed body.
+pub fn parse_service_error(
+    status: u16,
+    error_type: Option<&str>,
+    body: Option<&Value>,
+) -> ServiceError {
+    let doc = body.filter(|v| matches!(v, Value::Object(_)));
     let text = |key: &str| doc.and_then(|d| d.get(key)).and_then(Value::as_str);
 
     let raw_code = error_type
         .filter(|h| !h.trim().is_empty())
-        .or_else(|| text("code"))
-        .or_else(|| text("__type"));
+        .map(str::to_owned)
+        .or_else(|| doc.and_then(body_code));
     let code = raw_code
+        .as_deref()
         .map(sanitize_code)
         .filter(|c| !c.is_empty())
         .unwrap_or(UNKNOWN_ERROR)

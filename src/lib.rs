@@ -1,19 +1,24 @@
 //! Amazon Bedrock AgentCore Identity for WebAssembly hosts.
 //!
-//! The core (every module but `transport` and `bindings`) is free of I/O, clocks and globals: it
-//! validates input against the service model, resolves the endpoint, builds and signs requests
-//! with SigV4 and parses replies. It builds and is tested natively. On `wasm32`, `transport`
-//! issues the requests through the host's `fetch` and drives retries, and `bindings` is the
+//! The core (every module but `wasm`) is free of I/O, clocks and globals: it validates input
+//! against the service model, resolves the endpoint, builds and signs requests with SigV4, decides
+//! retries ([`call`], a sans-I/O state machine) and parses replies. It builds and is tested
+//! natively. On `wasm32`, `wasm` reads every value from JavaScript through serde-wasm-bindgen,
+//! issues the requests through the host's `fetch` as the state machine says, and is the
 //! wasm-bindgen surface the JavaScript wrapper calls.
 #![warn(missing_docs, unreachable_pub)]
 
+#[cfg_attr(target_arch = "wasm32", allow(unreachable_pub))]
+#[doc(hidden)]
+pub mod boundary_text;
+pub mod call;
 pub mod callback;
 pub mod date;
 pub mod endpoint;
 pub mod error;
+#[cfg(not(target_arch = "wasm32"))]
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod json;
 pub mod pattern;
 pub mod request;
 pub mod response;
@@ -22,6 +27,7 @@ pub mod shapes;
 pub mod sign;
 pub mod state;
 pub mod validate;
+pub mod value;
 
 /// Talc instead of dlmalloc: a third of the code, and faster (the module is single-threaded).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
@@ -30,6 +36,4 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
-pub mod bindings;
-#[cfg(target_arch = "wasm32")]
-mod transport;
+pub mod wasm;

@@ -1,9 +1,10 @@
-//! Building and signing a request: input JSON in, `{url, headers, body}` out. No I/O.
+//! Building and signing a request: the caller's input in, `{url, headers, body}` out. No I/O.
 
 use crate::endpoint::Endpoint;
 use crate::shapes::Operation;
 use crate::sign::{self, Credentials, SignableRequest, Signed, SigningKeyCache};
-use crate::validate::{validate_input, Issue};
+use crate::validate::{validate_input, Body, Issue};
+use crate::value::Value;
 
 /// A validated request, ready to be signed (again, on each attempt).
 #[derive(Debug, Clone)]
@@ -20,13 +21,20 @@ pub struct PreparedRequest {
     pub body: String,
 }
 
-/// Validates `input_json` for `operation` and lays out the request for `endpoint`.
+/// Validates `input` for `operation` and lays out the request for `endpoint`; `write` writes the
+/// body (the input's modeled members in model order) as JSON text.
 pub fn prepare(
     operation: &'static Operation,
     endpoint: &Endpoint,
-    input_json: &str,
+    input: &Value,
+    write: impl FnOnce(&Body<'_>) -> Option<String>,
 ) -> Result<PreparedRequest, Vec<Issue>> {
-    let body = validate_input(operation.input, input_json)?;
+    let body = write(&validate_input(operation.input, input)?).ok_or_else(|| {
+        vec![Issue {
+            path: String::new(),
+            message: "input cannot be written as JSON".into(),
+        }]
+    })?;
     Ok(PreparedRequest {
         operation,
         url: endpoint.url(operation.path),

@@ -1,22 +1,26 @@
-//! Success replies: the modeled members only, type-checked, written back as compact JSON.
+//! Success replies: the modeled members only, type-checked, handed back to JavaScript through serde
+//! with `$metadata`.
 
 use std::fmt;
 
-use crate::json::{self, ParseError, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
 use crate::shapes::{Shape, StructShape};
+use crate::validate::Body;
+use crate::value::{is_safe_integer, Value};
 
 /// Why a 2xx reply could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ResponseError {
     /// The body is not JSON (an HTML page, a truncated body).
-    NotJson(ParseError),
+    NotJson,
     /// The body is JSON but not an object.
     NotAnObject(&'static str),
     /// A modeled member has the wrong JSON type.
     WrongType {
-        /// The member.
-        member: &'static str,
+        /// The member's path.
+        member: String,
         /// The JSON type the model calls for.
         expected: &'static str,
         /// The JSON type received.
@@ -27,7 +31,7 @@ pub enum ResponseError {
 impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ResponseError::NotJson(e) => write!(f, "the reply body is not valid JSON ({e})"),
+            ResponseError::NotJson => f.write_str("the reply body is not valid JSON"),
             ResponseError::NotAnObject(got) => {
                 write!(f, "the reply body is a JSON {got}, not an object")
             }
@@ -46,87 +50,103 @@ fn json_type(shape: Shape) -> &'static str {
     match shape {
         Shape::String(_) | Shape::Enum(_) => "string",
         Shape::Boolean => "boolean",
+        Shape::Long => "number",
         Shape::List(_) => "list",
         Shape::Map(_) | Shape::Structure(_) => "object",
     }
 }
 
-/// The `$metadata` of a result, as the AWS SDKs report it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Metadata<'a> {
-    /// The HTTP status.
-    pub status: u16,
+/// The `$metadata` of a result or an error, as the AWS SDKs report it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata {
+    /// The HTTP status, when a reply came.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status_code: Option<u16>,
     /// `x-amzn-RequestId`.
-    pub request_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// Attempts made.
     pub attempts: u32,
     /// Milliseconds slept between attempts.
-    pub total_retry_delay_ms: u64,
+    pub total_retry_delay: u64,
 }
 
-impl Metadata<'_> {
-    fn write_json(&self, out: &mut String) {
-        use std::fmt::Write;
-        let _ = write!(out, "{{\"httpStatusCode\":{}", self.status);
-        if let Some(id) = self.request_id {
-            out.push_str(",\"requestId\":");
-            json::write_str(out, id);
+/// A checked result: the modeled members of the reply, then `$metadata`.
+#[derive(Debug, Clone)]
+pub struct Output {
+    shape: &'static StructShape,
+    body: Value,
+    /// The result's `$metadata`.
+    pub metadata: Metadata,
+}
+
+impl Serialize for Output {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        Body {
+            shape: self.shape,
+            value: &self.body,
         }
-        let _ = write!(
-            out,
-            ",\"attempts\":{},\"totalRetryDelay\":{}}}",
-            self.attempts, self.total_retry_delay_ms
-        );
+        .write_members(&mut map)?;
+        map.serialize_entry("$metadata", &self.metadata)?;
+        map.end()
     }
 }
 
-/// Parses a 2xx body for `output` and returns the result as compact JSON: the modeled members
-/// (unknown ones dropped; an empty body counts as `{}`), then `$metadata`.
-pub fn parse_output(
-    output: &'static StructShape,
-    body: &str,
-    metadata: &Metadata<'_>,
-) -> Result<String, ResponseError> {
-    let empty = Value::Object(Vec::new());
-    let parsed;
-    let doc = if body.trim().is_empty() {
-        &empty
-    } else {
-        parsed = json::parse(body).map_err(ResponseError::NotJson)?;
-        &parsed
-    };
-    if !matches!(doc, Value::Object(_)) {
-        return Err(ResponseError::NotAnObject(doc.type_name()));
-    }
-    let mut out = String::with_capacity(body.len() + 128);
-    out.push('{');
-    for m in output.members {
-        let Some(v) = doc.get(m.name).filter(|v| **v != Value::Null) else {
+fn check_members(
+    shape: &'static StructShape,
+    doc: &Value,
+    path: &str,
+) -> Result<(), ResponseError> {
+    for m in shape.members {
+        let Some(v) = doc.get(m.name).filter(|v| !v.is_null()) else {
             continue;
+        };
+        let member = if path.is_empty() {
+            m.name.to_owned()
+        } else {
+            format!("{path}.{}", m.name)
         };
         let expected = json_type(m.shape);
         let got = v.type_name();
-        if expected != got {
+        let whole = !matches!(m.shape, Shape::Long) || matches!(v, Value::Number(n) if is_safe_integer(*n));
+        if expected != got || !whole {
             return Err(ResponseError::WrongType {
-                member: m.name,
+                member,
                 expected,
                 got,
             });
         }
-        if out.len() > 1 {
-            out.push(',');
+        if let Shape::Structure(inner) = m.shape {
+            check_members(inner, v, &member)?;
         }
-        json::write_str(&mut out, m.name);
-        out.push(':');
-        json::write_value(&mut out, v);
     }
-    if out.len() > 1 {
-        out.push(',');
+    Ok(())
+}
+
+/// Checks a 2xx body for `output`: `parsed` is the body as the host's `JSON.parse` read it, `None`
+/// when it was not JSON; `empty` says the body was empty (an empty result).
+pub fn parse_output(
+    output: &'static StructShape,
+    parsed: Option<Value>,
+    empty: bool,
+    metadata: Metadata,
+) -> Result<Output, ResponseError> {
+    let body = match parsed {
+        Some(v) => v,
+        None if empty => Value::Object(Vec::new()),
+        None => return Err(ResponseError::NotJson),
+    };
+    if !matches!(body, Value::Object(_)) {
+        return Err(ResponseError::NotAnObject(body.type_name()));
     }
-    out.push_str("\"$metadata\":");
-    metadata.write_json(&mut out);
-    out.push('}');
-    Ok(out)
+    check_members(output, &body, "")?;
+    Ok(Output {
+        shape: output,
+        body,
+        metadata,
+    })
 }
 
 #[cfg(test)]
@@ -134,35 +154,43 @@ mod tests {
     use super::*;
     use crate::shapes::{GET_RESOURCE_API_KEY_RESPONSE, GET_RESOURCE_OAUTH2_TOKEN_RESPONSE};
 
-    const META: Metadata<'static> = Metadata {
-        status: 200,
-        request_id: Some("req-1"),
-        attempts: 2,
-        total_retry_delay_ms: 37,
-    };
+    fn meta() -> Metadata {
+        Metadata {
+            http_status_code: Some(200),
+            request_id: Some("req-1".into()),
+            attempts: 2,
+            total_retry_delay: 37,
+        }
+    }
+
+    fn json(text: &str) -> Option<Value> {
+        serde_json::from_str(text).ok()
+    }
 
     #[test]
     fn keeps_modeled_members_and_appends_metadata() {
         let out = parse_output(
             &GET_RESOURCE_OAUTH2_TOKEN_RESPONSE,
-            r#"{"sessionUri":"urn:ietf:params:oauth:request_uri:x","extra":1,"sessionStatus":"SOMETHING_NEW","accessToken":null}"#,
-            &META,
+            json(r#"{"sessionUri":"urn:ietf:params:oauth:request_uri:x","extra":1,"sessionStatus":"SOMETHING_NEW","accessToken":null}"#),
+            false,
+            meta(),
         )
         .unwrap();
         assert_eq!(
-            out,
+            serde_json::to_string(&out).unwrap(),
             r#"{"sessionStatus":"SOMETHING_NEW","sessionUri":"urn:ietf:params:oauth:request_uri:x","$metadata":{"httpStatusCode":200,"requestId":"req-1","attempts":2,"totalRetryDelay":37}}"#
         );
     }
 
     #[test]
     fn empty_body_is_an_empty_result() {
-        let meta = Metadata {
+        let m = Metadata {
             request_id: None,
-            ..META
+            ..meta()
         };
+        let out = parse_output(&GET_RESOURCE_API_KEY_RESPONSE, None, true, m).unwrap();
         assert_eq!(
-            parse_output(&GET_RESOURCE_API_KEY_RESPONSE, " ", &meta).unwrap(),
+            serde_json::to_string(&out).unwrap(),
             r#"{"$metadata":{"httpStatusCode":200,"attempts":2,"totalRetryDelay":37}}"#
         );
     }
@@ -170,28 +198,30 @@ mod tests {
     #[test]
     fn refuses_what_is_not_the_model() {
         let op = &GET_RESOURCE_OAUTH2_TOKEN_RESPONSE;
-        assert!(matches!(
-            parse_output(op, "<html>", &META),
-            Err(ResponseError::NotJson(_))
-        ));
-        assert!(matches!(
-            parse_output(op, r#"{"accessToken":"abc"#, &META),
-            Err(ResponseError::NotJson(_))
-        ));
+        let err = |r: Result<Output, ResponseError>| r.err();
         assert_eq!(
-            parse_output(op, "[1]", &META),
-            Err(ResponseError::NotAnObject("list"))
+            err(parse_output(op, None, false, meta())),
+            Some(ResponseError::NotJson)
         );
         assert_eq!(
-            parse_output(op, r#"{"accessToken":5}"#, &META),
-            Err(ResponseError::WrongType {
-                member: "accessToken",
+            err(parse_output(op, json("[1]"), false, meta())),
+            Some(ResponseError::NotAnObject("list"))
+        );
+        assert_eq!(
+            err(parse_output(op, json(r#"{"accessToken":5}"#), false, meta())),
+            Some(ResponseError::WrongType {
+                member: "accessToken".into(),
                 expected: "string",
                 got: "number"
             })
         );
-        let e =
-            parse_output(op, r#"{"accessToken":{"secret":"TOKEN-CANARY"}}"#, &META).unwrap_err();
+        let e = parse_output(
+            op,
+            json(r#"{"accessToken":{"secret":"TOKEN-CANARY"}}"#),
+            false,
+            meta(),
+        )
+        .unwrap_err();
         assert!(!e.to_string().contains("TOKEN-CANARY"));
     }
 }

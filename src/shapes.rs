@@ -90,6 +90,8 @@ pub enum Shape {
     Enum(&'static EnumShape),
     /// A boxed boolean.
     Boolean,
+    /// A boxed `long`: a whole number (JavaScript holds it exactly up to 2^53 - 1).
+    Long,
     /// A list.
     List(&'static ListShape),
     /// A map.

@@ -97,7 +97,8 @@ pub fn verify(
     binding: &[u8],
     now_ms: u64,
 ) -> Result<VerifiedState, StateError> {
-    if state.len() != STATE_LEN {
+    // A short secret is refused here too: an empty or guessable key would let anyone forge states.
+    if state.len() != STATE_LEN || secret.len() < MIN_SECRET_LEN {
         return Err(StateError::Mismatch);
     }
     let raw = URL_SAFE_NO_PAD
@@ -203,6 +204,12 @@ mod tests {
             Err(StateError::Mismatch)
         );
         assert_eq!(verify(&s, SECRET, b"", NOW), Err(StateError::Mismatch));
+        // A state MACed with an empty key never verifies, even with that empty key.
+        let mut raw = URL_SAFE_NO_PAD.decode(&s).unwrap();
+        let body = raw[..RAW_LEN - MAC_LEN].to_vec();
+        raw[RAW_LEN - MAC_LEN..].copy_from_slice(&mac(b"", &body, b"alice"));
+        let forged = URL_SAFE_NO_PAD.encode(&raw);
+        assert_eq!(verify(&forged, b"", b"alice", NOW), Err(StateError::Mismatch));
         // Length prefixes keep ("ab", "") and ("a", "b")-style splits apart.
         let empty = make("");
         assert!(verify(&empty, SECRET, b"", NOW).is_ok());

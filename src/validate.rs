@@ -1,16 +1,20 @@
 //! Input validation against the model, and the request body it produces.
 //!
+//! The input arrives as a [`Value`] (deserialized with serde from the caller's JavaScript object).
 //! Every violation is collected (not just the first), each with the path of the offending field
 //! (`scopes[1]`, `customParameters["bad key!"]`, `userIdentifier.userId`). Messages name the
-//! constraint and never the value, since many values are tokens.
+//! constraint and never the value, since many values are tokens. A valid input gives a [`Body`]:
+//! its modeled members in model order, which serde writes.
 
 use std::fmt;
 
-use crate::json::{self, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
 use crate::shapes::{Shape, StringShape, StructShape};
+use crate::value::{is_safe_integer, Value};
 
 /// One violated constraint.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Issue {
     /// Where: `scopes[1]`, `customParameters["bad key!"]`, or `""` for the input itself.
     pub path: String,
@@ -31,24 +35,20 @@ impl fmt::Display for Issue {
 /// Longest map key quoted in a path; longer keys are cut with an ellipsis.
 const MAX_KEY_IN_PATH: usize = 64;
 
-/// Parses `input_json` and checks it against `shape`; on success returns the request body: the
-/// input's members in model order, `null`s dropped, written as compact JSON.
-pub fn validate_input(shape: &'static StructShape, input_json: &str) -> Result<String, Vec<Issue>> {
-    let value = json::parse(input_json).map_err(|e| {
-        vec![Issue {
-            path: String::new(),
-            message: format!("input is not valid JSON ({e})"),
-        }]
-    })?;
+/// Checks `value` against `shape`; on success returns the request body to write: the input's
+/// members in model order, `null`s dropped.
+pub fn validate_input<'a>(
+    shape: &'static StructShape,
+    value: &'a Value,
+) -> Result<Body<'a>, Vec<Issue>> {
     let mut issues = Vec::new();
     let mut path = String::new();
-    check_struct(shape, &value, &mut path, &mut issues);
-    if !issues.is_empty() {
-        return Err(issues);
+    check_struct(shape, value, &mut path, &mut issues);
+    if issues.is_empty() {
+        Ok(Body { shape, value })
+    } else {
+        Err(issues)
     }
-    let mut body = String::with_capacity(input_json.len());
-    write_struct(&mut body, shape, &value);
-    Ok(body)
 }
 
 fn issue(issues: &mut Vec<Issue>, path: &str, message: String) {
@@ -60,7 +60,7 @@ fn issue(issues: &mut Vec<Issue>, path: &str, message: String) {
 
 fn check_struct(
     shape: &'static StructShape,
-    value: &Value<'_>,
+    value: &Value,
     path: &mut String,
     issues: &mut Vec<Issue>,
 ) {
@@ -120,11 +120,11 @@ fn check_struct(
     }
 }
 
-fn check(shape: Shape, value: &Value<'_>, path: &mut String, issues: &mut Vec<Issue>) {
+fn check(shape: Shape, value: &Value, path: &mut String, issues: &mut Vec<Issue>) {
     match shape {
         Shape::String(s) => check_string(s, value, path, issues),
         Shape::Enum(e) => match value {
-            Value::String(v) if e.values.contains(&v.as_ref()) => {}
+            Value::String(v) if e.values.contains(&v.as_str()) => {}
             Value::String(_) => issue(
                 issues,
                 path,
@@ -137,6 +137,15 @@ fn check(shape: Shape, value: &Value<'_>, path: &mut String, issues: &mut Vec<Is
                 type_issue(issues, path, "boolean", value);
             }
         }
+        Shape::Long => match value {
+            Value::Number(n) if is_safe_integer(*n) => {}
+            Value::Number(_) => issue(
+                issues,
+                path,
+                "must be a whole number from -(2^53 - 1) to 2^53 - 1".into(),
+            ),
+            other => type_issue(issues, path, "number", other),
+        },
         Shape::List(list) => {
             let Value::Array(items) = value else {
                 return type_issue(issues, path, "list", value);
@@ -165,7 +174,7 @@ fn check(shape: Shape, value: &Value<'_>, path: &mut String, issues: &mut Vec<Is
     }
 }
 
-fn type_issue(issues: &mut Vec<Issue>, path: &str, expected: &str, got: &Value<'_>) {
+fn type_issue(issues: &mut Vec<Issue>, path: &str, expected: &str, got: &Value) {
     issue(
         issues,
         path,
@@ -173,14 +182,14 @@ fn type_issue(issues: &mut Vec<Issue>, path: &str, expected: &str, got: &Value<'
     );
 }
 
-fn check_string(shape: &StringShape, value: &Value<'_>, path: &str, issues: &mut Vec<Issue>) {
+fn check_string(shape: &StringShape, value: &Value, path: &str, issues: &mut Vec<Issue>) {
     check_string_as(shape, value, "", path, issues);
 }
 
 /// Checks a string; `what` prefixes the messages (`"key "` for map keys).
 fn check_string_as(
     shape: &StringShape,
-    value: &Value<'_>,
+    value: &Value,
     what: &str,
     path: &str,
     issues: &mut Vec<Issue>,
@@ -231,16 +240,20 @@ fn push_member(path: &mut String, name: &str) {
 
 /// `["key"]`, JSON-quoted so that any key reads unambiguously; very long keys are cut.
 fn push_key(path: &mut String, key: &str) {
-    path.push('[');
-    match key.char_indices().nth(MAX_KEY_IN_PATH) {
-        Some((cut, _)) => {
-            let mut shown = key[..cut].to_owned();
-            shown.push('…');
-            json::write_str(path, &shown);
+    let shown = match key.char_indices().nth(MAX_KEY_IN_PATH) {
+        Some((cut, _)) => format!("{}…", &key[..cut]),
+        None => key.to_owned(),
+    };
+    path.push_str("[\"");
+    for c in shown.chars() {
+        match c {
+            '"' => path.push_str("\\\""),
+            '\\' => path.push_str("\\\\"),
+            c if c.is_control() => path.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => path.push(c),
         }
-        None => json::write_str(path, key),
     }
-    path.push(']');
+    path.push_str("\"]");
 }
 
 /// The member whose name is within two edits of `key`, for "did you mean".
@@ -279,26 +292,36 @@ fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len() * w + b.len()]
 }
 
-/// Writes a validated structure: model order, `null` members left out.
-fn write_struct(out: &mut String, shape: &StructShape, value: &Value<'_>) {
-    out.push('{');
-    let mut first = true;
-    for m in shape.members {
-        let Some(v) = value.get(m.name).filter(|v| **v != Value::Null) else {
-            continue;
-        };
-        if !first {
-            out.push(',');
+/// A structure's modeled members, in model order, `null` members and unknown ones left out; nested
+/// structures likewise. The request body, and the members of a result.
+#[derive(Debug, Clone, Copy)]
+pub struct Body<'a> {
+    pub(crate) shape: &'static StructShape,
+    pub(crate) value: &'a Value,
+}
+
+impl Body<'_> {
+    /// Writes the members into an open map.
+    pub(crate) fn write_members<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        for m in self.shape.members {
+            let Some(v) = self.value.get(m.name).filter(|v| !v.is_null()) else {
+                continue;
+            };
+            match m.shape {
+                Shape::Structure(shape) => map.serialize_entry(m.name, &Body { shape, value: v })?,
+                _ => map.serialize_entry(m.name, v)?,
+            }
         }
-        first = false;
-        json::write_str(out, m.name);
-        out.push(':');
-        match m.shape {
-            Shape::Structure(s) => write_struct(out, s, v),
-            _ => json::write_value(out, v),
-        }
+        Ok(())
     }
-    out.push('}');
+}
+
+impl Serialize for Body<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        self.write_members(&mut map)?;
+        map.end()
+    }
 }
 
 #[cfg(test)]

@@ -1,20 +1,35 @@
 //! The callback checks' order, natively.
 
-use agentcore_identity_edge::callback::{CallbackErrorCode as C, CallbackParams, Expectation};
+use agentcore_identity_edge::callback::{
+    CallbackErrorCode as C, CallbackParams, Expectation, Signed, Stored,
+};
 use agentcore_identity_edge::state;
 
 const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
 const NOW: u64 = 1_780_000_000_000;
 const SESSION: &str = "urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Aabc";
 
-fn signed(binding: &[u8]) -> Option<Expectation<'_>> {
-    Some(Expectation::Signed {
-        secret: SECRET,
-        binding,
-    })
+fn signed(binding: &[u8]) -> Expectation<'_> {
+    Expectation {
+        signed: Some(Signed {
+            secret: SECRET,
+            binding,
+        }),
+        stored: None,
+    }
 }
 
-fn run(query: &str, expectation: Option<Expectation<'_>>, consumed: bool) -> Result<String, C> {
+fn stored(state: &str, expires_at_ms: u64) -> Expectation<'_> {
+    Expectation {
+        signed: None,
+        stored: Some(Stored {
+            state,
+            expires_at_ms,
+        }),
+    }
+}
+
+fn run(query: &str, expectation: Expectation<'_>, consumed: bool) -> Result<String, C> {
     let p = CallbackParams::parse(query);
     p.check_state(expectation, NOW).map_err(|e| e.code)?;
     p.check_result(consumed).map_err(|e| e.code)
@@ -30,10 +45,13 @@ fn order_of_checks() {
     );
     // 1 before 2: duplicates first, even without an expectation.
     assert_eq!(
-        run(&format!("{ok}&state={s}"), None, true),
+        run(&format!("{ok}&state={s}"), Expectation::default(), true),
         Err(C::ParameterDuplicated)
     );
-    assert_eq!(run(&ok, None, true), Err(C::ExpectationMissing));
+    assert_eq!(
+        run(&ok, Expectation::default(), true),
+        Err(C::ExpectationMissing)
+    );
     assert_eq!(
         run(&format!("session_id={SESSION}"), signed(b"u"), true),
         Err(C::StateMissing)
@@ -82,14 +100,23 @@ fn order_of_checks() {
         Err(C::StateExpired)
     );
     assert_eq!(
-        run(&ok, Some(Expectation::Stored("other")), true),
+        run(&ok, stored("other", NOW + 1), true),
         Err(C::StateMismatch)
     );
-    assert_eq!(
-        run(&ok, Some(Expectation::Stored("")), true),
-        Err(C::StateMismatch)
-    );
-    assert!(run(&ok, Some(Expectation::Stored(&s)), true).is_ok());
+    assert_eq!(run(&ok, stored("", NOW + 1), true), Err(C::StateMismatch));
+    assert!(run(&ok, stored(&s, NOW + 1), true).is_ok());
+    // A stored state stops being accepted at the end of its lifetime.
+    assert_eq!(run(&ok, stored(&s, NOW), true), Err(C::StateExpired));
+    // Both given: both are checked; another authentic state is a mismatch.
+    let other = state::create(SECRET, b"u", [2; 16], NOW - 1000, 600_000).unwrap();
+    let both = Expectation {
+        stored: Some(Stored {
+            state: &other,
+            expires_at_ms: u64::MAX,
+        }),
+        ..signed(b"u")
+    };
+    assert_eq!(run(&ok, both, true), Err(C::StateMismatch));
 }
 
 #[test]
@@ -105,9 +132,8 @@ fn denial_details_are_kept_but_bounded() {
     let d = e.error_description.clone().unwrap();
     assert_eq!(d.chars().count(), 256);
     assert!(!d.contains('\n'));
-    assert!(e
-        .to_string()
-        .starts_with("authorization was denied: access_denied ("));
+    // The description stays out of the message.
+    assert_eq!(e.to_string(), "authorization was denied: access_denied");
 }
 
 #[test]

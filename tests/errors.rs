@@ -1,6 +1,13 @@
 //! Error replies, parsed as botocore and the AWS SDK for JavaScript parse restJson1.
 
-use agentcore_identity_edge::error::{parse_service_error, sanitize_code, FieldError};
+use agentcore_identity_edge::error::{self, sanitize_code, FieldError, ServiceError};
+
+/// Parses an error reply whose body is `body` as the host's `JSON.parse` would read it (`None`
+/// when it is not JSON).
+fn parse_service_error(status: u16, header: Option<&str>, body: &str) -> ServiceError {
+    let parsed: Option<agentcore_identity_edge::value::Value> = serde_json::from_str(body).ok();
+    error::parse_service_error(status, header, parsed.as_ref())
+}
 use agentcore_identity_edge::shapes::Fault;
 
 #[test]

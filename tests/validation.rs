@@ -1,9 +1,21 @@
 //! A validation table covering every constraint the model places on the six operations' inputs,
 //! and the request body produced for valid input.
 
-use agentcore_identity_edge::shapes::operation;
-use agentcore_identity_edge::validate::{validate_input, Issue};
+use agentcore_identity_edge::shapes::{operation, StructShape};
+use agentcore_identity_edge::validate::{self, Issue};
 use serde_json::{json, Value};
+
+/// Validates JSON text the way the wasm side validates a JavaScript value (both through the same
+/// serde `Deserialize`), and writes the body as JSON text.
+fn validate_input(shape: &'static StructShape, text: &str) -> Result<String, Vec<Issue>> {
+    let value: agentcore_identity_edge::value::Value = serde_json::from_str(text).map_err(|e| {
+        vec![Issue {
+            path: String::new(),
+            message: format!("input is not valid JSON ({e})"),
+        }]
+    })?;
+    validate::validate_input(shape, &value).map(|body| serde_json::to_string(&body).unwrap())
+}
 
 fn issues(op: &str, input: Value) -> Vec<(String, String)> {
     let op = operation(op).unwrap();

@@ -1,23 +1,19 @@
 // customState and the redirect callback. The state format, its MAC, expiry and comparison, and
-// every callback check run in Rust; this file adapts the inputs and runs the single-use store and
-// the session binding, which are the app's I/O.
+// every callback check run in Rust; this file checks the arguments, adapts the inputs and runs the
+// single-use store and the session binding, which are the app's I/O.
 import { checkCallbackResult, checkCallbackState, createCustomState as wasmCreateCustomState } from "./wasm/agentcore_identity_edge.js";
 import { init } from "./init.js";
 import { makeError } from "./errors.js";
+import { bytes, configError, epochMs, field, isObject, optionalFunction, optionalNumber, optionalSignal, optionsObject, string } from "./guard.js";
 
-const encoder = new TextEncoder();
-
-/** @param {string | Uint8Array | ArrayBuffer} secret */
-function secretBytes(secret) {
-  if (typeof secret === "string") return encoder.encode(secret);
-  if (secret instanceof Uint8Array) return secret;
-  if (secret instanceof ArrayBuffer) return new Uint8Array(secret);
-  throw makeError("configuration", { message: "the state secret must be a string, a Uint8Array or an ArrayBuffer" });
-}
+/** Longest callback input read (the core refuses queries over 16 KiB). */
+const MAX_INPUT = 64 * 1024;
+/** Default lifetime of a state, in seconds: the service's session lifetime. */
+const DEFAULT_TTL_SECONDS = 600;
 
 /**
  * A single-use store kept in this isolate's memory, with expiry. Enough for one process; a
- * deployment with several instances needs a shared store (see SECURITY.md).
+ * deployment with several instances needs a shared store (see "Running on many instances").
  */
 export class InMemoryStateStore {
   /** @type {Map<string, number>} */
@@ -30,6 +26,12 @@ export class InMemoryStateStore {
    * @param {number} expiresAtMs
    */
   async consume(nonce, expiresAtMs) {
+    if (typeof nonce !== "string" || nonce.length === 0 || nonce.length > 256) {
+      throw configError("consume: nonce must be a non-empty string of at most 256 characters");
+    }
+    if (typeof expiresAtMs !== "number" || !Number.isFinite(expiresAtMs) || expiresAtMs <= 0) {
+      throw configError("consume: expiresAtMs must be a positive, finite number of milliseconds since the epoch");
+    }
     const now = Date.now();
     if (now - this.#lastSweep > 60_000 || this.#seen.size > 10_000) {
       for (const [k, exp] of this.#seen) if (exp <= now) this.#seen.delete(k);
@@ -45,28 +47,85 @@ export class InMemoryStateStore {
 const defaultStore = new InMemoryStateStore();
 
 /**
+ * A whole number of seconds from 1 to one year, default 600.
+ * @param {unknown} v
+ */
+function ttlSeconds(v) {
+  const ttl = optionalNumber(v, "ttlSeconds") ?? DEFAULT_TTL_SECONDS;
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 365 * 86_400) {
+    throw configError("ttlSeconds must be a whole number of seconds from 1 to one year");
+  }
+  return ttl;
+}
+
+/**
+ * The binding: a well-formed string or bytes; `undefined` is no binding.
+ * @param {unknown} v
+ */
+function binding(v) {
+  return v === undefined ? new Uint8Array(0) : bytes(v, "binding");
+}
+
+/**
  * Makes a `customState` for `GetResourceOauth2Token`.
  * @param {import("./index.js").CreateCustomStateOptions} options
  * @returns {Promise<string>}
  */
 export async function createCustomState(options) {
-  const { secret, ttlSeconds = 600, binding = "", now = Date.now() } = options ?? {};
+  const o = optionsObject(options, "createCustomState options", false);
+  const what = "createCustomState options";
+  const args = {
+    secret: bytes(field(o, "secret", what), "secret"),
+    binding: binding(field(o, "binding", what)),
+    now: epochMs(field(o, "now", what), "now"),
+    ttlSeconds: ttlSeconds(field(o, "ttlSeconds", what)),
+  };
   await init();
-  return wasmCreateCustomState(secretBytes(secret), String(binding), now, ttlSeconds, makeError);
+  return wasmCreateCustomState(args, makeError);
+}
+
+/** @param {string} message */
+function inputError(message) {
+  return configError(`handleOauth2Callback: ${message}`);
 }
 
 /**
- * @param {URL | Request | URLSearchParams | string} input
+ * The query of a callback: a URL, a Request, URLSearchParams, an absolute URL string, a path with
+ * a query (Node's `req.url`), or a query string (with or without `?`). Never echoes the input.
+ * @param {unknown} input
  * @returns {string}
  */
 function queryOf(input) {
-  if (typeof input === "string") return input.includes("://") ? new URL(input).search : input;
-  if (input && typeof input === "object") {
-    if (typeof (/** @type {any} */ (input).getAll) === "function") return `?${input.toString()}`;
-    if (typeof (/** @type {any} */ (input).search) === "string") return /** @type {URL} */ (input).search;
-    if (typeof (/** @type {any} */ (input).url) === "string") return new URL(/** @type {Request} */ (input).url).search;
+  /** @param {string} s */
+  const fromString = (s) => {
+    if (s.length > MAX_INPUT) throw makeError("callback", { code: "query_too_large", message: "the callback query is too large" });
+    if (s.startsWith("?")) return s;
+    if (s.startsWith("/")) {
+      const path = s.split("#", 1)[0];
+      const i = path.indexOf("?");
+      return i < 0 ? "" : path.slice(i);
+    }
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(s)) {
+      try {
+        return new URL(s).search;
+      } catch {
+        throw inputError("the callback URL is not a valid URL");
+      }
+    }
+    return s;
+  };
+  if (typeof input === "string") return fromString(input);
+  if (!isObject(input)) throw inputError("takes a URL, a Request, URLSearchParams or a URL string");
+  try {
+    if (typeof URLSearchParams !== "undefined" && input instanceof URLSearchParams) return `?${input.toString()}`;
+    if (typeof URL !== "undefined" && input instanceof URL) return input.search;
+    const url = /** @type {any} */ (input).url;
+    if (typeof url === "string") return fromString(url);
+  } catch (cause) {
+    if (cause instanceof Error && (cause.name === "CallbackError" || cause.name === "ConfigurationError")) throw cause;
+    throw inputError("the callback input could not be read");
   }
-  throw makeError("configuration", { message: "handleOauth2Callback takes a URL, a Request, URLSearchParams or a URL string" });
+  throw inputError("takes a URL, a Request, URLSearchParams or a URL string");
 }
 
 /**
@@ -76,17 +135,57 @@ function queryOf(input) {
  * @returns {Promise<import("./index.js").Oauth2CallbackResult>}
  */
 export async function handleOauth2Callback(input, options) {
-  const { stateSecret, binding = "", expectedState, stateStore = defaultStore, client, userIdentifier, now = Date.now(), signal } = options ?? {};
-  await init();
-  const query = queryOf(input);
-  const secret = stateSecret === undefined ? undefined : secretBytes(stateSecret);
-  const checked = checkCallbackState(query, secret, String(binding), expectedState, now, makeError);
-  const consumed = await stateStore.consume(checked.nonce, checked.expiresAt);
-  const sessionUri = checkCallbackResult(query, consumed === true, makeError);
-  let completed = false;
-  if (client && userIdentifier) {
-    await client.completeResourceTokenAuth({ sessionUri, userIdentifier }, { signal });
-    completed = true;
+  const what = "handleOauth2Callback options";
+  const o = optionsObject(options, what, false);
+  const rawSecret = field(o, "stateSecret", what);
+  const secret = rawSecret === undefined ? undefined : bytes(rawSecret, "stateSecret");
+  const expectedState = string(field(o, "expectedState", what), "expectedState", { optional: true, nonEmpty: true });
+  const issuedAt = field(o, "expectedStateIssuedAt", what);
+  const now = epochMs(field(o, "now", what), "now");
+  /** @type {number | undefined} */
+  let expectedStateExpiresAt;
+  if (issuedAt !== undefined || (expectedState !== undefined && secret === undefined)) {
+    if (expectedState === undefined) throw configError("expectedStateIssuedAt goes with expectedState");
+    expectedStateExpiresAt = epochMs(issuedAt ?? NaN, "expectedStateIssuedAt") + ttlSeconds(field(o, "ttlSeconds", what)) * 1000;
   }
-  return { sessionUri, customState: checked.state, completed };
+  const bound = binding(field(o, "binding", what));
+  const given = field(o, "stateStore", what);
+  const store = given === undefined ? defaultStore : given;
+  if (!isObject(store) || typeof field(store, "consume", "stateStore") !== "function") {
+    throw configError("stateStore must have a consume(nonce, expiresAtMs) method");
+  }
+  const client = field(o, "client", what);
+  const userIdentifier = field(o, "userIdentifier", what);
+  if ((client === undefined) !== (userIdentifier === undefined)) {
+    throw configError("client and userIdentifier go together: give both to complete the session binding, or neither");
+  }
+  if (client !== undefined && (!isObject(client) || !optionalFunction(field(client, "completeResourceTokenAuth", "client"), "client.completeResourceTokenAuth"))) {
+    throw configError("client must be an AgentCoreIdentityClient");
+  }
+  if (userIdentifier !== undefined && !isObject(userIdentifier)) throw configError("userIdentifier must be { userId } or { userToken }");
+  const signal = optionalSignal(field(o, "signal", what), "signal");
+  const query = queryOf(input);
+
+  await init();
+  const checked = checkCallbackState(query, { secret, binding: bound, expectedState, expectedStateExpiresAt, now }, makeError);
+  let consumed;
+  try {
+    consumed = await /** @type {import("./index.js").StateStore} */ (store).consume(checked.nonce, checked.expiresAt);
+  } catch (cause) {
+    throw makeError("callback", {
+      code: "state_store_unavailable",
+      message: "the single-use state store failed; the callback is refused",
+      cause,
+    });
+  }
+  if (typeof consumed !== "boolean") {
+    throw makeError("callback", { code: "state_store_unavailable", message: "the single-use state store gave no boolean answer; the callback is refused" });
+  }
+  const sessionUri = checkCallbackResult(query, consumed, makeError);
+  if (client !== undefined) {
+    const c = /** @type {import("./index.js").AgentCoreIdentityClient} */ (client);
+    await c.completeResourceTokenAuth({ sessionUri, userIdentifier: /** @type {any} */ (userIdentifier) }, { signal });
+    return { sessionUri, customState: checked.state, completed: true };
+  }
+  return { sessionUri, customState: checked.state, completed: false };
 }

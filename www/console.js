@@ -74,7 +74,9 @@ form.addEventListener("submit", async (event) => {
   run.disabled = true;
   const user = flow() === "USER_FEDERATION";
   // Opened now, inside the click, so that popup blockers allow it; navigated once the URL is known.
-  const popup = user ? window.open("", "agentcore-identity-authorize", "popup,width=520,height=720") : null;
+  // A fresh name per flow: no other window with a known name is reused for the consent page.
+  const name = `agentcore-identity-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  const popup = user ? window.open("", name, "popup,width=520,height=720") : null;
   try {
     const client = new AgentCoreIdentityClient({
       region: $("region").value.trim(),
@@ -119,7 +121,7 @@ form.addEventListener("submit", async (event) => {
       } else if (!first.authorizationUrl) {
         throw new Error(`the session is ${first.sessionStatus ?? "unknown"}`);
       } else {
-        step(`Authorization URL received (${new URL(first.authorizationUrl).host}): waiting for the consent in the popup`);
+        step(`Authorization URL received (${URL.canParse(first.authorizationUrl) ? new URL(first.authorizationUrl).host : "not a URL"}): waiting for the consent in the popup`);
         const params = await authorizeInPopup(first.authorizationUrl, {
           callbackOrigin: location.origin,
           popup: popup ?? undefined,

@@ -4,6 +4,21 @@
 import { WasmClient } from "./wasm/agentcore_identity_edge.js";
 import { init } from "./init.js";
 import { makeError, ThrottlingException } from "./errors.js";
+import {
+  configError,
+  credentialsSnapshot,
+  endpointUrl,
+  field,
+  isObject,
+  optionalBoolean,
+  optionalFunction,
+  optionalNumber,
+  optionalSignal,
+  optionsObject,
+  plainData,
+  string,
+} from "./guard.js";
+import { read, resolveCredentials, signals, sleep } from "./host.js";
 export { createCustomState, handleOauth2Callback, InMemoryStateStore } from "./callback.js";
 export { authorizeInPopup, postCallbackToOpener } from "./popup.js";
 export { RedisStateStore } from "./redis.js";
@@ -30,86 +45,103 @@ export {
 /** @typedef {import("./index.js").ClientConfig} ClientConfig */
 /** @typedef {import("./index.js").CallOptions} CallOptions */
 
-/**
- * Resolves after `ms`, or rejects with the signal's reason as soon as it aborts.
- * @param {number} ms
- * @param {AbortSignal | undefined} signal
- * @returns {Promise<void>}
- */
-function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /** @type {typeof fetch} */
 const globalFetch = (input, init) => globalThis.fetch(input, init);
 
+const CONFIG_STRINGS = ["region", "endpoint", "userAgentAppId"];
+const CONFIG_BOOLEANS = ["useFipsEndpoint", "useDualstackEndpoint", "allowInsecureEndpoint"];
+const CONFIG_NUMBERS = ["maxAttempts", "requestTimeoutMs"];
+
 /**
- * How the wasm transport issues a signed request: `fetch(url, init)` with a plain init object and
- * plain headers. The headers arrive as one `name\nvalue\n...` string (one crossing from wasm).
- * @param {(url: string, init: RequestInit) => Promise<Response>} fetchImpl
+ * The configuration as plain data for the core, and the functions it holds.
+ * @param {unknown} config
  */
-function sender(fetchImpl) {
-  /** @param {string} url @param {string} body @param {string} headerLines @param {AbortSignal | undefined} signal */
-  return async (url, body, headerLines, signal) => {
-    const parts = headerLines.split("\n");
-    /** @type {Record<string, string>} */
-    const headers = {};
-    for (let i = 0; i < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
-    return fetchImpl(url, signal ? { method: "POST", headers, body, signal } : { method: "POST", headers, body });
-  };
+function configSnapshot(config) {
+  if (!isObject(config)) throw configError("Invalid Configuration: the client needs a configuration object");
+  const what = "config";
+  /** @type {Record<string, unknown>} */
+  const snapshot = {};
+  for (const key of CONFIG_STRINGS) {
+    const v = field(config, key, what);
+    if (v !== undefined) snapshot[key] = string(v, `Invalid Configuration: ${key}`);
+  }
+  for (const key of CONFIG_BOOLEANS) {
+    const v = optionalBoolean(field(config, key, what), `Invalid Configuration: ${key}`);
+    if (v !== undefined) snapshot[key] = v;
+  }
+  for (const key of CONFIG_NUMBERS) {
+    const v = optionalNumber(field(config, key, what), `Invalid Configuration: ${key}`);
+    if (v !== undefined) snapshot[key] = v;
+  }
+  if (typeof snapshot.endpoint === "string") endpointUrl(snapshot.endpoint, snapshot.allowInsecureEndpoint === true);
+  const fetchImpl = optionalFunction(field(config, "fetch", what), "Invalid Configuration: fetch") ?? globalFetch;
+  const credentials = field(config, "credentials", what);
+  /** @type {(() => Promise<unknown>) | undefined} */
+  let provider;
+  if (typeof credentials === "function") {
+    provider = () => resolveCredentials(/** @type {() => unknown} */ (credentials));
+  } else {
+    snapshot.credentials = credentialsSnapshot(credentials, "configuration");
+  }
+  return { snapshot, host: { fetch: fetchImpl, read, signals, sleep, makeError, credentials: provider } };
 }
 
 /**
  * Client for the Amazon Bedrock AgentCore Identity data plane.
  */
 export class AgentCoreIdentityClient {
-  /** @type {ClientConfig} */
+  /** @type {{ snapshot: Record<string, unknown>, host: object }} */
   #config;
   /** @type {WasmClient | undefined} */
   #wasm;
 
   /** @param {ClientConfig} config */
   constructor(config) {
-    if (config === null || typeof config !== "object") {
-      throw makeError("configuration", { message: "Invalid Configuration: the client needs a configuration object" });
-    }
-    this.#config = { ...config };
+    this.#config = configSnapshot(config);
   }
 
   /** @returns {Promise<WasmClient>} */
   async #client() {
     if (!this.#wasm) {
       await init();
-      this.#wasm ??= new WasmClient(this.#config, {
-        send: sender(this.#config.fetch ?? globalFetch),
-        sleep,
-        makeError,
-      });
+      this.#wasm ??= new WasmClient(this.#config.snapshot, this.#config.host);
     }
     return this.#wasm;
   }
 
   /**
+   * Checks the arguments of a call; the core checks the input against the model.
    * @param {string} operation
    * @param {unknown} input
-   * @param {CallOptions | undefined} options
+   * @param {unknown} options
    * @returns {Promise<any>}
    */
   #send(operation, input, options) {
+    /** @type {unknown} */
+    let data;
+    /** @type {AbortSignal | undefined} */
+    let signal;
+    try {
+      const opts = optionsObject(options, "options", true);
+      signal = optionalSignal(field(opts, "signal", "options"), "options.signal");
+      if (!isObject(input) || Array.isArray(input)) {
+        throw makeError("validation", {
+          message: "1 validation error: input must be an object",
+          issues: [{ path: "", message: "input must be an object" }],
+        });
+      }
+      data = plainData(input, () =>
+        makeError("validation", {
+          message: "1 validation error: input must be plain data (no functions, symbols, proxies or getters that throw)",
+          issues: [{ path: "", message: "input must be plain data (no functions, symbols, proxies or getters that throw)" }],
+        }),
+      );
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const wasm = this.#wasm;
-    if (wasm) return wasm.send(operation, input, options?.signal);
-    return this.#client().then((client) => client.send(operation, input, options?.signal));
+    if (wasm) return wasm.send(operation, data, signal);
+    return this.#client().then((client) => client.send(operation, data, signal));
   }
 
   /** @param {import("./index.js").GetResourceOauth2TokenInput} input @param {CallOptions} [options] */
@@ -126,7 +158,15 @@ export class AgentCoreIdentityClient {
    * @returns {Promise<import("./index.js").GetResourceOauth2TokenOutput>}
    */
   async getResourceOauth2TokenOrAuthorize(input, options) {
-    const { onAuthorizationUrl, pollIntervalMs = 5000, timeoutMs = 600_000, signal } = options ?? {};
+    const opts = optionsObject(options, "options", true);
+    const what = "getResourceOauth2TokenOrAuthorize options";
+    const onAuthorizationUrl = optionalFunction(field(opts, "onAuthorizationUrl", what), "onAuthorizationUrl");
+    const pollIntervalMs = optionalNumber(field(opts, "pollIntervalMs", what), "pollIntervalMs") ?? 5000;
+    const timeoutMs = optionalNumber(field(opts, "timeoutMs", what), "timeoutMs") ?? 600_000;
+    const signal = optionalSignal(field(opts, "signal", what), "signal");
+    if (pollIntervalMs < 10 || pollIntervalMs > 600_000) throw configError("pollIntervalMs must be from 10 to 600000 milliseconds");
+    if (timeoutMs < 1 || timeoutMs > 86_400_000) throw configError("timeoutMs must be from 1 to 86400000 milliseconds");
+    if (!isObject(input)) return this.getResourceOauth2Token(input, { signal });
     const deadline = Date.now() + timeoutMs;
     let out = await this.getResourceOauth2Token(input, { signal });
     if (out.accessToken) return out;
@@ -191,5 +231,11 @@ export class AgentCoreIdentityClient {
  * @param {ClientConfig & CallOptions} config
  */
 export function getResourceOauth2Token(input, config) {
-  return new AgentCoreIdentityClient(config).getResourceOauth2Token(input, config);
+  try {
+    const client = new AgentCoreIdentityClient(config);
+    const signal = optionalSignal(field(/** @type {object} */ (config), "signal", "config"), "signal");
+    return client.getResourceOauth2Token(input, { signal });
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }

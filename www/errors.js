@@ -168,9 +168,9 @@ export function makeError(kind, props) {
 }
 
 /**
- * @typedef {"parameter_duplicated" | "expectation_missing" | "state_missing" | "state_mismatch"
+ * @typedef {"query_too_large" | "parameter_duplicated" | "expectation_missing" | "state_missing" | "state_mismatch"
  *   | "state_expired" | "state_replayed" | "session_id_missing" | "session_id_invalid"
- *   | "authorization_denied"} CallbackErrorCode
+ *   | "state_store_unavailable" | "authorization_denied"} CallbackErrorCode
  */
 
 /**
@@ -219,10 +219,10 @@ export class AuthorizationFlowError extends CodedError {
   }
 }
 
-/** @typedef {"popup_blocked" | "popup_closed" | "timeout"} PopupErrorCode */
+/** @typedef {"popup_blocked" | "popup_closed" | "timeout" | "url_refused"} PopupErrorCode */
 
 /**
- * The consent popup could not be opened, was closed, or timed out.
+ * The consent popup could not be opened, was closed, or timed out, or its URL was refused.
  * @extends {CodedError<PopupErrorCode>}
  */
 export class PopupError extends CodedError {

@@ -35,7 +35,9 @@ export interface ClientConfig {
   credentials: CredentialsInput;
   /**
    * An endpoint override, such as `http://127.0.0.1:8787` for the local emulator. May carry a
-   * base path. Cannot be combined with `useFipsEndpoint` or `useDualstackEndpoint`.
+   * base path, written as `fetch` sends it (no `.` or `..` segments, nothing to percent-encode).
+   * `http:` only for loopback hosts, unless `allowInsecureEndpoint`. Cannot be combined with
+   * `useFipsEndpoint` or `useDualstackEndpoint`.
    */
   endpoint?: string;
   /** Use the FIPS endpoint (`bedrock-agentcore-fips.{region}...`). Default `false`. */
@@ -53,6 +55,8 @@ export interface ClientConfig {
   maxAttempts?: number;
   /** Per-attempt timeout in milliseconds. Default: none. */
   requestTimeoutMs?: number;
+  /** Allow an `http:` endpoint override for a host that is not loopback (credentials travel in clear text). Default `false`. */
+  allowInsecureEndpoint?: boolean;
 }
 
 /** Per-call options. */
@@ -412,13 +416,16 @@ export declare class AuthorizationFlowError extends Error {
 
 /** Options of {@link createCustomState}. */
 export interface CreateCustomStateOptions {
-  /** The app's state secret: at least 32 bytes, kept server-side (a Worker secret). */
+  /** The app's state secret: at least 32 bytes (a string counts its UTF-8 bytes), kept server-side (a Worker secret). */
   secret: string | Uint8Array | ArrayBuffer;
-  /** Lifetime. Default 600 s, the service's session lifetime. */
+  /** Lifetime: a whole number of seconds from 1 to one year. Default 600 s, the service's session lifetime. */
   ttlSeconds?: number;
-  /** What the state is bound to, e.g. the user id or the browser session id; not readable from the state. Default "". */
-  binding?: string;
-  /** The current time in ms since the epoch (for tests). Default `Date.now()`. */
+  /**
+   * What the state is bound to, e.g. the user id or the browser session id; not readable from the
+   * state. A well-formed string (its UTF-8 bytes) or bytes; anything else is refused. Default: none.
+   */
+  binding?: string | Uint8Array | ArrayBuffer;
+  /** The current time in ms since the epoch (for tests): a positive, finite number. Default `Date.now()`. */
   now?: number;
 }
 
@@ -429,10 +436,13 @@ export interface CreateCustomStateOptions {
  */
 export declare function createCustomState(options: CreateCustomStateOptions): Promise<string>;
 
-/** A single-use store for callback states. */
+/**
+ * A single-use store for callback states. Only a `true` answer accepts a callback: a rejection, a
+ * throw or any non-boolean answer refuses it with {@link CallbackError} `state_store_unavailable`.
+ */
 export interface StateStore {
   /** Records `nonce` until `expiresAtMs`; resolves true the first time, false if seen before. */
-  consume(nonce: string, expiresAtMs: number): Promise<boolean>;
+  consume(nonce: string, expiresAtMs: number): boolean | Promise<boolean>;
 }
 
 /** The default single-use store: this isolate's memory, with expiry. Not shared between instances. */
@@ -442,21 +452,35 @@ export declare class InMemoryStateStore implements StateStore {
 
 export { RedisStateStore, type RedisStateStoreOptions } from "./redis.js";
 
-/** Options of {@link handleOauth2Callback}. One of `stateSecret` or `expectedState` is required. */
+/**
+ * Options of {@link handleOauth2Callback}. `stateSecret`, `expectedState`, or both, are required;
+ * when both are given, both are checked.
+ */
 export interface HandleOauth2CallbackOptions {
-  /** Verify a state made by {@link createCustomState} with this secret. */
+  /** Verify a state made by {@link createCustomState} with this secret (at least 32 bytes). */
   stateSecret?: string | Uint8Array | ArrayBuffer;
-  /** The binding the state was made with. Default "". */
-  binding?: string;
-  /** Or: the exact state the app stored, compared in constant time. */
+  /** The binding the state was made with (as in {@link CreateCustomStateOptions.binding}). Default: none. */
+  binding?: string | Uint8Array | ArrayBuffer;
+  /** The exact state the app stored, compared in constant time. */
   expectedState?: string;
+  /**
+   * When the stored `expectedState` was issued (ms since the epoch). Required with `expectedState`
+   * alone: the state is accepted until `expectedStateIssuedAt + ttlSeconds`, and its single-use
+   * entry lives until then.
+   */
+  expectedStateIssuedAt?: number;
+  /** Lifetime of a stored state, in whole seconds. Default 600. */
+  ttlSeconds?: number;
   /** Single-use store. Default: an {@link InMemoryStateStore} shared by the isolate. */
   stateStore?: StateStore;
-  /** With `userIdentifier`: completes the session (`CompleteResourceTokenAuth`) before returning. */
+  /**
+   * With `userIdentifier` (both or neither): completes the session (`CompleteResourceTokenAuth`)
+   * before returning.
+   */
   client?: Pick<AgentCoreIdentityClient, "completeResourceTokenAuth">;
-  /** The user who started the flow, to bind the session to. */
+  /** The user who started the flow, to bind the session to (with `client`). */
   userIdentifier?: UserIdentifier;
-  /** The current time in ms since the epoch (for tests). Default `Date.now()`. */
+  /** The current time in ms since the epoch (for tests): a positive, finite number. Default `Date.now()`. */
   now?: number;
   /** Aborts the session binding. */
   signal?: AbortSignal;
@@ -474,10 +498,11 @@ export interface Oauth2CallbackResult {
 
 /**
  * Verifies the redirect callback of a user-federation flow, in a fixed order (as oauth4webapi's
- * `validateAuthResponse`): duplicated parameters, the expectation, `state` present, `state` valid
- * (MAC, expiry, binding, or constant-time equality) and unused, only then `error`, then
- * `session_id`; then binds the session to the user if a client is given. Rejects with
- * {@link CallbackError}.
+ * `validateAuthResponse`): size (16 KiB, 16 parameters) and duplicated parameters, the
+ * expectation, `state` present, `state` valid (MAC, expiry, binding, and/or constant-time equality
+ * with the stored state) and unused, only then `error`, then `session_id`; then binds the session
+ * to the user if a client is given. Rejects with {@link CallbackError}, or
+ * {@link ConfigurationError} for a wrong option (checked before anything is consumed).
  */
 export declare function handleOauth2Callback(
   input: URL | Request | URLSearchParams | string,
@@ -486,6 +511,7 @@ export declare function handleOauth2Callback(
 
 /** Why a callback was refused. */
 export type CallbackErrorCode =
+  | "query_too_large"
   | "parameter_duplicated"
   | "expectation_missing"
   | "state_missing"
@@ -494,6 +520,7 @@ export type CallbackErrorCode =
   | "state_replayed"
   | "session_id_missing"
   | "session_id_invalid"
+  | "state_store_unavailable"
   | "authorization_denied";
 
 /** A refused callback. The message never contains the state, the secret or the session. */
@@ -511,13 +538,13 @@ export declare class CallbackError extends Error {
 
 /** Options of {@link authorizeInPopup}. */
 export interface AuthorizeInPopupOptions {
-  /** The origin of the callback page; messages from any other origin are ignored. */
+  /** The origin of the callback page (`https://app.example.com`: no path, no trailing slash); messages from any other origin are ignored. */
   callbackOrigin: string;
-  /** Give up after this long. Default 600000 ms. */
+  /** Give up after this long: an integer from 1 to 2147483647. Default 600000 ms. */
   timeoutMs?: number;
   /** Closes the popup and rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** `window.open` features. Default `popup,width=520,height=720`. */
+  /** `window.open` features, without `noopener` or `noreferrer`. Default `popup,width=520,height=720`. */
   features?: string;
   /**
    * A window the app opened itself in the click handler (`window.open("", ...)`), navigated to the
@@ -527,22 +554,26 @@ export interface AuthorizeInPopupOptions {
 }
 
 /**
- * Browser only: opens the consent page in a popup; resolves with the callback's query parameters,
- * posted back by the callback page with {@link postCallbackToOpener}. Rejects with
- * {@link PopupError} if the popup is blocked, closed or times out.
+ * Browser only: opens the consent page in a popup (a window with a fresh random name per flow);
+ * resolves with the callback's query parameters, posted back by the callback page with
+ * {@link postCallbackToOpener}. The authorization URL must be `https:` (or `http:` on localhost,
+ * 127.0.0.0/8 or [::1]) without credentials; anything else rejects with {@link PopupError}
+ * `url_refused` before any window is opened or navigated. Rejects with {@link PopupError} if the
+ * popup is blocked, closed or times out, and with {@link ConfigurationError} for a wrong option.
  */
 export declare function authorizeInPopup(authorizationUrl: string, options: AuthorizeInPopupOptions): Promise<URLSearchParams>;
 
 /**
  * Browser only, on the callback page: posts the page's query to `window.opener` (only to
- * `targetOrigin`, default this page's origin) and closes the popup. False when there is no opener.
+ * `targetOrigin`, an http(s) origin, default the page's origin; `"*"` is refused) and closes the
+ * popup. False when there is no opener. Throws {@link ConfigurationError} for a wrong option.
  */
 export declare function postCallbackToOpener(options?: { targetOrigin?: string; close?: boolean }): boolean;
 
 /** Why the popup flow failed. */
-export type PopupErrorCode = "popup_blocked" | "popup_closed" | "timeout";
+export type PopupErrorCode = "popup_blocked" | "popup_closed" | "timeout" | "url_refused";
 
-/** The consent popup was blocked, closed, or timed out. */
+/** The consent popup was blocked, closed, or timed out, or its URL was refused. */
 export declare class PopupError extends Error {
   constructor(props: { code: PopupErrorCode; message: string });
   /** Always `"PopupError"`. */

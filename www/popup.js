@@ -4,27 +4,157 @@
 import { makeError } from "./errors.js";
 
 const MESSAGE_TYPE = "agentcore-identity-edge:oauth2-callback";
+/** The longest delay `setTimeout` honours; a longer one fires at once. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** @param {string} message */
+const configurationError = (message) => makeError("configuration", { message });
+
+/**
+ * True for the loopback hosts an `http:` consent page may live on: localhost, 127.0.0.0/8, [::1].
+ * `hostname` is already canonical (WHATWG URL: lower case, IPv4 in dotted decimal).
+ * @param {string} hostname
+ */
+function isLoopback(hostname) {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/**
+ * The authorization URL, parsed, if a browser may navigate to it: `https:`, or `http:` on a
+ * loopback host. Anything else (`javascript:`, `data:`, `blob:`, `file:`, relative) is refused
+ * before any window is opened or navigated. The message never holds the URL.
+ * @param {unknown} authorizationUrl
+ */
+function checkAuthorizationUrl(authorizationUrl) {
+  if (typeof authorizationUrl !== "string" || authorizationUrl === "") {
+    throw configurationError("authorizeInPopup needs the authorization URL as a non-empty string");
+  }
+  /** @type {URL} */
+  let url;
+  try {
+    url = new URL(authorizationUrl);
+  } catch {
+    throw makeError("popup", { code: "url_refused", message: "the authorization URL is not an absolute URL" });
+  }
+  const safe = url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname));
+  if (!safe || url.username !== "" || url.password !== "") {
+    throw makeError("popup", {
+      code: "url_refused",
+      message: "refused to open the authorization URL: only https, or http on a loopback host, without credentials in the URL",
+    });
+  }
+  return url;
+}
+
+/**
+ * `value` if it is a serialized http(s) origin (`https://app.example.com`, `http://localhost:8787`).
+ * @param {unknown} value
+ * @param {string} what
+ */
+function checkOrigin(value, what) {
+  if (typeof value !== "string" || value === "") throw configurationError(`${what} must be a non-empty origin string`);
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    throw configurationError(`${what} must be an origin such as https://app.example.com`);
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.origin !== value) {
+    throw configurationError(`${what} must be an http(s) origin such as https://app.example.com, without a path or a trailing slash`);
+  }
+  return value;
+}
+
+/** @param {unknown} value */
+const isObject = (value) => value !== null && (typeof value === "object" || typeof value === "function");
+
+/**
+ * A fresh window name per flow, so that no other window (another flow, another page that opened a
+ * window with a known name) is reused for the consent page.
+ */
+function uniqueWindowName() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `agentcore-identity-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/**
+ * Checks the options of {@link authorizeInPopup}; throws a ConfigurationError naming the option.
+ * @param {unknown} options
+ */
+function checkPopupOptions(options) {
+  if (!isObject(options)) throw configurationError("authorizeInPopup needs an options object with callbackOrigin");
+  const o = /** @type {Record<string, unknown>} */ (options);
+  const callbackOrigin = checkOrigin(o.callbackOrigin, "callbackOrigin");
+  const timeoutMs = o.timeoutMs === undefined ? 600_000 : o.timeoutMs;
+  if (typeof timeoutMs !== "number" || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
+    throw configurationError(`timeoutMs must be an integer from 1 to ${MAX_TIMEOUT_MS}`);
+  }
+  const features = o.features === undefined ? "popup,width=520,height=720" : o.features;
+  if (typeof features !== "string") throw configurationError("features must be a string");
+  // With these the browser returns no window and the callback page has no opener to post to.
+  if (/(^|[\s,])(noopener|noreferrer)([\s,=]|$)/i.test(features)) throw configurationError("features must not contain noopener or noreferrer");
+  const signal = o.signal;
+  if (signal !== undefined) {
+    const s = /** @type {Record<string, unknown>} */ (signal);
+    if (!isObject(signal) || typeof s.aborted !== "boolean" || typeof s.addEventListener !== "function" || typeof s.removeEventListener !== "function") {
+      throw configurationError("signal must be an AbortSignal");
+    }
+  }
+  const popup = o.popup;
+  if (popup !== undefined) {
+    const p = /** @type {Record<string, unknown>} */ (popup);
+    if (!isObject(popup) || typeof p.closed !== "boolean" || typeof p.close !== "function" || !isObject(p.location)) {
+      throw configurationError("popup must be a window opened with window.open");
+    }
+  }
+  return {
+    callbackOrigin,
+    timeoutMs,
+    features,
+    signal: /** @type {AbortSignal | undefined} */ (signal),
+    popup: /** @type {Window | undefined} */ (popup),
+  };
+}
 
 /**
  * Opens `authorizationUrl` in a popup and resolves with the callback's parameters, posted by the
  * callback page with {@link postCallbackToOpener}. Messages from any other origin or window are
- * ignored.
+ * ignored. The URL must be `https:` (or `http:` on a loopback host); anything else is refused with
+ * a PopupError (`url_refused`) before any window is opened or navigated. Wrong options reject with
+ * a ConfigurationError. The promise always settles: callback, closed popup, timeout or abort.
  * @param {string} authorizationUrl
  * @param {import("./index.js").AuthorizeInPopupOptions} options
  * @returns {Promise<URLSearchParams>}
  */
 export function authorizeInPopup(authorizationUrl, options) {
-  const { callbackOrigin, timeoutMs = 600_000, signal, features = "popup,width=520,height=720", popup: opened } = options ?? {};
   const w = /** @type {Window} */ (/** @type {unknown} */ (globalThis));
   return new Promise((resolve, reject) => {
+    /** @type {ReturnType<typeof checkPopupOptions>} */
+    let o;
+    /** @type {URL} */
+    let url;
+    try {
+      o = checkPopupOptions(options);
+      url = checkAuthorizationUrl(authorizationUrl);
+    } catch (e) {
+      return reject(e);
+    }
+    const { callbackOrigin, timeoutMs, features, signal, popup: opened } = o;
     if (signal?.aborted) return reject(signal.reason);
-    if (!callbackOrigin) return reject(makeError("configuration", { message: "authorizeInPopup needs callbackOrigin" }));
-    const popup = opened ?? w.open(authorizationUrl, "agentcore-identity-authorize", features);
+    if (opened?.closed) return reject(makeError("popup", { code: "popup_closed", message: "the consent popup was closed before the callback" }));
+    /** @type {Window | null} */
+    let popup;
+    try {
+      popup = opened ?? w.open(url.href, uniqueWindowName(), features);
+      if (opened) opened.location.href = url.href;
+    } catch (e) {
+      return reject(makeError("popup", { code: "popup_blocked", message: `the browser refused to open the consent popup (${e instanceof Error ? e.name : "error"})` }));
+    }
     if (!popup) return reject(makeError("popup", { code: "popup_blocked", message: "the browser blocked the consent popup" }));
-    if (opened) opened.location.href = authorizationUrl;
+    const target = popup;
     /** @param {MessageEvent} event */
     const onMessage = (event) => {
-      if (event.origin !== callbackOrigin || event.source !== popup) return;
+      if (event.origin !== callbackOrigin || event.source !== target) return;
       const data = event.data;
       if (!data || data.type !== MESSAGE_TYPE || typeof data.search !== "string") return;
       finish();
@@ -32,14 +162,14 @@ export function authorizeInPopup(authorizationUrl, options) {
     };
     const onAbort = () => fail(signal?.reason);
     const closedTimer = setInterval(() => {
-      if (popup.closed) fail(makeError("popup", { code: "popup_closed", message: "the consent popup was closed before the callback" }));
+      if (target.closed) fail(makeError("popup", { code: "popup_closed", message: "the consent popup was closed before the callback" }));
     }, 250);
     const timeout = setTimeout(() => fail(makeError("popup", { code: "timeout", message: `no callback within ${timeoutMs} ms` })), timeoutMs);
     /** @param {unknown} reason */
     function fail(reason) {
       finish();
       try {
-        popup?.close();
+        target.close();
       } catch {
         // a cross-origin popup may refuse; nothing else to do
       }
@@ -58,13 +188,17 @@ export function authorizeInPopup(authorizationUrl, options) {
 
 /**
  * On the callback page opened by {@link authorizeInPopup}: posts this page's query to the opener
- * (only to `targetOrigin`, default this page's origin) and closes the popup. Returns false when
- * there is no opener.
+ * (only to `targetOrigin`, default this page's origin; `"*"` is refused) and closes the popup.
+ * Returns false when there is no opener. Wrong options throw a ConfigurationError.
  * @param {{ targetOrigin?: string, close?: boolean }} [options]
  */
 export function postCallbackToOpener(options) {
   const w = /** @type {Window} */ (/** @type {unknown} */ (globalThis));
-  const { targetOrigin = w.location.origin, close = true } = options ?? {};
+  if (options !== undefined && !isObject(options)) throw configurationError("postCallbackToOpener takes an options object");
+  const o = /** @type {Record<string, unknown>} */ (options ?? {});
+  const targetOrigin = checkOrigin(o.targetOrigin === undefined ? w.location?.origin : o.targetOrigin, "targetOrigin");
+  const close = o.close === undefined ? true : o.close;
+  if (typeof close !== "boolean") throw configurationError("close must be a boolean");
   if (!w.opener) return false;
   w.opener.postMessage({ type: MESSAGE_TYPE, search: w.location.search }, targetOrigin);
   if (close) w.close();

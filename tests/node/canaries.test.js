@@ -104,7 +104,7 @@ test("no canary escapes any error path", async (t) => {
     await take("abort", client.getResourceOauth2Token(canaryInput(), { signal: AbortSignal.abort(new Error("stopped")) }));
     // Credentials providers that fail or return garbage.
     await take("provider", new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint: emu.url, credentials: async () => ({ accessKeyId: 5, secretAccessKey: C.secretKey }) }).getResourceOauth2Token(m2mInput("w")));
-    await take("config", new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint: `http://x/?${C.secretKey}`, credentials }).getResourceOauth2Token(m2mInput("w")));
+    await take("config", (async () => new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint: `http://x/?${C.secretKey}`, credentials }).getResourceOauth2Token(m2mInput("w")))());
 
     // A reply carrying the access token and the authorization URL, broken in each way.
     const server = createServer((req, res) => {

@@ -1,12 +1,20 @@
 // Packs the package with `npm pack` and installs the tarball into a scratch project, the way a
 // user gets it. Tests import the package through that project (`entry`), so they exercise the
 // shipped files and the `exports` map, not the source tree.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+//
+// The packed package is reused only while it is what the sources give: `ensurePackage()` rebuilds
+// the wasm (scripts/build.mjs) when a Rust input changed or www/wasm is not what the last build
+// wrote, and repacks when any packed file changed. Both decisions compare content hashes kept in
+// .cache; a lock folder keeps concurrent test processes from packing over each other.
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 
 export const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 export const cacheDir = join(root, ".cache");
+
+const ENTRY_SOURCE = 'export * from "agentcore-identity-edge";\n';
 
 function npm(args, cwd) {
   return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
@@ -38,18 +46,121 @@ export function scratchProject(name, tarball, extra = {}) {
   return dir;
 }
 
+// ------------------------------------------------------------------------------- content hashes
+/** Every file under `path` (or `path` itself), sorted. */
+function filesUnder(path) {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((e) => filesUnder(join(path, e.name)));
+}
+
+/** sha256 over the paths and contents of `files`, and over `extra` strings. */
+function hashOf(files, extra = []) {
+  const h = createHash("sha256");
+  for (const f of files) {
+    h.update(`${relative(root, f)}\0`);
+    h.update(existsSync(f) ? readFileSync(f) : "(missing)");
+    h.update("\0");
+  }
+  for (const x of extra) h.update(`${x}\0`);
+  return h.digest("hex");
+}
+
+const toolVersion = (cmd, args) => spawnSync(cmd, args, { encoding: "utf8" }).stdout?.trim() ?? "";
+
+/** What the wasm build reads: the crate, the lock file, the build scripts and the tools. */
+export function rustInputsHash() {
+  const files = ["Cargo.toml", "Cargo.lock", "src", "scripts/build.mjs", "scripts/toolchain.mjs", "node_modules/binaryen/package.json"].flatMap((p) => filesUnder(join(root, p)));
+  return hashOf(files, [toolVersion("rustc", ["--version"]), process.env.RUSTFLAGS ?? "", process.env.CARGO_ENCODED_RUSTFLAGS ?? ""]);
+}
+
+const WASM_OUT = join(root, "www", "wasm");
+const wasmOutputHash = () => hashOf(filesUnder(WASM_OUT));
+
+/** What `npm pack` puts in the tarball: package.json's `files`, plus the files npm always adds. */
+export function packedInputsHash() {
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const entries = Array.isArray(manifest.files) ? manifest.files : [];
+  // A glob cannot be resolved without npm itself: then the package is always repacked.
+  if (entries.some((e) => /[*?{[!]/.test(e))) return `unhashable-${Date.now()}-${Math.random()}`;
+  const files = ["package.json", "README.md", "LICENSE", ...entries].flatMap((p) => filesUnder(join(root, p)));
+  return hashOf(files);
+}
+
+// ------------------------------------------------------------------------------- freshness
+const readJson = (file) => {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+};
+
+/** Sleeps synchronously (the lock is taken from synchronous test set-up code). */
+const sleepSync = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** Runs `fn` holding .cache/package.lock; a lock older than 10 minutes is taken as abandoned. */
+function withLock(fn) {
+  const lock = join(cacheDir, "package.lock");
+  mkdirSync(cacheDir, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (/** @type {NodeJS.ErrnoException} */ (e).code !== "EEXIST") throw e;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // Released meanwhile.
+      }
+      sleepSync(200);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Makes the wasm build and the packed, installed package match the sources, doing only what
+ * changed. Returns the tarball, the entry module of the scratch project "node", and what was
+ * redone.
+ */
+export function ensurePackage({ log = () => {} } = {}) {
+  return withLock(() => {
+    const wasmStamp = join(cacheDir, "wasm.stamp.json");
+    const packStamp = join(cacheDir, "pack.stamp.json");
+    const rust = rustInputsHash();
+    const built = readJson(wasmStamp);
+    let rebuilt = false;
+    if (built?.rust !== rust || built?.output !== wasmOutputHash()) {
+      log("the Rust sources changed (or www/wasm is not their build): rebuilding the wasm");
+      const r = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+      if (r.status !== 0) throw new Error(`scripts/build.mjs failed (${r.status ?? r.signal})`);
+      writeFileSync(wasmStamp, JSON.stringify({ rust, output: wasmOutputHash() }));
+      rebuilt = true;
+    }
+    const packed = packedInputsHash();
+    const entry = join(cacheDir, "scratch", "node", "pkg.mjs");
+    const last = readJson(packStamp);
+    let repacked = false;
+    if (last?.packed !== packed || !last.tarball || !existsSync(last.tarball) || !existsSync(entry)) {
+      log("packing the package and installing it into a scratch project");
+      const { tarball } = pack();
+      scratchProject("node", tarball, { "pkg.mjs": ENTRY_SOURCE });
+      writeFileSync(packStamp, JSON.stringify({ packed, tarball }));
+      repacked = true;
+    }
+    return { tarball: /** @type {string} */ (readJson(packStamp).tarball), entry, rebuilt, repacked };
+  });
+}
+
 /** The module tests import: it re-exports the package as a user's code would import it. */
 export function nodeEntry() {
-  const fromEnv = process.env.AGENTCORE_PACKAGE_ENTRY;
-  if (fromEnv) return fromEnv;
-  const dir = join(cacheDir, "scratch", "node");
-  const entry = join(dir, "pkg.mjs");
-  if (!existsSync(entry)) {
-    if (!existsSync(join(root, "www", "wasm")) || readdirSync(join(root, "www", "wasm")).length === 0) {
-      throw new Error("the package is not built: run `npm test` (or `npm run build` first)");
-    }
-    const { tarball } = pack();
-    scratchProject("node", tarball, { "pkg.mjs": 'export * from "agentcore-identity-edge";\n' });
-  }
-  return entry;
+  return process.env.AGENTCORE_PACKAGE_ENTRY || ensurePackage().entry;
 }

@@ -1,0 +1,323 @@
+//! The wasm-bindgen surface the wrapper calls. Every argument is a `JsValue` read through serde
+//! (the glue never converts an untrusted value), and every export returns `Result` or a promise
+//! that settles.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Function, Promise, Reflect};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::boundary::{from_js, Refusal};
+use super::credentials::{CredentialSource, CredentialStore, CredentialsIn};
+use super::errors::{ErrorFactory, Kind};
+use super::executor::{Client, Host};
+use crate::call::ClientState;
+use crate::callback::{CallbackParams, Expectation, Signed, Stored};
+use crate::endpoint::{resolve, EndpointParams};
+use crate::shapes::operation;
+use crate::state::{self, CreateError, MIN_SECRET_LEN};
+
+fn function(obj: &JsValue, key: &str) -> Option<Function> {
+    Reflect::get(obj, &JsValue::from_str(key))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+}
+
+/// The factory from `makeError`, or one that builds plain `Error`s if the wrapper passed none.
+fn factory(make_error: &JsValue) -> ErrorFactory {
+    let f = make_error
+        .dyn_ref::<Function>()
+        .cloned()
+        .unwrap_or_else(|| Function::new_with_args("k, p", "return new Error(p.message)"));
+    ErrorFactory::new(f)
+}
+
+/// The client configuration, as the wrapper's snapshot gives it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ConfigIn {
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    endpoint: Option<String>,
+    #[serde(default)]
+    use_fips_endpoint: Option<bool>,
+    #[serde(default)]
+    use_dualstack_endpoint: Option<bool>,
+    #[serde(default)]
+    max_attempts: Option<f64>,
+    #[serde(default)]
+    request_timeout_ms: Option<f64>,
+    #[serde(default)]
+    credentials: Option<CredentialsIn>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    user_agent_app_id: Option<String>,
+    #[serde(default)]
+    allow_insecure_endpoint: Option<bool>,
+}
+
+/// A whole number from 1 to `max`.
+fn count(v: Option<f64>, key: &str, max: u32) -> Result<Option<u32>, String> {
+    match v {
+        None => Ok(None),
+        Some(n) if n.fract() == 0.0 && (1.0..=f64::from(max)).contains(&n) => Ok(Some(n as u32)),
+        Some(_) => Err(format!("{key} must be a whole number from 1 to {max}")),
+    }
+}
+
+/// `localhost`, 127.0.0.0/8 or `[::1]`, with or without a port.
+fn is_loopback(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => return v6.starts_with("::1]"),
+        None => authority.split(':').next().unwrap_or(authority),
+    };
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .strip_prefix("127.")
+            .is_some_and(|rest| rest.split('.').count() == 3 && rest.split('.').all(|o| o.parse::<u8>().is_ok()))
+}
+
+/// A configured client. Created by the wrapper's `AgentCoreIdentityClient`.
+#[wasm_bindgen]
+pub struct WasmClient {
+    inner: Rc<Client>,
+}
+
+#[wasm_bindgen]
+impl WasmClient {
+    /// `config`: the wrapper's snapshot of the configuration. `host`: `{ fetch, read, signals,
+    /// sleep, makeError, credentials? }`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue, host: JsValue) -> Result<WasmClient, JsValue> {
+        let errors = factory(&Reflect::get(&host, &"makeError".into()).unwrap_or_default());
+        let config_error = |m: &str| errors.simple(Kind::Configuration, m, None);
+        let invalid = |m: &str| config_error(&format!("Invalid Configuration: {m}"));
+        let host_fn = |k: &str| {
+            function(&host, k).ok_or_else(|| config_error(&format!("host.{k} must be a function")))
+        };
+        let host_fns = Host {
+            fetch: host_fn("fetch")?,
+            read: host_fn("read")?,
+            signals: host_fn("signals")?,
+            sleep: host_fn("sleep")?,
+        };
+        let config: ConfigIn = from_js(config).map_err(|r: Refusal| {
+            config_error(&format!("Invalid Configuration: {}", r.describe("config")))
+        })?;
+        let region = config
+            .region
+            .filter(|r| !r.is_empty())
+            .ok_or_else(|| config_error("Invalid Configuration: Missing Region"))?;
+        let endpoint = resolve(&EndpointParams {
+            region: Some(&region),
+            use_fips: config.use_fips_endpoint.unwrap_or(false),
+            use_dual_stack: config.use_dualstack_endpoint.unwrap_or(false),
+            endpoint: config.endpoint.as_deref(),
+        })
+        .map_err(|e| config_error(&e.to_string()))?;
+        if endpoint.scheme == "http"
+            && !is_loopback(&endpoint.authority)
+            && config.allow_insecure_endpoint != Some(true)
+        {
+            return Err(invalid(
+                "endpoint uses http: for a host that is not loopback; use https:, or set allowInsecureEndpoint: true",
+            ));
+        }
+        let max_attempts = count(config.max_attempts, "maxAttempts", 100)
+            .map_err(|m| invalid(&m))?
+            .unwrap_or(3);
+        let request_timeout_ms = count(config.request_timeout_ms, "requestTimeoutMs", 3_600_000)
+            .map_err(|m| invalid(&m))?;
+        let source = match (function(&host, "credentials"), config.credentials) {
+            (Some(provider), None) => CredentialSource::Provider(provider),
+            (None, Some(creds)) => {
+                let (creds, _) = creds
+                    .check()
+                    .map_err(|m| invalid(&format!("credentials.{m}")))?;
+                CredentialSource::Static(creds)
+            }
+            _ => {
+                return Err(invalid(
+                    "credentials must be { accessKeyId, secretAccessKey } or a provider function",
+                ))
+            }
+        };
+        Ok(WasmClient {
+            inner: Rc::new(Client {
+                region,
+                endpoint,
+                max_attempts,
+                request_timeout_ms,
+                host: host_fns,
+                errors,
+                credentials: CredentialStore::new(source),
+                state: RefCell::new(ClientState::default()),
+            }),
+        })
+    }
+
+    /// Sends `operation` with `input` (plain data); `signal` is an `AbortSignal` or `undefined`.
+    pub fn send(&self, operation_name: JsValue, input: JsValue, signal: JsValue) -> Promise {
+        let inner = Rc::clone(&self.inner);
+        let op = operation_name.as_string().as_deref().and_then(operation);
+        future_to_promise(async move {
+            match op {
+                Some(op) => inner.send(op, input, signal).await,
+                None => Err(inner
+                    .errors
+                    .simple(Kind::Configuration, "unknown operation", None)),
+            }
+        })
+    }
+}
+
+/// Bytes from a `Uint8Array`.
+struct Bytes(Vec<u8>);
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Bytes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E>(self, v: &[u8]) -> Result<Bytes, E> {
+                Ok(Bytes(v.to_vec()))
+            }
+            fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Bytes, E> {
+                Ok(Bytes(v))
+            }
+        }
+        d.deserialize_byte_buf(V)
+    }
+}
+
+/// A time in epoch milliseconds: finite and positive (the wrapper turns `undefined` into the
+/// real clock).
+fn epoch_ms(now: f64) -> Option<u64> {
+    (now.is_finite() && now > 0.0 && now <= 8.64e15).then_some(now as u64)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CreateOptions {
+    secret: Bytes,
+    binding: Bytes,
+    now: f64,
+    ttl_seconds: f64,
+}
+
+/// Makes a `customState` from the wrapper's checked options `{ secret, binding, now, ttlSeconds }`.
+#[wasm_bindgen(js_name = createCustomState)]
+pub fn create_custom_state(options: JsValue, make_error: JsValue) -> Result<String, JsValue> {
+    let errors = factory(&make_error);
+    let config_error = |m: &str| errors.simple(Kind::Configuration, m, None);
+    let o: CreateOptions =
+        from_js(options).map_err(|r| config_error(&r.describe("createCustomState options")))?;
+    let now = epoch_ms(o.now).ok_or_else(|| config_error("now must be a time in epoch milliseconds"))?;
+    if !(o.ttl_seconds.fract() == 0.0 && (1.0..=86_400.0 * 365.0).contains(&o.ttl_seconds)) {
+        return Err(config_error(
+            "ttlSeconds must be a whole number of seconds from 1 to one year",
+        ));
+    }
+    let mut nonce = [0u8; 16];
+    getrandom::fill(&mut nonce)
+        .map_err(|_| config_error("no secure random source (crypto.getRandomValues)"))?;
+    state::create(&o.secret.0, &o.binding.0, nonce, now, o.ttl_seconds as u64 * 1000).map_err(
+        |e| match e {
+            CreateError::WeakSecret => config_error("the state secret must be at least 32 bytes"),
+            CreateError::BadTtl => config_error("ttlSeconds is out of range"),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CheckOptions {
+    #[serde(default)]
+    secret: Option<Bytes>,
+    binding: Bytes,
+    #[serde(default)]
+    expected_state: Option<String>,
+    #[serde(default)]
+    expected_state_expires_at: Option<f64>,
+    now: f64,
+}
+
+/// Callback steps 1 to 4 (before the single-use check), from the wrapper's checked options
+/// `{ secret?, binding, expectedState?, expectedStateExpiresAt?, now }`. Returns
+/// `{ state, nonce, expiresAt }`.
+#[wasm_bindgen(js_name = checkCallbackState)]
+pub fn check_callback_state(
+    query: JsValue,
+    options: JsValue,
+    make_error: JsValue,
+) -> Result<JsValue, JsValue> {
+    let errors = factory(&make_error);
+    let config_error = |m: &str| errors.simple(Kind::Configuration, m, None);
+    let query: String = from_js(query).map_err(|_| config_error("the callback query must be a string"))?;
+    let o: CheckOptions =
+        from_js(options).map_err(|r| config_error(&r.describe("handleOauth2Callback options")))?;
+    let now = epoch_ms(o.now).ok_or_else(|| config_error("now must be a time in epoch milliseconds"))?;
+    if o.secret.as_ref().is_some_and(|s| s.0.len() < MIN_SECRET_LEN) {
+        return Err(config_error("the state secret must be at least 32 bytes"));
+    }
+    let stored = match (&o.expected_state, o.expected_state_expires_at) {
+        (None, None) => None,
+        (Some(state), Some(exp)) => Some(Stored {
+            state,
+            expires_at_ms: epoch_ms(exp)
+                .ok_or_else(|| config_error("the expected state's expiry must be a time in epoch milliseconds"))?,
+        }),
+        (Some(state), None) if o.secret.is_some() => Some(Stored {
+            state,
+            expires_at_ms: u64::MAX,
+        }),
+        _ => return Err(config_error("expectedState needs its issue time (expectedStateIssuedAt)")),
+    };
+    let expectation = Expectation {
+        signed: o.secret.as_ref().map(|s| Signed {
+            secret: &s.0,
+            binding: &o.binding.0,
+        }),
+        stored,
+    };
+    let checked = CallbackParams::parse(&query)
+        .check_state(expectation, now)
+        .map_err(|e| errors.callback(&e))?;
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Out {
+        state: String,
+        nonce: String,
+        expires_at: f64,
+    }
+    Ok(super::boundary::to_js(&Out {
+        state: checked.state,
+        nonce: checked.nonce,
+        expires_at: checked.expires_at_ms as f64,
+    }))
+}
+
+/// The rest of step 4 and steps 5 and 6: `consumed` is the single-use store's answer (only `true`
+/// accepts); then `error`, then `session_id`. Returns the session URI.
+#[wasm_bindgen(js_name = checkCallbackResult)]
+pub fn check_callback_result(
+    query: JsValue,
+    consumed: JsValue,
+    make_error: JsValue,
+) -> Result<String, JsValue> {
+    let errors = factory(&make_error);
+    let query: String = from_js(query)
+        .map_err(|_| errors.simple(Kind::Configuration, "the callback query must be a string", None))?;
+    CallbackParams::parse(&query)
+        .check_result(consumed.as_bool() == Some(true))
+        .map_err(|e| errors.callback(&e))
+}

@@ -1,0 +1,289 @@
+// Fail closed: every wrong secret, clock, binding, expectation, store answer, endpoint or provider
+// result is refused with a typed error, never weakens a check, never traps the module and never
+// leaves a promise unsettled. One test per way the package once failed open.
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
+import { test } from "node:test";
+import { clientFor, emulator, pkg, rejection, RETURN_URL } from "./helpers.js";
+
+const SECRET = "fail-closed-test-secret-0123456789abcdef";
+const SESSION = "urn:ietf:params:oauth:request_uri:fail-closed";
+const NOW = 1_780_000_000_000;
+const m2m = { workloadIdentityToken: "w", resourceCredentialProviderName: "p", scopes: ["s"], oauth2Flow: "M2M" };
+
+function url(params) {
+  const u = new URL(RETURN_URL);
+  for (const [k, v] of params) u.searchParams.append(k, v);
+  return u;
+}
+
+async function callbackCode(promise) {
+  const e = await rejection(promise);
+  assert.ok(e instanceof pkg.CallbackError, `${e?.name}: ${e?.message}`);
+  return e.code;
+}
+
+async function configRefusal(promise) {
+  const e = await rejection(promise);
+  assert.ok(e instanceof pkg.ConfigurationError, `${e?.name}: ${e?.message}`);
+  return e;
+}
+
+/** A store that records each consume. */
+function spyStore() {
+  const calls = [];
+  return { calls, async consume(nonce, exp) { calls.push([nonce, exp]); return true; } };
+}
+
+/** A state MACed as the package does, with any key: what an attacker can make with a known key. */
+function forge(key, binding, expiresAt) {
+  const raw = Buffer.alloc(1 + 16 + 8);
+  raw[0] = 1;
+  raw.writeBigUInt64BE(BigInt(expiresAt), 17);
+  const b = Buffer.from(binding);
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64BE(BigInt(b.length));
+  const mac = createHmac("sha256", key).update("agentcore-identity-edge customState\0").update(raw).update(len).update(b).digest();
+  return Buffer.concat([raw, mac]).toString("base64url");
+}
+
+test("weak state secrets are refused when verifying, as when creating", async () => {
+  const forged = forge(Buffer.alloc(0), "alice", NOW + 600_000);
+  for (const stateSecret of ["", new Uint8Array(0), "changeme", new ArrayBuffer(31), "x".repeat(31)]) {
+    const store = spyStore();
+    const e = await configRefusal(pkg.handleOauth2Callback(url([["state", forged], ["session_id", SESSION]]), { stateSecret, binding: "alice", now: NOW, stateStore: store }));
+    assert.match(e.message, /at least 32 bytes/);
+    assert.equal(store.calls.length, 0);
+    await configRefusal(pkg.createCustomState({ secret: stateSecret }));
+  }
+  for (const stateSecret of [null, 5, {}, [], Symbol("s"), true]) {
+    await configRefusal(pkg.handleOauth2Callback(url([["state", forged], ["session_id", SESSION]]), { stateSecret, binding: "alice", now: NOW }));
+  }
+  // The forged state is a plain mismatch under a real secret.
+  assert.equal(await callbackCode(pkg.handleOauth2Callback(url([["state", forged], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "alice", now: NOW })), "state_mismatch");
+});
+
+test("a now that is not a positive, finite number of milliseconds is refused; undefined is the real clock", async () => {
+  const s = await pkg.createCustomState({ secret: SECRET, binding: "a" });
+  for (const now of [null, NaN, "1780000000000", -1, 0, Infinity, -Infinity, {}, 10n]) {
+    await configRefusal(pkg.createCustomState({ secret: SECRET, now }));
+    const store = spyStore();
+    await configRefusal(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "a", now, stateStore: store }));
+    assert.equal(store.calls.length, 0);
+  }
+  const r = await pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "a" });
+  assert.equal(r.sessionUri, SESSION);
+  // An expired state stays expired: the clock cannot be turned back to zero by a bad value.
+  const old = await pkg.createCustomState({ secret: SECRET, binding: "a", now: 1000, ttlSeconds: 1 });
+  assert.equal(await callbackCode(pkg.handleOauth2Callback(url([["state", old], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "a" })), "state_expired");
+});
+
+test("a non-string expectedState is refused, and the module keeps working after many", async () => {
+  const q = url([["state", "x"], ["session_id", SESSION]]);
+  for (let i = 0; i < 500; i++) {
+    for (const expectedState of [1, true, {}, [], null, 1.5, Symbol("x"), 1n, () => "x", ""]) {
+      await configRefusal(pkg.handleOauth2Callback(q, { expectedState, expectedStateIssuedAt: Date.now() }));
+    }
+  }
+  const s = await pkg.createCustomState({ secret: SECRET, binding: "after" });
+  const r = await pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "after" });
+  assert.equal(r.customState, s);
+});
+
+test("bindings are well-formed strings or bytes, never coerced", async () => {
+  for (const binding of [{}, { a: 1 }, null, ["a", "b"], 5, true, Symbol("b"), "\ud800", "a\udc00b"]) {
+    await configRefusal(pkg.createCustomState({ secret: SECRET, binding }));
+  }
+  const s = await pkg.createCustomState({ secret: SECRET, binding: "a,b", now: NOW });
+  for (const binding of [["a", "b"], {}, null, "\ud800"]) {
+    await configRefusal(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding, now: NOW }));
+  }
+  // A string binding is its UTF-8 bytes.
+  const r = await pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: new TextEncoder().encode("a,b"), now: NOW });
+  assert.equal(r.customState, s);
+  const n = await pkg.createCustomState({ secret: SECRET, binding: "null", now: NOW });
+  await configRefusal(pkg.handleOauth2Callback(url([["state", n], ["session_id", SESSION]]), { stateSecret: SECRET, binding: null, now: NOW }));
+});
+
+test("with both stateSecret and expectedState, both are checked", async () => {
+  const mine = await pkg.createCustomState({ secret: SECRET, binding: "victim", now: NOW });
+  const attackers = await pkg.createCustomState({ secret: SECRET, binding: "victim", now: NOW });
+  assert.equal(
+    await callbackCode(pkg.handleOauth2Callback(url([["state", attackers], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "victim", expectedState: mine, now: NOW })),
+    "state_mismatch",
+  );
+  const r = await pkg.handleOauth2Callback(url([["state", mine], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "victim", expectedState: mine, now: NOW });
+  assert.equal(r.customState, mine);
+});
+
+test("a stored state has an issue time and a lifetime; single use outlives acceptance", async () => {
+  const stored = "app-stored-state-lifetime";
+  const cb = url([["state", stored], ["session_id", SESSION]]);
+  // Without an issue time it is a configuration error, not an unbounded acceptance.
+  await configRefusal(pkg.handleOauth2Callback(cb, { expectedState: stored }));
+  const store = spyStore();
+  const issued = NOW;
+  await pkg.handleOauth2Callback(cb, { expectedState: stored, expectedStateIssuedAt: issued, ttlSeconds: 60, now: issued + 1000, stateStore: store });
+  assert.equal(store.calls[0][1], issued + 60_000, "the single-use entry lives until the state stops being accepted");
+  // A store that forgot the entry at that time cannot let the same callback through again later.
+  const forgetful = spyStore();
+  assert.equal(await callbackCode(pkg.handleOauth2Callback(cb, { expectedState: stored, expectedStateIssuedAt: issued, ttlSeconds: 60, now: issued + 60_000, stateStore: forgetful })), "state_expired");
+  assert.equal(forgetful.calls.length, 0);
+});
+
+test("oversized queries and too many parameters are refused before any state work", async () => {
+  const store = spyStore();
+  const big = `?state=${"a".repeat(256 * 1024)}&session_id=${SESSION}`;
+  assert.equal(await callbackCode(pkg.handleOauth2Callback(big, { stateSecret: SECRET, stateStore: store })), "query_too_large");
+  const many = "?" + Array.from({ length: 40 }, (_, i) => `p${i}=1`).join("&");
+  assert.equal(await callbackCode(pkg.handleOauth2Callback(many, { stateSecret: SECRET, stateStore: store })), "query_too_large");
+  const dup = "?" + Array.from({ length: 10 }, () => "p=1").join("&");
+  assert.equal(await callbackCode(pkg.handleOauth2Callback(dup, { stateSecret: SECRET, stateStore: store })), "parameter_duplicated");
+  assert.equal(store.calls.length, 0);
+});
+
+test("a query with :// is a query, a path with a query is Node's req.url, and a bad URL burns nothing", async () => {
+  const s = await pkg.createCustomState({ secret: SECRET, binding: "q", now: NOW });
+  const opts = { stateSecret: SECRET, binding: "q", now: NOW };
+  const query = `error=access_denied&error_uri=${"https://example.com/why"}&state=${s}`;
+  assert.equal(await callbackCode(pkg.handleOauth2Callback(query, { ...opts, stateStore: spyStore() })), "authorization_denied");
+  const path = `/callback?session_id=${encodeURIComponent(SESSION)}&state=${s}`;
+  const r = await pkg.handleOauth2Callback(path, { ...opts, stateStore: spyStore() });
+  assert.equal(r.sessionUri, SESSION);
+  const store = spyStore();
+  const e = await configRefusal(pkg.handleOauth2Callback(`http://[bad host/callback?state=${s}`, { ...opts, stateStore: store }));
+  assert.equal(store.calls.length, 0);
+  for (const text of [e.message, String(e.stack), JSON.stringify(e), JSON.stringify(Object.entries(e))]) assert.ok(!text.includes(s));
+});
+
+test("client and userIdentifier go together", async () => {
+  const s = await pkg.createCustomState({ secret: SECRET, binding: "u", now: NOW });
+  const client = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+  for (const extra of [{ client }, { userIdentifier: { userId: "u" } }, { client: {}, userIdentifier: { userId: "u" } }, { client, userIdentifier: "u" }]) {
+    const store = spyStore();
+    await configRefusal(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "u", now: NOW, stateStore: store, ...extra }));
+    assert.equal(store.calls.length, 0);
+  }
+});
+
+test("the provider's error description never reaches the message, and is cleaned", async () => {
+  const s = await pkg.createCustomState({ secret: SECRET, binding: "d", now: NOW });
+  const description = `<script>alert(1)</script>\u202Eevil\u2066\u200B\u0007${"x".repeat(1000)}`;
+  const e = await rejection(pkg.handleOauth2Callback(url([["state", s], ["error", "access_denied"], ["error_description", description]]), { stateSecret: SECRET, binding: "d", now: NOW }));
+  assert.equal(e.code, "authorization_denied");
+  assert.equal(e.error, "access_denied");
+  assert.ok(!e.message.includes("script") && !e.message.includes("evil"), e.message);
+  assert.ok(!/[\u202E\u2066\u200B\u0007]/.test(e.errorDescription));
+  assert.ok(e.errorDescription.length <= 256);
+  const odd = await rejection(pkg.handleOauth2Callback(url([["state", await pkg.createCustomState({ secret: SECRET, binding: "d", now: NOW })], ["error", "bad\u202Ecode\n<b>"]]), { stateSecret: SECRET, binding: "d", now: NOW }));
+  assert.match(odd.error, /^[\x21\x23-\x5B\x5D-\x7E]+$/);
+});
+
+test("a store that fails, or answers anything but a boolean, refuses the callback", async () => {
+  for (const consume of [async () => { throw new Error("down"); }, () => { throw new Error("sync"); }, async () => "yes", async () => 1, async () => undefined, async () => ({})]) {
+    const s = await pkg.createCustomState({ secret: SECRET, binding: "st", now: NOW });
+    const code = await callbackCode(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "st", now: NOW, stateStore: { consume } }));
+    assert.equal(code, "state_store_unavailable");
+  }
+  for (const stateStore of [null, {}, { consume: 1 }, "store"]) {
+    await configRefusal(pkg.handleOauth2Callback("?state=x", { stateSecret: SECRET, stateStore }));
+  }
+});
+
+test("credentials providers returning odd values give CredentialsProviderError, and every call settles", async () => {
+  const fetch = async () => new Response("{}", { status: 200 });
+  const good = { accessKeyId: "AKID", secretAccessKey: "secret" };
+  const results = [
+    Symbol("c"), 1n, null, "creds", { ...good, expiration: Symbol("e") }, { ...good, expiration: 10n }, { ...good, expiration: {} },
+    { ...good, expiration: "not a date" }, { ...good, accessKeyId: Symbol("a") }, { ...good, sessionToken: 5 }, { accessKeyId: "", secretAccessKey: "s" },
+    new Proxy({}, { get() { throw new Error("trap"); } }),
+    Object.defineProperty({ ...good }, "secretAccessKey", { get() { throw new Error("getter"); } }),
+  ];
+  for (const value of results) {
+    const client = new pkg.AgentCoreIdentityClient({ region: "us-east-1", fetch, credentials: async () => value });
+    const e = await rejection(client.getResourceOauth2Token(m2m));
+    assert.ok(e instanceof pkg.CredentialsProviderError, `${typeof value}: ${e?.name} ${e?.message}`);
+  }
+  const throwing = new pkg.AgentCoreIdentityClient({ region: "us-east-1", fetch, credentials: () => { throw Symbol("thrown"); } });
+  assert.ok((await rejection(throwing.getResourceOauth2Token(m2m))) instanceof pkg.CredentialsProviderError);
+});
+
+test("a timeout with a caller's signal works without AbortSignal.any", async (t) => {
+  const emu = await emulator(t);
+  const any = AbortSignal.any;
+  delete AbortSignal.any;
+  t.after(() => { AbortSignal.any = any; });
+  const client = clientFor(emu, { requestTimeoutMs: 5000 });
+  const ac = new AbortController();
+  const token = await client.getWorkloadAccessToken({ workloadName: "demo-workload" }, { signal: ac.signal });
+  assert.ok(token.workloadAccessToken);
+  const aborted = new AbortController();
+  aborted.abort(new Error("stop"));
+  const e = await rejection(client.getWorkloadAccessToken({ workloadName: "demo-workload" }, { signal: aborted.signal }));
+  assert.equal(e.message, "stop");
+});
+
+test("the 1 MiB reply cap is enforced while a chunked body is read", async (t) => {
+  let written = 0;
+  let closedEarly = false;
+  const server = createServer((req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const total = 8 * 1024 * 1024;
+    const pump = () => {
+      while (written < total) {
+        written += chunk.length;
+        if (!res.write(chunk)) return res.once("drain", pump);
+      }
+      res.end();
+    };
+    res.on("close", () => { closedEarly = written < total; });
+    pump();
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  t.after(() => server.close());
+  const client = new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint: `http://127.0.0.1:${server.address().port}`, credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+  const e = await rejection(client.getResourceOauth2Token(m2m));
+  assert.ok(e instanceof pkg.ResponseError, e.name);
+  assert.match(e.message, /larger than 1048576 bytes/);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok(closedEarly, `the client read ${written} bytes`);
+});
+
+test("endpoints are refused unless fetch sends them as written, and http: is for loopback only", async () => {
+  const creds = { accessKeyId: "a", secretAccessKey: "b" };
+  for (const endpoint of ["https://h.example/a/../b", "https://h.example/./x", "https://h.example/a b", "https://h.example/é", "https://u:p@h.example", "https://h.example/?q=1", "https://h.example/#f", "http://h.example", "http://10.0.0.1:8080", "ftp://h.example", "h.example", ""]) {
+    assert.throws(() => new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint, credentials: creds }), pkg.ConfigurationError, endpoint);
+  }
+  for (const endpoint of ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:2/base", "https://h.example/base/path", "https://h.example/%7e"]) {
+    new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint, credentials: creds });
+  }
+  // An explicit opt-in allows http: for other hosts.
+  const seen = [];
+  const fetch = async (u) => { seen.push(u); return new Response('{"accessToken":"t"}', { status: 200 }); };
+  const out = await new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint: "http://h.example", allowInsecureEndpoint: true, credentials: creds, fetch }).getResourceOauth2Token(m2m);
+  assert.equal(out.accessToken, "t");
+  assert.equal(seen[0], "http://h.example/identities/oauth2/token");
+});
+
+test("wrong types in the client configuration and call options are typed errors", async () => {
+  const creds = { accessKeyId: "a", secretAccessKey: "b" };
+  const bad = [
+    { region: 5, credentials: creds }, { region: "us-east-1", credentials: creds, maxAttempts: "3" }, { region: "us-east-1", credentials: creds, maxAttempts: NaN },
+    { region: "us-east-1", credentials: creds, useFipsEndpoint: "yes" }, { region: "us-east-1", credentials: creds, fetch: "fetch" },
+    { region: "us-east-1", credentials: Symbol("c") }, { region: Symbol("r"), credentials: creds }, { region: "\ud800", credentials: creds },
+    Object.defineProperty({ credentials: creds }, "region", { get() { throw new Error("getter"); } }),
+  ];
+  for (const config of bad) assert.throws(() => new pkg.AgentCoreIdentityClient(config), pkg.ConfigurationError);
+  const client = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: creds, fetch: async () => new Response("{}") });
+  for (const options of [5, "x", { signal: "s" }, { signal: {} }]) {
+    assert.ok((await rejection(client.getResourceOauth2Token(m2m, options))) instanceof pkg.ConfigurationError);
+  }
+  for (const input of [null, 5, "x", [], Symbol("i"), new Proxy({}, { ownKeys() { throw new Error("trap"); } }), { a: () => 1 }]) {
+    assert.ok((await rejection(client.getResourceOauth2Token(input))) instanceof pkg.ParamValidationError);
+  }
+  const cyclic = { ...m2m };
+  cyclic.self = cyclic;
+  assert.ok((await rejection(client.getResourceOauth2Token(cyclic))) instanceof pkg.ParamValidationError);
+});

@@ -1,0 +1,215 @@
+// Argument checks at the public boundary. Every value a user passes is read here once, inside
+// try/catch (getters that throw, proxies), checked for its type, and turned into plain data that
+// the wasm core then reads through serde. A wrong value is refused with a typed error; nothing is
+// coerced, and no default replaces a wrong value.
+import { makeError } from "./errors.js";
+
+const encoder = new TextEncoder();
+
+/** @param {string} message @param {unknown} [cause] */
+export function configError(message, cause) {
+  return makeError("configuration", cause === undefined ? { message } : { message, cause });
+}
+
+/**
+ * Reads `key` of `obj`; a throwing getter or proxy trap becomes a ConfigurationError.
+ * @param {object} obj @param {string} key @param {string} what
+ * @returns {unknown}
+ */
+export function field(obj, key, what) {
+  try {
+    return /** @type {any} */ (obj)[key];
+  } catch (cause) {
+    throw configError(`${what}.${key} could not be read`, cause);
+  }
+}
+
+/** @param {unknown} v @returns {v is object} */
+export function isObject(v) {
+  return typeof v === "object" && v !== null;
+}
+
+/**
+ * An options object (or `undefined` when `optional`).
+ * @param {unknown} v @param {string} what @param {boolean} optional
+ * @returns {object}
+ */
+export function optionsObject(v, what, optional) {
+  if (v === undefined && optional) return {};
+  if (!isObject(v)) throw configError(`${what} must be an object`);
+  return v;
+}
+
+/**
+ * No lone surrogates (`String.prototype.isWellFormed`, where the host has it).
+ * @param {string} s
+ */
+function wellFormed(s) {
+  const t = /** @type {{ isWellFormed?: () => boolean }} */ (/** @type {unknown} */ (s));
+  return typeof t.isWellFormed === "function" ? t.isWellFormed() : !/\p{Surrogate}/u.test(s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ""));
+}
+
+/**
+ * A string, or `undefined` when absent and `optional`.
+ * @param {unknown} v @param {string} what @param {{ optional?: boolean, nonEmpty?: boolean }} [opts]
+ * @returns {string | undefined}
+ */
+export function string(v, what, opts = {}) {
+  if (v === undefined && opts.optional) return undefined;
+  if (typeof v !== "string") throw configError(`${what} must be a string`);
+  if (opts.nonEmpty && v.length === 0) throw configError(`${what} must not be empty`);
+  if (!wellFormed(v)) throw configError(`${what} must be well-formed Unicode (no lone surrogates)`);
+  return v;
+}
+
+/**
+ * A boolean, or `undefined` when absent.
+ * @param {unknown} v @param {string} what
+ */
+export function optionalBoolean(v, what) {
+  if (v === undefined) return undefined;
+  if (typeof v !== "boolean") throw configError(`${what} must be a boolean`);
+  return v;
+}
+
+/**
+ * A finite number, or `undefined` when absent (ranges are the core's to check).
+ * @param {unknown} v @param {string} what
+ */
+export function optionalNumber(v, what) {
+  if (v === undefined) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v)) throw configError(`${what} must be a finite number`);
+  return v;
+}
+
+/**
+ * A time in epoch milliseconds; `undefined` means the real clock.
+ * @param {unknown} v @param {string} what
+ */
+export function epochMs(v, what) {
+  if (v === undefined) return Date.now();
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
+    throw configError(`${what} must be a positive, finite number of milliseconds since the epoch (or undefined for the real clock)`);
+  }
+  return v;
+}
+
+/**
+ * Bytes of a secret or binding: a well-formed string (UTF-8), a Uint8Array or an ArrayBuffer.
+ * @param {unknown} v @param {string} what
+ * @returns {Uint8Array}
+ */
+export function bytes(v, what) {
+  if (typeof v === "string") return encoder.encode(/** @type {string} */ (string(v, what)));
+  if (v instanceof Uint8Array) return new Uint8Array(v);
+  if (v instanceof ArrayBuffer) return new Uint8Array(v.slice(0));
+  throw configError(`${what} must be a string, a Uint8Array or an ArrayBuffer`);
+}
+
+/**
+ * A function, or `undefined` when absent.
+ * @param {unknown} v @param {string} what
+ * @returns {Function | undefined}
+ */
+export function optionalFunction(v, what) {
+  if (v === undefined) return undefined;
+  if (typeof v !== "function") throw configError(`${what} must be a function`);
+  return v;
+}
+
+/**
+ * An AbortSignal, or `undefined`.
+ * @param {unknown} v @param {string} what
+ * @returns {AbortSignal | undefined}
+ */
+export function optionalSignal(v, what) {
+  if (v === undefined) return undefined;
+  if (typeof AbortSignal !== "undefined" && v instanceof AbortSignal) return v;
+  throw configError(`${what} must be an AbortSignal`);
+}
+
+/**
+ * Plain data for the core: a structured clone, so that no getter, proxy trap or `toJSON` runs
+ * while the core reads it. Functions, symbols and proxies are refused.
+ * @param {unknown} v @param {() => Error} refuse
+ */
+export function plainData(v, refuse) {
+  try {
+    return structuredClone(v);
+  } catch {
+    throw refuse();
+  }
+}
+
+/**
+ * Credentials as plain data: `{ accessKeyId, secretAccessKey, sessionToken?, expiration? }`, the
+ * expiration as epoch milliseconds.
+ * @param {unknown} v @param {"configuration" | "credentials"} kind
+ */
+export function credentialsSnapshot(v, kind) {
+  const refuse = (/** @type {string} */ message, /** @type {unknown} */ cause = undefined) =>
+    makeError(kind, cause === undefined ? { message } : { message, cause });
+  if (!isObject(v)) throw refuse("credentials must be an object with accessKeyId and secretAccessKey");
+  /** @type {Record<string, unknown>} */
+  const out = {};
+  for (const key of ["accessKeyId", "secretAccessKey", "sessionToken", "expiration"]) {
+    let value;
+    try {
+      value = /** @type {any} */ (v)[key];
+    } catch (cause) {
+      throw refuse(`credentials.${key} could not be read`, cause);
+    }
+    if (value === undefined || value === null) continue;
+    if (key === "expiration") {
+      const ms =
+        Object.prototype.toString.call(value) === "[object Date]" ? Date.prototype.getTime.call(value)
+        : typeof value === "number" ? value
+        : typeof value === "string" ? Date.parse(value)
+        : NaN;
+      if (!Number.isFinite(ms)) throw refuse("credentials.expiration must be a Date, a timestamp in milliseconds or an ISO 8601 string");
+      out.expiration = ms;
+    } else if (typeof value !== "string") {
+      throw refuse(`credentials.${key} must be a string`);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * `localhost`, 127.0.0.0/8 or [::1]: hosts whose traffic never leaves the machine.
+ * @param {string} hostname as `URL` gives it (IPv6 in brackets)
+ */
+export function isLoopbackHost(hostname) {
+  return hostname === "localhost" || hostname.endsWith(".localhost") || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * An endpoint override, read with the host's URL parser (the one `fetch` uses): refused unless
+ * `fetch` would send exactly the URL written (no dot segments, nothing it would percent-encode),
+ * without credentials, query or fragment; `http:` only for loopback hosts unless `allowInsecure`.
+ * @param {string} endpoint @param {boolean} allowInsecure
+ */
+export function endpointUrl(endpoint, allowInsecure) {
+  let url;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw configError("Invalid Configuration: endpoint must be an absolute http:// or https:// URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw configError("Invalid Configuration: endpoint must use http or https");
+  if (url.username || url.password || url.search || url.hash || endpoint.includes("?") || endpoint.includes("#") || endpoint.includes("@")) {
+    throw configError("Invalid Configuration: endpoint must not carry credentials, a query or a fragment");
+  }
+  const written = endpoint.slice(endpoint.indexOf("//") + 2);
+  const slash = written.indexOf("/");
+  const path = slash < 0 ? "" : written.slice(slash);
+  if ((path || "/") !== url.pathname && path !== url.pathname.replace(/\/$/, "")) {
+    throw configError("Invalid Configuration: endpoint path must be written as fetch sends it (no . or .. segments, nothing to percent-encode)");
+  }
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname) && !allowInsecure) {
+    throw configError("Invalid Configuration: endpoint uses http: for a host that is not loopback; use https:, or set allowInsecureEndpoint: true to send credentials in clear text");
+  }
+  return endpoint;
+}
