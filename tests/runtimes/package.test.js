@@ -16,6 +16,8 @@ const EXPECTED_FILES = [
   "www/cloudflare.js",
   "www/core.js",
   "www/errors.js",
+  "www/guard.js",
+  "www/host.js",
   "www/index.d.ts",
   "www/index.js",
   "www/init.js",
