@@ -147,6 +147,8 @@ export function conformance(name, setup, { checksArguments = true, shared = true
           (e) => e,
         );
         assert.ok(settled instanceof Error, "a down store never lets a callback through");
+        assert.equal(settled.name, "CallbackError");
+        assert.equal(settled.code, "state_store_unavailable");
         assert.ok(!String(settled.message).includes(fresh));
       }
     });

@@ -89,6 +89,7 @@ test("a Redis that is down refuses: consume and handleOauth2Callback reject with
   for (const stateStore of [fast, slow]) {
     const settled = await handleOauth2Callback(callback, { stateSecret: SECRET, binding: "u", stateStore }).then(() => "resolved", (e) => e);
     assert.ok(settled instanceof Error, "the callback is refused");
+    assert.equal(settled.code, "state_store_unavailable");
     assert.ok(!settled.message.includes(state));
   }
 });
