@@ -54,6 +54,17 @@ function ping(port) {
   });
 }
 
+/** Servers still running: stopped if this process exits or is terminated before their test ends. */
+const running = new Set();
+const stopAll = () => {
+  for (const child of running) child.kill("SIGTERM");
+};
+process.once("exit", stopAll);
+process.once("SIGTERM", () => {
+  stopAll();
+  process.exit(143);
+});
+
 /**
  * Debian's redis-server on a free loopback port, nothing persisted; stopped when the test ends.
  * `stop()` stops it earlier (to test a store that is down).
@@ -65,7 +76,9 @@ export async function startRedis(t) {
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
+  running.add(child);
   const exited = new Promise((r) => child.once("exit", r));
+  child.once("exit", () => running.delete(child));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
