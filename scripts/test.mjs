@@ -46,7 +46,7 @@ if (!quick) {
   step("typedoc (warnings are errors)", process.execPath, [join(root, "node_modules", "typedoc", "bin", "typedoc"), "--emit", "none"]);
 }
 
-const suites = (quick ? ["emulator", "node"] : ["emulator", "node", "runtimes"]).flatMap((dir) =>
+const suites = (quick ? ["emulator", "node"] : ["emulator", "node", "runtimes", "stores"]).flatMap((dir) =>
   readdirSync(join(root, "tests", dir))
     .filter((f) => f.endsWith(".test.js"))
     .map((f) => join("tests", dir, f)),

@@ -21,6 +21,7 @@ import {
 import { read, resolveCredentials, runtime, signals, sleep } from "./host.js";
 export { createCustomState, handleOauth2Callback, InMemoryStateStore } from "./callback.js";
 export { authorizeInPopup, postCallbackToOpener } from "./popup.js";
+export { RedisStateStore } from "./redis.js";
 
 export {
   AccessDeniedException,

@@ -450,6 +450,8 @@ export declare class InMemoryStateStore implements StateStore {
   consume(nonce: string, expiresAtMs: number): Promise<boolean>;
 }
 
+export { RedisStateStore, type RedisStateStoreOptions } from "./redis.js";
+
 /**
  * Options of {@link handleOauth2Callback}. `stateSecret`, `expectedState`, or both, are required;
  * when both are given, both are checked.

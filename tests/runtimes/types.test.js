@@ -18,12 +18,21 @@ export async function f(): Promise<string | undefined> {
   catch (e) { if (e instanceof ValidationException) return e.reason; if (e instanceof CallbackError) return e.code; }
   return out.accessToken ?? String(n);
 }
+import { RedisStateStore, type StateStore } from "agentcore-identity-edge";
+import { DurableObjectStateStore, StateStoreDurableObject } from "agentcore-identity-edge/cloudflare";
+export const stores: StateStore[] = [
+  new RedisStateStore({ sendCommand: async (args: string[]) => (args.length ? "OK" : null), keyPrefix: "app:" }),
+  new DurableObjectStateStore({ idFromName: (name: string) => name, get: (_id: unknown) => ({ fetch: (input: string, init: RequestInit) => fetch(input, init) }) }, { timeoutMs: 1000 }),
+];
+export { StateStoreDurableObject };
 `;
 const BAD = `
 import { AgentCoreIdentityClient } from "agentcore-identity-edge";
 const client = new AgentCoreIdentityClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
 client.getResourceOauth2Token({ workloadIdentityToken: "w", resourceCredentialProviderName: "p", scopes: ["s"], oauth2Flow: "CLIENT_CREDENTIALS" });
 client.completeResourceTokenAuth({ sessionUri: "s", userIdentifier: { userId: "u", userToken: "t" } });
+import { RedisStateStore } from "agentcore-identity-edge";
+new RedisStateStore({ keyPrefix: "app:" });
 `;
 
 const TSC = join(root, "node_modules", "typescript", "bin", "tsc");
@@ -42,5 +51,6 @@ for (const [module, resolution] of [["esnext", "bundler"], ["node16", "node16"],
     assert.notEqual(bad.status, 0, "the mistakes compile");
     assert.match(bad.stdout, /"CLIENT_CREDENTIALS"/);
     assert.match(bad.stdout, /userToken/);
+    assert.match(bad.stdout, /sendCommand/);
   });
 }

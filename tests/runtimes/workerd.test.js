@@ -9,7 +9,7 @@ const STATE_SECRET = "worker-test-state-secret-0123456789abcdef";
 const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
 
 
-test("the example Worker: /connect -> consent -> /callback -> token, under wrangler dev", { timeout: 120_000 }, async (t) => {
+test("the example Worker: /login -> /connect -> consent -> /callback -> token, with its Durable Object, under wrangler dev", { timeout: 120_000 }, async (t) => {
   const emu = await emulator(t);
   const dir = project("worker-example", {
     "wrangler.toml": readFileSync(join(root, "www", "worker", "wrangler.toml"), "utf8"),
@@ -24,9 +24,15 @@ test("the example Worker: /connect -> consent -> /callback -> token, under wrang
     url: origin,
   });
 
-  const connect = await fetch(`${origin}/connect?user=alice`, { redirect: "manual" });
-  assert.equal(connect.status, 302, await connect.clone().text());
-  const cookie = /** @type {string} */ (connect.headers.get("set-cookie")).split(";")[0];
+  // The demo login gives a signed session cookie; the user comes from it alone.
+  const login = async () => {
+    const res = await fetch(`${origin}/login`, { method: "POST", redirect: "manual" });
+    assert.equal(res.status, 303, await res.clone().text());
+    return /** @type {string} */ (res.headers.get("set-cookie")).split(";")[0];
+  };
+  const cookie = await login();
+  const connect = await fetch(`${origin}/connect`, { method: "POST", headers: { cookie }, redirect: "manual" });
+  assert.equal(connect.status, 303, await connect.clone().text());
   const authorizationUrl = /** @type {string} */ (connect.headers.get("location"));
   assert.ok(authorizationUrl.startsWith(emu.url));
 
@@ -36,20 +42,21 @@ test("the example Worker: /connect -> consent -> /callback -> token, under wrang
   const done = await fetch(callback, { headers: { cookie } });
   const text = await done.text();
   assert.equal(done.status, 200, text);
-  assert.match(text, /Connected: a token of \d+ characters is in the vault for alice/);
+  assert.match(text, /Connected: a token of \d+ characters is in the vault for user-[0-9a-f-]{36}\./);
 
   // The Worker's calls were signed and accepted; the session was bound before the token call.
   const ops = emu.requests().filter((r) => r.operation).map((r) => `${r.operation} ${r.status}`);
   assert.deepEqual(ops.slice(-3), ["CompleteResourceTokenAuth 200", "GetWorkloadAccessTokenForUserId 200", "GetResourceOauth2Token 200"]);
   assert.ok(emu.requests().every((r) => !r.operation || r.signature?.valid));
 
-  // Replaying the callback, or arriving as another user, is refused.
+  // Replaying the callback (the Durable Object remembers it), or arriving as another user, is refused.
   assert.match(await (await fetch(callback, { headers: { cookie } })).text(), /Refused: state_replayed/);
-  const second = await fetch(`${origin}/connect?user=bob`, { redirect: "manual" });
-  const bobCallback = await consent(/** @type {string} */ (second.headers.get("location")), "allow");
-  const asAlice = await fetch(bobCallback, { headers: { cookie } });
-  assert.equal(asAlice.status, 400);
-  assert.match(await asAlice.text(), /Refused: state_mismatch/);
+  const other = await login();
+  const second = await fetch(`${origin}/connect`, { method: "POST", headers: { cookie: other }, redirect: "manual" });
+  const otherCallback = await consent(/** @type {string} */ (second.headers.get("location")), "allow");
+  const crossed = await fetch(otherCallback, { headers: { cookie } });
+  assert.equal(crossed.status, 400);
+  assert.match(await crossed.text(), /Refused: state_mismatch/);
 });
 
 test("a plain import works in a Worker with no special configuration", { timeout: 120_000 }, async (t) => {

@@ -1,0 +1,114 @@
+// DurableObjectStateStore's own checks, with stand-in namespaces: the constructor's arguments, and
+// every way the object can answer wrongly or not at all (each must reject, never resolve true).
+// The real object, in workerd, is in conformance.test.js and worker.test.js.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { cloudflarePkg, durableObjectWorker, randomNonce } from "./support.js";
+
+/** A namespace whose every stub answers with `fetch`; records the names asked for. */
+function namespace(fetch) {
+  const names = [];
+  return {
+    names,
+    idFromName: (name) => (names.push(name), { name }),
+    get: (id) => ({ fetch: (input, init) => fetch(input, init, id) }),
+  };
+}
+
+test("the constructor refuses anything but a namespace, and bad options, with ConfigurationError", async () => {
+  const { DurableObjectStateStore } = await cloudflarePkg();
+  const ok = namespace(async () => new Response('{"consumed":true}'));
+  const throwing = new Proxy({}, { get: () => { throw new Error("poisoned"); } });
+  for (const ns of [undefined, null, "AGENTCORE_STATE", 42, {}, { idFromName: () => 1 }, { get: () => 1 }, { idFromName: "x", get: () => 1 }, throwing]) {
+    assert.throws(() => new DurableObjectStateStore(/** @type {any} */ (ns)), (e) => e.name === "ConfigurationError");
+  }
+  for (const options of [null, "x", [], { timeoutMs: 0 }, { timeoutMs: NaN }, { timeoutMs: "5" }, { timeoutMs: 1.5 }, { timeoutMs: 600_001 }]) {
+    assert.throws(() => new DurableObjectStateStore(ok, /** @type {any} */ (options)), (e) => e.name === "ConfigurationError", JSON.stringify(options));
+  }
+  assert.ok(new DurableObjectStateStore(ok, { timeoutMs: 600_000 }));
+});
+
+test("consume sends the nonce to the object named after it, as one POST /consume", async () => {
+  const { DurableObjectStateStore } = await cloudflarePkg();
+  const seen = [];
+  const ns = namespace(async (input, init, id) => {
+    seen.push({ input, method: init.method, body: JSON.parse(init.body), id });
+    return new Response(seen.length === 1 ? '{"consumed":true}' : '{"consumed":false}');
+  });
+  const store = new DurableObjectStateStore(ns);
+  const nonce = randomNonce();
+  const exp = Date.now() + 60_000;
+  assert.equal(await store.consume(nonce, exp), true);
+  assert.equal(await store.consume(nonce, exp), false);
+  assert.deepEqual(ns.names, [nonce, nonce]);
+  assert.equal(new URL(seen[0].input).pathname, "/consume");
+  assert.equal(seen[0].method, "POST");
+  assert.deepEqual(seen[0].body, { nonce, expiresAtMs: exp });
+});
+
+test("an object that fails, answers wrongly or not at all makes consume reject with a typed error", async () => {
+  const { DurableObjectStateStore } = await cloudflarePkg();
+  const exp = () => Date.now() + 60_000;
+  const cases = [
+    ["the stub rejects", () => Promise.reject(new Error("object reset")), "NetworkError"],
+    [
+      "the stub throws",
+      () => {
+        throw new Error("overloaded");
+      },
+      "NetworkError",
+    ],
+    ["HTTP 500", async () => new Response('{"consumed":true}', { status: 500 }), "ResponseError"],
+    ["HTTP 400", async () => new Response('{"error":"malformed request"}', { status: 400 }), "ResponseError"],
+    ["a body of true", async () => new Response("true"), "ResponseError"],
+    ["a body with more fields", async () => new Response('{"consumed":true,"x":1}'), "ResponseError"],
+    ["an empty body", async () => new Response(""), "ResponseError"],
+    ["not a Response", async () => ({ consumed: true }), "ResponseError"],
+    ["undefined", async () => undefined, "ResponseError"],
+    [
+      "a body that breaks off",
+      async () =>
+        new Response(
+          new ReadableStream({
+            start(c) {
+              c.error(new Error("reset"));
+            },
+          }),
+        ),
+      "NetworkError",
+    ],
+    ["no answer", () => new Promise(() => {}), "RequestTimeoutError"],
+  ];
+  for (const [why, fetch, name] of cases) {
+    const store = new DurableObjectStateStore(namespace(fetch), { timeoutMs: 200 });
+    const nonce = randomNonce();
+    await assert.rejects(store.consume(nonce, exp()), (e) => e.name === name && !e.message.includes(nonce), why);
+  }
+});
+
+test("StateStoreDurableObject in workerd answers only a well-formed POST /consume", { timeout: 60_000 }, async (t) => {
+  const { StateStoreDurableObject } = await cloudflarePkg();
+  assert.throws(() => new StateStoreDurableObject(/** @type {any} */ ({})), (e) => e.name === "ConfigurationError");
+  assert.throws(() => new StateStoreDurableObject(/** @type {any} */ (undefined)), (e) => e.name === "ConfigurationError");
+  const { namespace: ns } = await durableObjectWorker(t);
+  const stub = ns.get(ns.idFromName("requests"));
+  const nonce = randomNonce();
+  const post = (body) => stub.fetch("https://object/consume", { method: "POST", body });
+  const cases = [
+    [await stub.fetch("https://object/consume"), 404],
+    [await stub.fetch("https://object/other", { method: "POST", body: JSON.stringify({ nonce, expiresAtMs: Date.now() + 60_000 }) }), 404],
+    [await post("{"), 400],
+    [await post("null"), 400],
+    [await post(JSON.stringify({ nonce: `${nonce}!`, expiresAtMs: Date.now() + 60_000 })), 400],
+    [await post(JSON.stringify({ nonce, expiresAtMs: String(Date.now() + 60_000) })), 400],
+    [await post(JSON.stringify({ nonce, expiresAtMs: 1.5 })), 400],
+  ];
+  for (const [res, status] of cases) {
+    assert.equal(res.status, status);
+    await res.text();
+  }
+  const first = await post(JSON.stringify({ nonce, expiresAtMs: Date.now() + 60_000 }));
+  assert.equal(await first.text(), '{"consumed":true}');
+  const second = await post(JSON.stringify({ nonce, expiresAtMs: Date.now() + 60_000 }));
+  assert.equal(await second.text(), '{"consumed":false}');
+});

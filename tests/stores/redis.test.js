@@ -1,0 +1,148 @@
+// RedisStateStore against a real redis-server (Debian's, on a free loopback port, nothing
+// persisted): two app instances in two processes, each with its own node-redis client, race one
+// callback; the key's expiry; a Redis that is down; the constructor's checks.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { nodeEntry } from "../support/package.mjs";
+import { nonceOf, pkg, randomNonce, redisClient, startRedis } from "./support.js";
+
+const SECRET = "redis-test-state-secret-0123456789abcdef";
+const SESSION = "urn:ietf:params:oauth:request_uri:redis";
+const PREFIX = "agentcore-identity-edge:state:";
+
+/** An app instance in a child process; resolves once its client is connected. */
+async function instance(t, env) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL("redis-instance.mjs", import.meta.url))], {
+    env: { ...process.env, AGENTCORE_PACKAGE_ENTRY: nodeEntry(), ...env },
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  t.after(() => child.kill());
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  assert.equal(first.value, "ready");
+  return {
+    go: (callback) => child.stdin.write(`go ${callback}\n`),
+    result: async () => JSON.parse((await lines.next()).value),
+  };
+}
+
+test("two processes, 25 concurrent callbacks each with one state: exactly one accepted across both", { timeout: 60_000 }, async (t) => {
+  const { createCustomState } = await pkg();
+  const redis = await startRedis(t);
+  const ttlSeconds = 600;
+  const state = await createCustomState({ secret: SECRET, binding: "alice", ttlSeconds });
+  const callback = `https://app.example/callback?session_id=${encodeURIComponent(SESSION)}&state=${state}`;
+  const env = { REDIS_URL: redis.url, STATE_SECRET: SECRET, BINDING: "alice", COUNT: "25" };
+  const a = await instance(t, env);
+  const b = await instance(t, env);
+  a.go(callback);
+  b.go(callback);
+  const [ra, rb] = await Promise.all([a.result(), b.result()]);
+  assert.equal(ra.accepted + rb.accepted, 1, JSON.stringify({ ra, rb }));
+  const refused = [...ra.refused, ...rb.refused];
+  assert.equal(refused.length, 49);
+  assert.ok(refused.every((r) => r === "CallbackError:state_replayed"), JSON.stringify(refused));
+
+  // The key is the prefix and the state's nonce, with a PX expiry no later than the state's.
+  const client = await redisClient(t, redis.url);
+  const key = PREFIX + nonceOf(state);
+  assert.equal(await client.get(key), "1");
+  const pttl = await client.pTTL(key);
+  assert.ok(pttl > 0 && pttl <= ttlSeconds * 1000, `PTTL ${pttl}`);
+  assert.deepEqual(await client.keys("*"), [key]);
+});
+
+test("keyPrefix is used as given, and every key carries an expiry", async (t) => {
+  const { RedisStateStore } = await pkg();
+  const redis = await startRedis(t);
+  const client = await redisClient(t, redis.url);
+  const store = new RedisStateStore({ sendCommand: (args) => client.sendCommand(args), keyPrefix: "app1:" });
+  const nonces = [randomNonce(), randomNonce(), randomNonce()];
+  for (const n of nonces) assert.equal(await store.consume(n, Date.now() + 120_000), true);
+  const keys = (await client.keys("*")).sort();
+  assert.deepEqual(keys, nonces.map((n) => `app1:${n}`).sort());
+  for (const key of keys) {
+    const pttl = await client.pTTL(key);
+    assert.ok(pttl > 0 && pttl <= 120_000, `${key}: PTTL ${pttl}`);
+  }
+});
+
+test("a Redis that is down refuses: consume and handleOauth2Callback reject with typed errors", { timeout: 60_000 }, async (t) => {
+  const { RedisStateStore, createCustomState, handleOauth2Callback } = await pkg();
+  const redis = await startRedis(t);
+  // A client that fails fast once the server is gone, and one that keeps its commands queued while
+  // it reconnects (node-redis's default): the store's timeout answers for the second.
+  const failFast = await redisClient(t, redis.url, { disableOfflineQueue: true, socket: { reconnectStrategy: false } });
+  const queued = await redisClient(t, redis.url);
+  await redis.stop();
+  const nonce = randomNonce();
+  const fast = new RedisStateStore({ sendCommand: (args) => failFast.sendCommand(args) });
+  await assert.rejects(fast.consume(nonce, Date.now() + 60_000), (e) => e.name === "NetworkError" && e.cause instanceof Error && !e.message.includes(nonce));
+  const slow = new RedisStateStore({ sendCommand: (args) => queued.sendCommand(args), timeoutMs: 500 });
+  await assert.rejects(slow.consume(nonce, Date.now() + 60_000), (e) => e.name === "RequestTimeoutError" && !e.message.includes(nonce));
+
+  const state = await createCustomState({ secret: SECRET, binding: "u" });
+  const callback = `https://app.example/callback?session_id=${encodeURIComponent(SESSION)}&state=${state}`;
+  for (const stateStore of [fast, slow]) {
+    const settled = await handleOauth2Callback(callback, { stateSecret: SECRET, binding: "u", stateStore }).then(() => "resolved", (e) => e);
+    assert.ok(settled instanceof Error, "the callback is refused");
+    assert.equal(settled.code, "state_store_unavailable");
+    assert.ok(!settled.message.includes(state));
+  }
+});
+
+test("a reply other than OK or null is refused with ResponseError; a throwing sendCommand with NetworkError", async () => {
+  const { RedisStateStore } = await pkg();
+  const exp = Date.now() + 60_000;
+  for (const reply of ["ok", "", 1, 0, true, false, undefined, {}, ["OK"], Buffer.from("OK")]) {
+    const store = new RedisStateStore({ sendCommand: async () => reply });
+    await assert.rejects(store.consume(randomNonce(), exp), (e) => e.name === "ResponseError", `reply ${String(reply)}`);
+  }
+  const sync = new RedisStateStore({
+    sendCommand: () => {
+      throw new Error("socket closed");
+    },
+  });
+  await assert.rejects(sync.consume(randomNonce(), exp), (e) => e.name === "NetworkError" && e.cause.message === "socket closed");
+  /** @type {string[][]} */
+  const sent = [];
+  const recorder = new RedisStateStore({ sendCommand: async (args) => (sent.push(args), "OK") });
+  const nonce = randomNonce();
+  assert.equal(await recorder.consume(nonce, exp), true);
+  assert.deepEqual(sent[0].slice(0, 5), ["SET", PREFIX + nonce, "1", "NX", "PX"]);
+  assert.match(sent[0][5], /^[1-9][0-9]*$/);
+  assert.ok(Number(sent[0][5]) <= 60_000);
+});
+
+test("the constructor refuses a missing sendCommand, a bad keyPrefix or timeoutMs with ConfigurationError", async () => {
+  const { RedisStateStore } = await pkg();
+  const send = async () => "OK";
+  const bad = [
+    undefined,
+    null,
+    "redis://127.0.0.1",
+    [],
+    {},
+    { sendCommand: "SET" },
+    { sendCommand: null },
+    { sendCommand: send, keyPrefix: "" },
+    { sendCommand: send, keyPrefix: null },
+    { sendCommand: send, keyPrefix: 42 },
+    { sendCommand: send, keyPrefix: Symbol("p") },
+    { sendCommand: send, keyPrefix: "has space:" },
+    { sendCommand: send, keyPrefix: "new\nline" },
+    { sendCommand: send, keyPrefix: "x".repeat(129) },
+    { sendCommand: send, timeoutMs: 0 },
+    { sendCommand: send, timeoutMs: NaN },
+    { sendCommand: send, timeoutMs: "100" },
+    { sendCommand: send, timeoutMs: 1.5 },
+    { sendCommand: send, timeoutMs: 600_001 },
+  ];
+  for (const options of bad) {
+    assert.throws(() => new RedisStateStore(/** @type {any} */ (options)), (e) => e.name === "ConfigurationError", String(JSON.stringify(options)));
+  }
+  assert.ok(new RedisStateStore({ sendCommand: send, keyPrefix: "x".repeat(128), timeoutMs: 600_000 }));
+});

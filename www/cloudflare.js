@@ -1,0 +1,171 @@
+// Cloudflare: a single-use store in Durable Objects. `DurableObjectStateStore` sends each nonce to
+// the object named after it; `StateStoreDurableObject` (re-exported by the app's Worker and bound in
+// wrangler.toml) records it until its expiry and deletes it with an alarm.
+import { makeError } from "./errors.js";
+import { askBackend, checkConsumeArgs, isNonce, optionsObject, timeoutOption, unexpectedAnswer } from "./stores.js";
+
+const ORIGIN = "https://agentcore-identity-edge.state-store";
+const CONSUMED = '{"consumed":true}';
+const SEEN = '{"consumed":false}';
+const KEY = "nonce:";
+/** Keys per `delete` call (the storage API's limit). */
+const DELETE_BATCH = 128;
+
+/**
+ * @typedef {object} StorageLike
+ * @property {(key: string) => Promise<unknown>} get
+ * @property {(key: string, value: unknown) => Promise<void>} put
+ * @property {(keys: string[]) => Promise<number>} delete
+ * @property {() => Promise<void>} deleteAll
+ * @property {(options: { prefix: string }) => Promise<Map<string, unknown>>} list
+ * @property {() => Promise<number | null>} getAlarm
+ * @property {(time: number) => Promise<void>} setAlarm
+ */
+
+/** @param {string} text @param {number} status */
+const reply = (text, status) => new Response(text, { status, headers: { "content-type": "application/json" } });
+
+/**
+ * The Durable Object that keeps consumed nonces. Export it from the Worker's main module and bind
+ * it (`[[durable_objects.bindings]]`, with a `new_sqlite_classes` migration).
+ */
+export class StateStoreDurableObject {
+  /** @type {StorageLike} */
+  #storage;
+
+  /**
+   * @param {{ storage: StorageLike }} state the object's state, from the runtime
+   * @param {unknown} [_env]
+   */
+  constructor(state, _env) {
+    if (!state || typeof state !== "object" || !state.storage || typeof state.storage.get !== "function") {
+      throw makeError("configuration", { message: "StateStoreDurableObject: the runtime's state has no storage" });
+    }
+    this.#storage = state.storage;
+  }
+
+  /**
+   * `POST /consume` with `{ nonce, expiresAtMs }`: answers `{"consumed":true}` the first time a
+   * nonce is seen, `{"consumed":false}` after, 400 for a malformed request.
+   * @param {Request} request
+   * @returns {Promise<Response>}
+   */
+  async fetch(request) {
+    if (request.method !== "POST" || new URL(request.url).pathname !== "/consume") return reply('{"error":"not found"}', 404);
+    /** @type {unknown} */
+    let body;
+    try {
+      body = await request.json();
+    } catch {
+      return reply('{"error":"malformed request"}', 400);
+    }
+    const { nonce, expiresAtMs } = /** @type {{ nonce?: unknown, expiresAtMs?: unknown }} */ (body ?? {});
+    if (!isNonce(nonce) || typeof expiresAtMs !== "number" || !Number.isSafeInteger(expiresAtMs)) {
+      return reply('{"error":"malformed request"}', 400);
+    }
+    return reply((await this.#consume(/** @type {string} */ (nonce), expiresAtMs)) ? CONSUMED : SEEN, 200);
+  }
+
+  /**
+   * Only storage calls happen between the read and the write: the object's input gate delivers no
+   * other request meanwhile, so the check and the insert are one atomic step.
+   * @param {string} nonce
+   * @param {number} expiresAtMs
+   */
+  async #consume(nonce, expiresAtMs) {
+    const key = KEY + nonce;
+    const seen = await this.#storage.get(key);
+    if (typeof seen === "number" && seen > Date.now()) return false;
+    await this.#storage.put(key, expiresAtMs);
+    const alarm = await this.#storage.getAlarm();
+    if (alarm === null || alarm > expiresAtMs) await this.#storage.setAlarm(expiresAtMs);
+    return true;
+  }
+
+  /**
+   * Deletes the expired nonces; empties the object's storage once none is left, or sets the alarm
+   * again for the next expiry.
+   * @returns {Promise<void>}
+   */
+  async alarm() {
+    const now = Date.now();
+    const entries = await this.#storage.list({ prefix: KEY });
+    /** @type {string[]} */
+    const expired = [];
+    let next = Infinity;
+    for (const [key, expiresAtMs] of entries) {
+      if (typeof expiresAtMs === "number" && expiresAtMs > now) next = Math.min(next, expiresAtMs);
+      else expired.push(key);
+    }
+    if (next === Infinity) {
+      await this.#storage.deleteAll();
+      return;
+    }
+    for (let i = 0; i < expired.length; i += DELETE_BATCH) await this.#storage.delete(expired.slice(i, i + DELETE_BATCH));
+    await this.#storage.setAlarm(next);
+  }
+}
+
+/**
+ * @typedef {{ fetch(input: string, init: RequestInit): Promise<Response> }} StubLike
+ * @typedef {{ idFromName(name: string): unknown, get(id: unknown): StubLike }} NamespaceLike
+ */
+
+/**
+ * A single-use store in Durable Objects: each nonce goes to the object named after it.
+ */
+export class DurableObjectStateStore {
+  /** @type {NamespaceLike} */
+  #namespace;
+  /** @type {number} */
+  #timeoutMs;
+
+  /**
+   * @param {import("./cloudflare.js").DurableObjectNamespaceLike} namespace the binding of {@link StateStoreDurableObject}
+   * @param {import("./cloudflare.js").DurableObjectStateStoreOptions} [options]
+   */
+  constructor(namespace, options) {
+    const ns = /** @type {any} */ (namespace);
+    let usable = false;
+    try {
+      usable = !!ns && (typeof ns === "object" || typeof ns === "function") && typeof ns.idFromName === "function" && typeof ns.get === "function";
+    } catch {
+      // a getter or proxy that throws: not a namespace
+    }
+    if (!usable) {
+      throw makeError("configuration", { message: "DurableObjectStateStore: pass the Durable Object namespace binding (with idFromName and get)" });
+    }
+    const o = optionsObject(options, "DurableObjectStateStore");
+    this.#namespace = ns;
+    this.#timeoutMs = timeoutOption(o.timeoutMs, 10_000, "DurableObjectStateStore");
+  }
+
+  /**
+   * Asks the object named `nonce` to record it until `expiresAtMs`: true the first time, false
+   * after. Rejects with `NetworkError` when the object cannot be reached, `ResponseError` on any
+   * other answer, `RequestTimeoutError` after `timeoutMs`, and `ConfigurationError` for a
+   * malformed argument.
+   * @param {string} nonce
+   * @param {number} expiresAtMs
+   * @returns {Promise<boolean>}
+   */
+  async consume(nonce, expiresAtMs) {
+    checkConsumeArgs(nonce, expiresAtMs, Date.now());
+    const body = JSON.stringify({ nonce, expiresAtMs });
+    return askBackend(
+      () => {
+        const stub = this.#namespace.get(this.#namespace.idFromName(nonce));
+        return stub.fetch(`${ORIGIN}/consume`, { method: "POST", headers: { "content-type": "application/json" }, body });
+      },
+      async (res) => {
+        if (!res || typeof res !== "object" || typeof res.text !== "function") throw unexpectedAnswer("the Durable Object");
+        const text = await res.text();
+        if (res.status === 200 && text === CONSUMED) return true;
+        if (res.status === 200 && text === SEEN) return false;
+        throw unexpectedAnswer("the Durable Object");
+      },
+      this.#timeoutMs,
+      "the Durable Object",
+    );
+  }
+}

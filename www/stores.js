@@ -1,0 +1,103 @@
+// What the shared single-use stores have in common: the checks of `consume`'s arguments and of a
+// timeout, and one way to call a backend that fails closed (a typed error, never `true`, always
+// settled). Messages never hold the nonce; the backend's error is kept as `cause`.
+import { makeError } from "./errors.js";
+
+const NONCE = /^(?:[A-Za-z0-9_-]{22}|[A-Za-z0-9_-]{43})$/;
+/** How far ahead an expiry may be: a state lives at most one year; a day of slack for clocks. */
+const MAX_AHEAD_MS = 366 * 86_400_000;
+
+/**
+ * Throws `ConfigurationError` unless `nonce` is a base64url string of 22 or 43 characters and
+ * `expiresAtMs` an integer time in the future, at most a year and a day ahead.
+ * @param {unknown} nonce
+ * @param {unknown} expiresAtMs
+ * @param {number} now
+ * @returns {asserts nonce is string}
+ */
+export function checkConsumeArgs(nonce, expiresAtMs, now) {
+  if (typeof nonce !== "string" || !NONCE.test(nonce)) {
+    throw makeError("configuration", { message: "consume: the nonce must be a base64url string of 22 or 43 characters" });
+  }
+  if (typeof expiresAtMs !== "number" || !Number.isSafeInteger(expiresAtMs)) {
+    throw makeError("configuration", { message: "consume: expiresAtMs must be an integer time in milliseconds since the epoch" });
+  }
+  if (expiresAtMs <= now || expiresAtMs - now > MAX_AHEAD_MS) {
+    throw makeError("configuration", { message: "consume: expiresAtMs must be in the future, at most a year ahead" });
+  }
+}
+
+/** @param {unknown} nonce */
+export const isNonce = (nonce) => typeof nonce === "string" && NONCE.test(nonce);
+
+/**
+ * The `timeoutMs` option: an integer from 1 to 600000, or `fallback` when undefined.
+ * @param {unknown} timeoutMs
+ * @param {number} fallback
+ * @param {string} owner
+ * @returns {number}
+ */
+export function timeoutOption(timeoutMs, fallback, owner) {
+  if (timeoutMs === undefined) return fallback;
+  if (typeof timeoutMs !== "number" || !Number.isSafeInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
+    throw makeError("configuration", { message: `${owner}: timeoutMs must be an integer number of milliseconds from 1 to 600000` });
+  }
+  return timeoutMs;
+}
+
+/**
+ * The options object of a store's constructor: undefined or a plain object.
+ * @param {unknown} options
+ * @param {string} owner
+ * @returns {Record<string, unknown>}
+ */
+export function optionsObject(options, owner) {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw makeError("configuration", { message: `${owner}: options must be an object` });
+  }
+  return /** @type {Record<string, unknown>} */ (options);
+}
+
+/**
+ * Runs `call` (which talks to the backend) and `read` (which turns its answer into a boolean, or
+ * throws `ResponseError`). Whatever `call` throws or rejects with becomes `NetworkError`; no answer
+ * within `timeoutMs` becomes `RequestTimeoutError`. Always settles.
+ * @template T
+ * @param {() => T | Promise<T>} call
+ * @param {(answer: T) => boolean | Promise<boolean>} read
+ * @param {number} timeoutMs
+ * @param {string} what the backend, for messages ("Redis", "the Durable Object")
+ * @returns {Promise<boolean>}
+ */
+export function askBackend(call, read, timeoutMs, what) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(makeError("timeout", { message: `the state store (${what}) did not answer within ${timeoutMs} ms` })), timeoutMs);
+    /** @param {unknown} e */
+    const failed = (e) => {
+      clearTimeout(timer);
+      reject(e);
+    };
+    /** @param {unknown} cause */
+    const unreachable = (cause) => failed(makeError("network", { message: `the state store (${what}) could not be reached`, cause }));
+    new Promise((r) => r(call())).then((answer) => {
+      new Promise((r) => r(read(/** @type {T} */ (answer)))).then(
+        (consumed) => {
+          clearTimeout(timer);
+          resolve(/** @type {boolean} */ (consumed));
+        },
+        // `read` throws ResponseError for a wrong answer; anything else (a body that breaks off) is
+        // the connection's.
+        (e) => (e instanceof Error && e.name === "ResponseError" ? failed(e) : unreachable(e)),
+      );
+    }, unreachable);
+  });
+}
+
+/**
+ * @param {string} what
+ * @param {unknown} [cause]
+ */
+export function unexpectedAnswer(what, cause) {
+  return makeError("response", cause === undefined ? { message: `the state store (${what}) gave an unexpected answer` } : { message: `the state store (${what}) gave an unexpected answer`, cause });
+}
