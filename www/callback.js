@@ -4,6 +4,7 @@
 import { checkCallbackResult, checkCallbackState, createCustomState as wasmCreateCustomState } from "./wasm/agentcore_identity_edge.js";
 import { init } from "./init.js";
 import { makeError } from "./errors.js";
+import { checkConsumeArgs } from "./stores.js";
 import { bytes, configError, epochMs, field, isObject, optionalFunction, optionalNumber, optionalSignal, optionsObject, string } from "./guard.js";
 
 /** Longest callback input read (the core refuses queries over 16 KiB). */
@@ -26,20 +27,15 @@ export class InMemoryStateStore {
    * @param {number} expiresAtMs
    */
   async consume(nonce, expiresAtMs) {
-    if (typeof nonce !== "string" || nonce.length === 0 || nonce.length > 256) {
-      throw configError("consume: nonce must be a non-empty string of at most 256 characters");
-    }
-    if (typeof expiresAtMs !== "number" || !Number.isFinite(expiresAtMs) || expiresAtMs <= 0) {
-      throw configError("consume: expiresAtMs must be a positive, finite number of milliseconds since the epoch");
-    }
     const now = Date.now();
+    checkConsumeArgs(nonce, expiresAtMs, now);
     if (now - this.#lastSweep > 60_000 || this.#seen.size > 10_000) {
       for (const [k, exp] of this.#seen) if (exp <= now) this.#seen.delete(k);
       this.#lastSweep = now;
     }
     const exp = this.#seen.get(nonce);
     if (exp !== undefined && exp > now) return false;
-    this.#seen.set(nonce, Math.max(expiresAtMs, now + 1));
+    this.#seen.set(nonce, expiresAtMs);
     return true;
   }
 }

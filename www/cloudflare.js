@@ -2,6 +2,7 @@
 // the object named after it; `StateStoreDurableObject` (re-exported by the app's Worker and bound in
 // wrangler.toml) records it until its expiry and deletes it with an alarm.
 import { makeError } from "./errors.js";
+import { field } from "./guard.js";
 import { askBackend, checkConsumeArgs, isNonce, optionsObject, timeoutOption, unexpectedAnswer } from "./stores.js";
 
 const ORIGIN = "https://agentcore-identity-edge.state-store";
@@ -38,10 +39,15 @@ export class StateStoreDurableObject {
    * @param {unknown} [_env]
    */
   constructor(state, _env) {
-    if (!state || typeof state !== "object" || !state.storage || typeof state.storage.get !== "function") {
-      throw makeError("configuration", { message: "StateStoreDurableObject: the runtime's state has no storage" });
+    let storage;
+    try {
+      storage = state && typeof state === "object" ? state.storage : undefined;
+      if (!storage || typeof storage.get !== "function") storage = undefined;
+    } catch {
+      storage = undefined;
     }
-    this.#storage = state.storage;
+    if (!storage) throw makeError("configuration", { message: "StateStoreDurableObject: the runtime's state has no storage" });
+    this.#storage = storage;
   }
 
   /**
@@ -137,7 +143,7 @@ export class DurableObjectStateStore {
     }
     const o = optionsObject(options, "DurableObjectStateStore");
     this.#namespace = ns;
-    this.#timeoutMs = timeoutOption(o.timeoutMs, 10_000, "DurableObjectStateStore");
+    this.#timeoutMs = timeoutOption(field(o, "timeoutMs", "DurableObjectStateStore options"), 10_000, "DurableObjectStateStore");
   }
 
   /**

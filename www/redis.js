@@ -2,6 +2,7 @@
 // `SET key 1 NX PX ms` per callback. The app passes the function that sends a command, so any
 // client works (node-redis, ioredis, an HTTP client for a Redis behind a REST API).
 import { makeError } from "./errors.js";
+import { field } from "./guard.js";
 import { askBackend, checkConsumeArgs, optionsObject, timeoutOption, unexpectedAnswer } from "./stores.js";
 
 const DEFAULT_PREFIX = "agentcore-identity-edge:state:";
@@ -24,16 +25,18 @@ export class RedisStateStore {
    */
   constructor(options) {
     const o = optionsObject(options, "RedisStateStore");
-    if (options === undefined || typeof o.sendCommand !== "function") {
+    const sendCommand = field(o, "sendCommand", "RedisStateStore options");
+    if (options === undefined || typeof sendCommand !== "function") {
       throw makeError("configuration", { message: "RedisStateStore: sendCommand must be a function that runs one Redis command" });
     }
-    const keyPrefix = o.keyPrefix === undefined ? DEFAULT_PREFIX : o.keyPrefix;
+    const given = field(o, "keyPrefix", "RedisStateStore options");
+    const keyPrefix = given === undefined ? DEFAULT_PREFIX : given;
     if (typeof keyPrefix !== "string" || !PREFIX.test(keyPrefix)) {
       throw makeError("configuration", { message: "RedisStateStore: keyPrefix must be 1 to 128 printable ASCII characters without spaces" });
     }
-    this.#sendCommand = /** @type {(args: string[]) => unknown} */ (o.sendCommand);
+    this.#sendCommand = /** @type {(args: string[]) => unknown} */ (sendCommand);
     this.#prefix = keyPrefix;
-    this.#timeoutMs = timeoutOption(o.timeoutMs, 5000, "RedisStateStore");
+    this.#timeoutMs = timeoutOption(field(o, "timeoutMs", "RedisStateStore options"), 5000, "RedisStateStore");
   }
 
   /**

@@ -6,7 +6,8 @@ import { clientFor, emulator, pkg, rejection, RETURN_URL, WORKLOAD } from "./hel
 
 const SECRET = "callback-test-secret-0123456789abcdef";
 const SESSION = "urn:ietf:params:oauth:request_uri:abc-123";
-const NOW = 1_780_000_000_000;
+// The real clock: the single-use store refuses expiries in its past.
+const NOW = Date.now();
 
 function url(params) {
   const u = new URL(RETURN_URL);

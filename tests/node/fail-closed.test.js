@@ -9,7 +9,8 @@ import { clientFor, emulator, pkg, rejection, RETURN_URL } from "./helpers.js";
 
 const SECRET = "fail-closed-test-secret-0123456789abcdef";
 const SESSION = "urn:ietf:params:oauth:request_uri:fail-closed";
-const NOW = 1_780_000_000_000;
+// The real clock: the single-use store refuses expiries in its past.
+const NOW = Date.now();
 const m2m = { workloadIdentityToken: "w", resourceCredentialProviderName: "p", scopes: ["s"], oauth2Flow: "M2M" };
 
 function url(params) {

@@ -6,7 +6,12 @@
 // verifies good states and makes good calls. Seeded, so a failure replays.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { nodeEntry } from "../support/package.mjs";
 import { pkg } from "./helpers.js";
+
+/** The package's Cloudflare entry, as installed in the scratch project. */
+const cloudflare = await import(new URL("./node_modules/agentcore-identity-edge/www/cloudflare.js", pathToFileURL(nodeEntry())).href);
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261126);
 const ROUNDS = Number(process.env.PROPERTY_ROUNDS ?? 250);
@@ -156,9 +161,12 @@ test("every export, every argument, random values of every type: typed errors, s
     await settles("InMemoryStateStore.consume", () => store.consume(g.value(), g.value()), counts);
     await settles("authorizeInPopup", () => pkg.authorizeInPopup(g.value(), g.rand() < 0.5 ? mutate(g, { callbackOrigin: "https://app.example" }) : g.value()), counts);
     await settles("postCallbackToOpener", () => pkg.postCallbackToOpener(g.value()), counts);
-    if (pkg.RedisStateStore) {
-      await settles("new RedisStateStore", () => new pkg.RedisStateStore(g.rand() < 0.5 ? mutate(g, { sendCommand: async () => "OK" }) : g.value()), counts);
-    }
+    await settles("new RedisStateStore", () => new pkg.RedisStateStore(g.rand() < 0.5 ? mutate(g, { sendCommand: async () => g.value() }) : g.value()), counts);
+    await settles("RedisStateStore.consume", () => new pkg.RedisStateStore({ sendCommand: async () => g.value() }).consume(g.rand() < 0.5 ? "AAAAAAAAAAAAAAAAAAAAAA" : g.value(), g.rand() < 0.5 ? Date.now() + 60_000 : g.value()), counts);
+    const namespace = { idFromName: () => ({}), get: () => ({ fetch: async () => new Response(JSON.stringify(g.value() ?? null)) }) };
+    await settles("new DurableObjectStateStore", () => new cloudflare.DurableObjectStateStore(g.rand() < 0.5 ? namespace : g.value(), g.value()), counts);
+    await settles("DurableObjectStateStore.consume", () => new cloudflare.DurableObjectStateStore(namespace).consume(g.rand() < 0.5 ? "AAAAAAAAAAAAAAAAAAAAAA" : g.value(), g.rand() < 0.5 ? Date.now() + 60_000 : g.value()), counts);
+    await settles("new StateStoreDurableObject", () => new cloudflare.StateStoreDurableObject(g.value(), g.value()), counts);
   }
 
   // The module still verifies good states and makes good calls.

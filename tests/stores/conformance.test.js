@@ -11,8 +11,8 @@ conformance(
     const store = new InMemoryStateStore();
     return { make: () => store };
   },
-  // The in-memory store is the lead's (www/callback.js); it is one per isolate by design.
-  { checksArguments: false, shared: false },
+  // The in-memory store lives in one isolate by design.
+  { checksArguments: true, shared: false },
 );
 
 conformance("RedisStateStore", async (scope) => {
