@@ -223,6 +223,11 @@ export class AgentCoreIdentityClient {
   getResourceApiKey(input, options) {
     return this.#send("GetResourceApiKey", input, options);
   }
+
+  /** @param {import("./index.js").GetResourcePaymentTokenInput} input @param {CallOptions} [options] */
+  getResourcePaymentToken(input, options) {
+    return this.#send("GetResourcePaymentToken", input, options);
+  }
 }
 
 /**

@@ -210,6 +210,89 @@ export interface GetResourceApiKeyOutput {
   $metadata: ResponseMetadata;
 }
 
+/** The HTTP method of a payment-provider request. */
+export type PaymentHttpMethodType = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+
+/** A Coinbase CDP token request. */
+export interface CoinbaseCdpTokenRequestInput {
+  /** The method of the request the token is for. */
+  requestMethod: PaymentHttpMethodType;
+  /** Its path (1 to 2048 of `/[a-zA-Z0-9/_\-.~%?=&]+`). */
+  requestPath: string;
+  /** Its host (1 to 256 of `[a-zA-Z0-9\-.]+`). */
+  requestHost?: string;
+  /** Its body (JSON text, 1 to 16384 printable ASCII characters, tab, LF, CR). */
+  requestBody?: string;
+  /** Also make a wallet auth token (wallet write operations). */
+  includeWalletAuthToken?: boolean;
+}
+
+/** A Stripe Privy token request. */
+export interface StripePrivyTokenRequestInput {
+  /** The path of the Privy API call. */
+  requestPath: string;
+  /** Its body (JSON text). */
+  requestBody: string;
+  /** Its host. */
+  requestHost?: string;
+  /** Also make the `privy-authorization-signature`. */
+  includeAuthorizationSignature?: boolean;
+}
+
+/** Exactly one vendor's request (a union). */
+export type PaymentTokenRequestInput =
+  | { coinbaseCdpTokenRequest: CoinbaseCdpTokenRequestInput; stripePrivyTokenRequest?: never }
+  | { stripePrivyTokenRequest: StripePrivyTokenRequestInput; coinbaseCdpTokenRequest?: never };
+
+/**
+ * Input of
+ * [GetResourcePaymentToken](https://docs.aws.amazon.com/bedrock-agentcore/latest/APIReference/API_GetResourcePaymentToken.html).
+ */
+export interface GetResourcePaymentTokenInput {
+  /** The workload access token. */
+  workloadIdentityToken: string;
+  /** The payment credential provider's name. */
+  resourceCredentialProviderName: string;
+  /** The vendor's request. */
+  paymentTokenRequest: PaymentTokenRequestInput;
+}
+
+/** A Coinbase CDP token. */
+export interface CoinbaseCdpTokenResponseOutput {
+  /** For the `Authorization` header. */
+  bearerToken: string;
+  /** For the `X-Wallet-Auth` header. */
+  walletAuthToken?: string;
+}
+
+/** A Stripe Privy token. */
+export interface StripePrivyTokenResponseOutput {
+  /** For the `privy-app-id` header. */
+  appId: string;
+  /** The basic auth token. */
+  basicAuthToken: string;
+  /** The base64 ECDSA P-256 authorization signature, when asked for. */
+  authorizationSignature?: string;
+  /** When the request expires (a `long`: a safe integer here). */
+  requestExpiry?: number;
+}
+
+/** Exactly one vendor's token (a union). */
+export interface PaymentTokenResponseOutput {
+  /** The Coinbase CDP token. */
+  coinbaseCdpTokenResponse?: CoinbaseCdpTokenResponseOutput;
+  /** The Stripe Privy token. */
+  stripePrivyTokenResponse?: StripePrivyTokenResponseOutput;
+}
+
+/** Output of `GetResourcePaymentToken`. */
+export interface GetResourcePaymentTokenOutput {
+  /** The vendor's token. */
+  paymentTokenResponse: PaymentTokenResponseOutput;
+  /** Reply metadata. */
+  $metadata: ResponseMetadata;
+}
+
 /** Output of `CompleteResourceTokenAuth`. */
 export interface CompleteResourceTokenAuthOutput {
   /** Reply metadata. */
@@ -268,6 +351,11 @@ export declare class AgentCoreIdentityClient {
   ): Promise<GetResourceOauth2TokenOutput>;
   /** [GetResourceApiKey](https://docs.aws.amazon.com/bedrock-agentcore/latest/APIReference/API_GetResourceApiKey.html): an API key from the token vault. */
   getResourceApiKey(input: GetResourceApiKeyInput, options?: CallOptions): Promise<GetResourceApiKeyOutput>;
+  /**
+   * [GetResourcePaymentToken](https://docs.aws.amazon.com/bedrock-agentcore/latest/APIReference/API_GetResourcePaymentToken.html):
+   * a payment provider's token (Coinbase CDP or Stripe Privy) from the token vault.
+   */
+  getResourcePaymentToken(input: GetResourcePaymentTokenInput, options?: CallOptions): Promise<GetResourcePaymentTokenOutput>;
 }
 
 /** `GetResourceOauth2Token` with a one-off client: `config` is a {@link ClientConfig} plus a `signal`. */
