@@ -181,10 +181,10 @@ function summarise(perRound, samples, cpu) {
   if (built.status !== 0) throw new Error("the bench variant of the module did not build");
   const glue = await import(pathToFileURL(join(benchDir, "agentcore_identity_edge.js")).href);
   const { makeError } = await import("../www/errors.js");
-  const host = await import("../www/host.js");
+  const hostFns = await import("../www/host.js");
   const { readFile } = await import("node:fs/promises");
   await glue.default({ module_or_path: await readFile(join(benchDir, "agentcore_identity_edge_bg.wasm")) });
-  const core = new glue.WasmClient({ region, endpoint, credentials }, { fetch, read: host.read, signals: host.signals, sleep: host.sleep, makeError });
+  const core = new glue.WasmClient({ region, endpoint, credentials }, { fetch, init: hostFns.init, read: hostFns.read, sleep: hostFns.sleep, makeError });
   const { SignatureV4 } = await import("@smithy/signature-v4");
   const { Hash } = await import("@smithy/hash-node");
   const smithy = new SignatureV4({ credentials, region, service: "bedrock-agentcore", sha256: Hash.bind(null, "sha256") });

@@ -54,7 +54,7 @@ pub struct Reply {
     /// The body, parsed; `None` when it was empty or not JSON.
     #[serde(default)]
     pub parsed: Option<Value>,
-    /// The body was empty (or only white space).
+    /// The body was empty (zero length; white space is not JSON, as the SDK reads it).
     #[serde(default)]
     pub empty: bool,
     /// The body passed [`MAX_REPLY_BYTES`]; reading stopped there.
@@ -221,44 +221,20 @@ impl Call {
                     local_now_ms,
                     state.clock_offset_ms,
                 );
+                let skew_corrected =
+                    is_clock_skew_corrected(state.clock_offset_ms, self.signed_offset_ms);
                 if (200..300).contains(&reply.status) {
-                    return Next::Done(self.success(reply, state));
-                }
-                let meta = self.metadata(Some(reply.status), reply.request_id.clone());
-                if reply.too_large {
-                    return Next::Done(Err(too_large(meta)));
-                }
-                let err = parse_service_error(
-                    reply.status,
-                    reply.error_type.as_deref(),
-                    reply.parsed.as_ref(),
-                );
-                let class = classify_service_error(&ServiceErrorFacts {
-                    code: &err.code,
-                    status: err.status,
-                    message: &err.message,
-                    clock_skew_corrected: is_clock_skew_corrected(
-                        state.clock_offset_ms,
-                        self.signed_offset_ms,
-                    ),
-                    retryable_trait: None,
-                });
-                let hint = retry_after_ms(
-                    reply.retry_after.as_deref(),
-                    reply.amz_retry_after.as_deref(),
-                    local_now_ms,
-                );
-                // A body that is not JSON (a proxy's HTML page) is retried by its status, and ends
-                // as a reply that could not be read, as the SDK's parser fails on it.
-                let failure = if reply.parsed.is_none() && !reply.empty {
-                    CallError::Response(
-                        format!("the HTTP {} error reply is not JSON", reply.status),
-                        meta,
-                    )
+                    match self.success(reply, state) {
+                        // An unusable 2xx that corrected the clock is retried, as the SDK's
+                        // signer marks any error after such a reply (`clockSkewCorrected`).
+                        Err(e @ CallError::Response(..)) if skew_corrected => {
+                            (ErrorClass::Transient, None, e)
+                        }
+                        done => return Next::Done(done),
+                    }
                 } else {
-                    CallError::Service(Box::new(err), meta)
-                };
-                (class, hint, failure)
+                    self.error_reply(reply, skew_corrected, local_now_ms)
+                }
             }
             Outcome::TimedOut => (
                 ErrorClass::Transient,
@@ -291,6 +267,46 @@ impl Call {
             },
             Decision::Stop(_) => Next::Done(Err(failure)),
         }
+    }
+
+    /// An error reply: its class, its retry-after hint and the error it ends as.
+    fn error_reply(
+        &self,
+        reply: Reply,
+        skew_corrected: bool,
+        local_now_ms: i64,
+    ) -> (ErrorClass, Option<u64>, CallError) {
+        let meta = self.metadata(Some(reply.status), reply.request_id.clone());
+        let err = parse_service_error(
+            reply.status,
+            reply.error_type.as_deref(),
+            reply.parsed.as_ref(),
+        );
+        let class = classify_service_error(&ServiceErrorFacts {
+            code: &err.code,
+            status: err.status,
+            message: &err.message,
+            clock_skew_corrected: skew_corrected,
+            retryable_trait: None,
+        });
+        let hint = retry_after_ms(
+            reply.retry_after.as_deref(),
+            reply.amz_retry_after.as_deref(),
+            local_now_ms,
+        );
+        // A body that is not JSON (a proxy's HTML page) or too large to read is retried by its
+        // status, and ends as a reply that could not be read, as the SDK's parser fails on it.
+        let failure = if reply.too_large {
+            too_large(meta)
+        } else if reply.parsed.is_none() && !reply.empty {
+            CallError::Response(
+                format!("the HTTP {} error reply is not JSON", reply.status),
+                meta,
+            )
+        } else {
+            CallError::Service(Box::new(err), meta)
+        };
+        (class, hint, failure)
     }
 
     fn success(&mut self, reply: Reply, state: &mut ClientState) -> Result<Output, CallError> {

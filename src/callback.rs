@@ -269,10 +269,13 @@ impl CallbackParams {
         if self.too_large {
             return Err(fail(CallbackErrorCode::QueryTooLarge));
         }
-        // At most MAX_PARAMS names: sorting them finds a duplicate in a few comparisons.
-        let mut names: Vec<&str> = self.pairs.iter().map(|(k, _)| k.as_str()).collect();
-        names.sort_unstable();
-        if names.windows(2).any(|w| w[0] == w[1]) {
+        // At most MAX_PARAMS names (checked above): comparing each pair is a bounded, small cost.
+        let duplicated = self
+            .pairs
+            .iter()
+            .enumerate()
+            .any(|(i, (k, _))| self.pairs[i + 1..].iter().any(|(other, _)| other == k));
+        if duplicated {
             return Err(fail(CallbackErrorCode::ParameterDuplicated));
         }
         if expectation.signed.is_none() && expectation.stored.is_none() {

@@ -18,7 +18,7 @@ import {
   plainData,
   string,
 } from "./guard.js";
-import { read, resolveCredentials, runtime, signals, sleep } from "./host.js";
+import { init as attemptInit, read, resolveCredentials, runtime, sleep } from "./host.js";
 export { createCustomState, handleOauth2Callback, InMemoryStateStore } from "./callback.js";
 export { authorizeInPopup, postCallbackToOpener } from "./popup.js";
 export { RedisStateStore } from "./redis.js";
@@ -83,7 +83,7 @@ function configSnapshot(config) {
   } else {
     snapshot.credentials = credentialsSnapshot(credentials, "configuration");
   }
-  return { snapshot, host: { fetch: fetchImpl, read, signals, sleep, makeError, credentials: provider, runtime: runtime() } };
+  return { snapshot, host: { fetch: fetchImpl, init: attemptInit, read, sleep, makeError, credentials: provider, runtime: runtime() } };
 }
 
 /**

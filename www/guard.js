@@ -128,16 +128,54 @@ export function optionalSignal(v, what) {
   throw configError(`${what} must be an AbortSignal`);
 }
 
+/** Deepest nesting copied; deeper values (and cycles) are refused. */
+const MAX_DEPTH = 32;
+
 /**
- * Plain data for the core: a structured clone, so that no getter, proxy trap or `toJSON` runs
- * while the core reads it. Functions, symbols and proxies are refused.
+ * Plain data for the core: a copy made of strings, finite numbers, booleans, null, arrays and plain
+ * objects only, read once here, so that no getter, proxy trap or `toJSON` runs while the core
+ * reads it. Functions, symbols, BigInts, other objects, cycles and nesting deeper than 32 levels
+ * are refused (with `refuse()`), never dropped or coerced; `undefined` members are left out.
  * @param {unknown} v @param {() => Error} refuse
  */
 export function plainData(v, refuse) {
+  /** @param {unknown} x @param {number} depth @returns {unknown} */
+  const copy = (x, depth) => {
+    switch (typeof x) {
+      case "string":
+      case "boolean":
+        return x;
+      case "number":
+        if (Number.isFinite(x)) return x;
+        throw refuse();
+      case "object": {
+        if (x === null) return null;
+        if (depth >= MAX_DEPTH) throw refuse();
+        if (Array.isArray(x)) {
+          const out = new Array(x.length);
+          for (let i = 0; i < x.length; i++) out[i] = copy(x[i], depth + 1);
+          return out;
+        }
+        const proto = Object.getPrototypeOf(x);
+        if (proto !== Object.prototype && proto !== null) throw refuse();
+        /** @type {Record<string, unknown>} */
+        const out = {};
+        for (const key of Object.keys(x)) {
+          const value = /** @type {any} */ (x)[key];
+          if (value !== undefined) out[key] = copy(value, depth + 1);
+        }
+        return out;
+      }
+      default:
+        throw refuse();
+    }
+  };
   try {
-    return structuredClone(v);
-  } catch {
-    throw refuse();
+    return copy(v, 0);
+  } catch (e) {
+    // A getter or proxy trap that threw is a refusal like any other.
+    const refusal = refuse();
+    throw e instanceof Error && e.name === refusal.name ? e : refusal;
   }
 }
 

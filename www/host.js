@@ -63,16 +63,30 @@ function anySignal(a, b) {
   return c.signal;
 }
 
+/** The caller's signal and the timeout of each attempt's `fetch` init, for {@link read}. */
+const attemptSignals = new WeakMap();
+
 /**
- * The signals of one attempt: the caller's and the per-attempt timeout, combined.
+ * The `fetch` init of one attempt: `POST`, the signed headers (given as one `name\nvalue\n...`
+ * string: one crossing from wasm), the body, and the caller's signal combined with the attempt's
+ * timeout.
+ * @param {string} headerLines
+ * @param {string} body
  * @param {AbortSignal | undefined} user
  * @param {number | undefined} timeoutMs
+ * @returns {RequestInit}
  */
-export function signals(user, timeoutMs) {
-  if (user === undefined && timeoutMs === undefined) return undefined;
+export function init(headerLines, body, user, timeoutMs) {
+  const parts = headerLines.split("\n");
+  /** @type {Record<string, string>} */
+  const headers = {};
+  for (let i = 0; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
+  if (user === undefined && timeoutMs === undefined) return { method: "POST", headers, body };
   const timeout = timeoutMs === undefined ? undefined : timeoutSignal(timeoutMs);
-  const signal = user && timeout ? anySignal(user, timeout) : (user ?? timeout);
-  return { signal, user, timeout };
+  const signal = user && timeout ? anySignal(user, timeout) : /** @type {AbortSignal} */ (user ?? timeout);
+  const out = { method: "POST", headers, body, signal };
+  attemptSignals.set(out, { user, timeout });
+  return out;
 }
 
 /**
@@ -113,12 +127,15 @@ async function boundedText(response, maxBytes) {
 
 /**
  * Settles one attempt: awaits the pending `fetch`, reads the status, the headers the core needs
- * and the body (parsed with `JSON.parse`), and classifies a failure by the signals. Never rejects.
+ * and the body (parsed with `JSON.parse`), and classifies a failure by the init's signals. Never
+ * rejects.
  * @param {Promise<Response>} pending
- * @param {{ user?: AbortSignal, timeout?: AbortSignal } | undefined} sig
+ * @param {RequestInit} sent the init from {@link init}
  * @param {number} maxBytes
  */
-export async function read(pending, sig, maxBytes) {
+export async function read(pending, sent, maxBytes) {
+  /** @type {{ user?: AbortSignal, timeout?: AbortSignal } | undefined} */
+  const sig = attemptSignals.get(sent);
   try {
     const response = await pending;
     if (!response || typeof response.status !== "number" || typeof response.headers?.get !== "function") {
@@ -137,7 +154,7 @@ export async function read(pending, sig, maxBytes) {
     };
     const text = await boundedText(response, maxBytes);
     if (text === undefined) reply.tooLarge = true;
-    else if (text.trim() === "") reply.empty = true;
+    else if (text === "") reply.empty = true;
     else {
       try {
         reply.parsed = JSON.parse(text);

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Function, Promise, Reflect};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -21,11 +21,12 @@ use crate::value::Value;
 pub(crate) struct Host {
     /// `fetch(url, init)`: the user's `fetch`, or one that looks up `globalThis.fetch` per call.
     pub(crate) fetch: Function,
-    /// `read(pending, signals, maxBytes)`: settles the fetch and reads the reply; resolves to a
+    /// `init(headerLines, body, signal, timeoutMs)`: the `fetch` init of one attempt (headers
+    /// given as one `name\nvalue\n...` string: one crossing).
+    pub(crate) init: Function,
+    /// `read(pending, init, maxBytes)`: settles the fetch and reads the reply; resolves to a
     /// [`Settled`] and never rejects.
     pub(crate) read: Function,
-    /// `signals(signal, timeoutMs)`: `{ signal, timeout }` for one attempt, or `undefined`.
-    pub(crate) signals: Function,
     /// `sleep(ms, signal)`: resolves after `ms`, rejects with the signal's reason on abort.
     pub(crate) sleep: Function,
 }
@@ -67,27 +68,47 @@ enum SettledKind {
     Network,
 }
 
-/// The `fetch` init: the signal is added after.
-#[derive(Serialize)]
-struct Init<'a> {
-    method: &'static str,
-    headers: Headers<'a>,
-    body: &'a str,
-}
-
-struct Headers<'a>(&'a [(&'static str, String)]);
-
-impl Serialize for Headers<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+/// The signed headers as `name\nvalue\n...`: one string for the host's `init`.
+fn header_lines(headers: &[(&'static str, String)]) -> String {
+    let mut out = String::with_capacity(512);
+    for (name, value) in headers {
+        out.push_str(name);
+        out.push('\n');
+        out.push_str(value);
+        out.push('\n');
     }
+    out
 }
 
-/// A fresh `amz-sdk-invocation-id`. Without a random source the id is all zeros: it is telemetry,
-/// not a secret.
+/// Random bytes for invocation ids, drawn from the host 1 KiB at a time: one
+/// `crypto.getRandomValues` per 64 calls instead of one per call.
+struct RandomPool {
+    bytes: [u8; 1024],
+    used: usize,
+}
+
+thread_local! {
+    static POOL: RefCell<RandomPool> = const {
+        RefCell::new(RandomPool { bytes: [0; 1024], used: 1024 })
+    };
+}
+
+/// A fresh `amz-sdk-invocation-id` (a UUID v4). Without a random source the id is all zeros: it is
+/// telemetry, not a secret.
 fn new_invocation_id() -> String {
-    let mut random = [0u8; 16];
-    let _ = getrandom::fill(&mut random);
+    let random = POOL.with(|pool| {
+        let mut pool = pool.borrow_mut();
+        if pool.used + 16 > pool.bytes.len() {
+            if getrandom::fill(&mut pool.bytes).is_err() {
+                pool.bytes = [0; 1024];
+            }
+            pool.used = 0;
+        }
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&pool.bytes[pool.used..pool.used + 16]);
+        pool.used += 16;
+        out
+    });
     crate::retry::invocation_id(random)
 }
 
@@ -133,7 +154,10 @@ impl Client {
         .map_err(|issues| self.errors.validation(&issues))?;
         drop(input);
         let url = JsValue::from_str(&call.request().url);
-        let body = call.request().body.clone();
+        let body = JsValue::from_str(&call.request().body);
+        let timeout = self
+            .request_timeout_ms
+            .map_or(JsValue::UNDEFINED, JsValue::from);
         loop {
             let creds = self
                 .credentials
@@ -152,23 +176,20 @@ impl Client {
                     &mut state,
                 )
             };
-            let init = to_js(&Init {
-                method: "POST",
-                headers: Headers(&signed.headers),
-                body: &body,
-            });
-            let timeout = self
-                .request_timeout_ms
-                .map_or(JsValue::UNDEFINED, JsValue::from);
-            let signals = self
+            let init = self
                 .host
-                .signals
-                .call2(&JsValue::UNDEFINED, &signal, &timeout)
-                .unwrap_or(JsValue::UNDEFINED);
-            if !signals.is_undefined() {
-                let s = Reflect::get(&signals, &"signal".into()).unwrap_or(JsValue::UNDEFINED);
-                let _ = Reflect::set(&init, &"signal".into(), &s);
-            }
+                .init
+                .call4(
+                    &JsValue::UNDEFINED,
+                    &JsValue::from_str(&header_lines(&signed.headers)),
+                    &body,
+                    &signal,
+                    &timeout,
+                )
+                .map_err(|e| {
+                    self.errors
+                        .simple(Kind::Network, "the request could not be made", Some(&e))
+                })?;
             // A `fetch` that throws instead of rejecting is settled by the reader all the same.
             let pending = match self.host.fetch.call2(&JsValue::UNDEFINED, &url, &init) {
                 Ok(p) => p,
@@ -180,7 +201,7 @@ impl Client {
                 .call3(
                     &JsValue::UNDEFINED,
                     &pending,
-                    &signals,
+                    &init,
                     &JsValue::from(MAX_REPLY_BYTES as u32),
                 )
                 .map_err(|e| {

@@ -91,8 +91,8 @@ pub struct WasmClient {
 
 #[wasm_bindgen]
 impl WasmClient {
-    /// `config`: the wrapper's snapshot of the configuration. `host`: `{ fetch, read, signals,
-    /// sleep, makeError, credentials? }`.
+    /// `config`: the wrapper's snapshot of the configuration. `host`: `{ fetch, init, read, sleep,
+    /// makeError, credentials?, runtime? }`.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, host: JsValue) -> Result<WasmClient, JsValue> {
         let errors = factory(&Reflect::get(&host, &"makeError".into()).unwrap_or_default());
@@ -103,8 +103,8 @@ impl WasmClient {
         };
         let host_fns = Host {
             fetch: host_fn("fetch")?,
+            init: host_fn("init")?,
             read: host_fn("read")?,
-            signals: host_fn("signals")?,
             sleep: host_fn("sleep")?,
         };
         let config: ConfigIn = from_js(config).map_err(|r: Refusal| {
