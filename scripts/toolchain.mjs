@@ -58,3 +58,25 @@ export function wasmOpt() {
 }
 
 export { run, root };
+
+/**
+ * Compiles the module for wasm32 as it ships: the standard library rebuilt (`-Z build-std`, on the
+ * stable toolchain through RUSTC_BOOTSTRAP, with the `rust-src` component) so that panics abort
+ * without formatting (`panic=immediate-abort`), with `Debug` formatting and panic locations
+ * compiled out. `features` adds cargo features (the benchmarks' `bench`). Returns the .wasm path.
+ * @param {{ features?: string[], targetDir?: string }} [options]
+ */
+export function compileWasm({ features = [], targetDir = join(root, "target", "wasm-release") } = {}) {
+  ensureWasmTarget();
+  ensureRustSrc();
+  const featureArgs = features.length ? ["--features", features.join(",")] : [];
+  run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib", ...featureArgs, "-Z", "build-std=std,panic_abort", "--target-dir", targetDir], {
+    cwd: root,
+    env: {
+      ...process.env,
+      RUSTC_BOOTSTRAP: "1",
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none",
+    },
+  });
+  return join(targetDir, "wasm32-unknown-unknown", "release", "agentcore_identity_edge.wasm");
+}

@@ -47,14 +47,17 @@ export interface ClientConfig {
   /** The `fetch` to send with. Default: `globalThis.fetch`, looked up at call time. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /**
-   * Attempts per call, including the first (AWS "standard" retry mode). Default 3; 1 disables
-   * retries. Throttling, HTTP 500/502/503/504, network errors and timeouts are retried with
-   * full-jitter exponential backoff (base 100 ms, 500 ms when throttled, cap 20 s), within a
-   * client-wide retry quota.
+   * Attempts per call, including the first: a whole number from 1 to 100 (the AWS SDK's standard
+   * retry mode, as `@smithy/core` 3.41.1 runs it). Default 3; 1 disables retries. Throttling,
+   * HTTP 500/502/503/504, network errors, timeouts and clock-skew-corrected errors are retried
+   * with full-jitter exponential backoff (base 50 ms, 1 s when throttled, cap 20 s before the
+   * jitter), within a client-wide retry quota.
    */
   maxAttempts?: number;
-  /** Per-attempt timeout in milliseconds. Default: none. */
+  /** Per-attempt timeout in milliseconds: a whole number from 1 to 3600000. Default: none. */
   requestTimeoutMs?: number;
+  /** Your application's id, sent in `x-amz-user-agent` as the AWS SDKs' `appId`: at most 50 characters. */
+  userAgentAppId?: string;
   /** Allow an `http:` endpoint override for a host that is not loopback (credentials travel in clear text). Default `false`. */
   allowInsecureEndpoint?: boolean;
 }
@@ -239,10 +242,24 @@ export interface StripePrivyTokenRequestInput {
   includeAuthorizationSignature?: boolean;
 }
 
+/** A Coinbase CDP request, as the union's one member. */
+export interface CoinbaseCdpPaymentTokenRequest {
+  /** The Coinbase CDP token request. */
+  coinbaseCdpTokenRequest: CoinbaseCdpTokenRequestInput;
+  /** Not with a Coinbase CDP request. */
+  stripePrivyTokenRequest?: never;
+}
+
+/** A Stripe Privy request, as the union's one member. */
+export interface StripePrivyPaymentTokenRequest {
+  /** The Stripe Privy token request. */
+  stripePrivyTokenRequest: StripePrivyTokenRequestInput;
+  /** Not with a Stripe Privy request. */
+  coinbaseCdpTokenRequest?: never;
+}
+
 /** Exactly one vendor's request (a union). */
-export type PaymentTokenRequestInput =
-  | { coinbaseCdpTokenRequest: CoinbaseCdpTokenRequestInput; stripePrivyTokenRequest?: never }
-  | { stripePrivyTokenRequest: StripePrivyTokenRequestInput; coinbaseCdpTokenRequest?: never };
+export type PaymentTokenRequestInput = CoinbaseCdpPaymentTokenRequest | StripePrivyPaymentTokenRequest;
 
 /**
  * Input of

@@ -135,7 +135,7 @@ test("every export, every argument, random values of every type: typed errors, s
   const creds = { accessKeyId: "AKID", secretAccessKey: "secret" };
   const goodConfig = { region: "us-east-1", credentials: creds, fetch: randomFetch(g), maxAttempts: 2 };
   const goodInput = { workloadIdentityToken: "w", resourceCredentialProviderName: "p", scopes: ["s"], oauth2Flow: "M2M" };
-  const methods = ["getResourceOauth2Token", "completeResourceTokenAuth", "getWorkloadAccessToken", "getWorkloadAccessTokenForJWT", "getWorkloadAccessTokenForUserId", "getResourceApiKey", "getResourceOauth2TokenOrAuthorize"];
+  const methods = ["getResourceOauth2Token", "completeResourceTokenAuth", "getWorkloadAccessToken", "getWorkloadAccessTokenForJWT", "getWorkloadAccessTokenForUserId", "getResourceApiKey", "getResourcePaymentToken", "getResourceOauth2TokenOrAuthorize"];
   const state = await pkg.createCustomState({ secret: SECRET, binding: "u" });
   const store = new pkg.InMemoryStateStore();
 

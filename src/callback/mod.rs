@@ -14,11 +14,16 @@
 //!
 //! Messages never contain the state, the secret, the session id or the provider's description.
 
+mod form;
+mod provider_text;
+
 use std::fmt;
 
 use crate::pattern::Pattern;
 use crate::shapes::REQUEST_URI;
 use crate::state::{self, StateError};
+use form::form_decode;
+use provider_text::{clean_description, is_nqschar};
 
 /// A refused callback.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,8 +162,6 @@ pub const MAX_QUERY_LEN: usize = 16 * 1024;
 pub const MAX_PARAMS: usize = 16;
 /// Longest `error` code kept, in characters.
 const MAX_ERROR_CODE: usize = 64;
-/// Longest `error_description` kept, in characters.
-const MAX_ERROR_DESCRIPTION: usize = 256;
 
 /// The callback's parameters, decoded as `application/x-www-form-urlencoded`.
 pub struct CallbackParams {
@@ -191,39 +194,6 @@ impl fmt::Debug for CheckedState {
             .field("expires_at_ms", &self.expires_at_ms)
             .finish_non_exhaustive()
     }
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Percent-decodes like `URLSearchParams`: `+` is a space, bad escapes stay as they are, invalid
-/// UTF-8 becomes U+FFFD.
-fn form_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => match (hex_value(b[i + 1]), hex_value(b[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h << 4 | l);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl CallbackParams {
@@ -351,66 +321,5 @@ impl CallbackParams {
             return Err(fail(CallbackErrorCode::SessionIdInvalid));
         }
         Ok(session.to_owned())
-    }
-}
-
-/// RFC 6749's `NQSCHAR`: printable ASCII but `"` and `\\`.
-fn is_nqschar(c: char) -> bool {
-    matches!(c, '\x20'..='\x21' | '\x23'..='\x5b' | '\x5d'..='\x7e')
-}
-
-/// Control and invisible formatting characters: C0/C1 controls, bidirectional embeddings,
-/// overrides and isolates, zero-width characters and other `Cf` code points.
-fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{ad}'
-                | '\u{600}'..='\u{605}'
-                | '\u{61c}'
-                | '\u{6dd}'
-                | '\u{70f}'
-                | '\u{180e}'
-                | '\u{200b}'..='\u{200f}'
-                | '\u{2028}'..='\u{202e}'
-                | '\u{2060}'..='\u{206f}'
-                | '\u{feff}'
-                | '\u{fff9}'..='\u{fffb}'
-                | '\u{e0000}'..='\u{e007f}'
-        )
-}
-
-/// The provider's description without hidden characters, bounded.
-fn clean_description(s: &str) -> String {
-    s.chars()
-        .filter(|&c| !is_hidden(c))
-        .take(MAX_ERROR_DESCRIPTION)
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decodes_like_url_search_params() {
-        assert_eq!(form_decode("a+b%20c"), "a b c");
-        assert_eq!(form_decode("%E2%98%83"), "☃");
-        assert_eq!(form_decode("%zz%4"), "%zz%4");
-        assert_eq!(form_decode("%"), "%");
-        assert_eq!(form_decode("%ff"), "\u{fffd}");
-        let p = CallbackParams::parse("?a=1&&b&c=x%3Dy");
-        assert_eq!(p.get("a"), Some("1"));
-        assert_eq!(p.get("b"), Some(""));
-        assert_eq!(p.get("c"), Some("x=y"));
-    }
-
-    #[test]
-    fn descriptions_lose_hidden_characters() {
-        assert_eq!(
-            clean_description("a\u{202e}b\u{2066}c\u{200b}d\ne\u{0}"),
-            "abcde"
-        );
-        assert_eq!(clean_description(&"x".repeat(1000)).len(), 256);
     }
 }
