@@ -1,7 +1,7 @@
 //! The typed boundary: every value from JavaScript becomes a Rust value through serde-wasm-bindgen
 //! (or a refusal that says what was expected), and every value to JavaScript is written by serde.
 //!
-//! The wrapper hands over plain data only (its own snapshots, `structuredClone`d input): no getter,
+//! The wrapper hands over plain data only (its own snapshots and copies, www/guard.js): no getter,
 //! proxy trap or `toJSON` runs while Rust reads. serde's own messages quote the offending value
 //! (`invalid type: string "AKIA…"`); [`Refusal`] keeps the expectation and drops the
 //! value, since values are often secrets.
