@@ -80,7 +80,7 @@ export function normalizeFaults(input = {}) {
 }
 
 /** mulberry32: small deterministic PRNG for seeded fault runs. */
-function mulberry32(seed) {
+export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -127,6 +127,30 @@ impl Client {
         js_sys::Date::now() as i64
     }
 
+    /// Reads `input` through serde and validates it: the call, or a `ParamValidationError`.
+    fn prepare(
+        &self,
+        operation: &'static Operation,
+        input: JsValue,
+        max_attempts: u32,
+    ) -> Result<Call, JsValue> {
+        let input: Value = from_js(input).map_err(|r| {
+            self.errors.validation(&[crate::validate::Issue {
+                path: String::new(),
+                message: r.message,
+            }])
+        })?;
+        Call::new(
+            operation,
+            &self.endpoint,
+            &input,
+            max_attempts,
+            new_invocation_id(),
+            |body| to_json_text(body),
+        )
+        .map_err(|issues| self.errors.validation(&issues))
+    }
+
     /// Runs `operation` with `input` to completion.
     pub(crate) async fn send(
         &self,
@@ -137,22 +161,7 @@ impl Client {
         if let Some(reason) = aborted(&signal) {
             return Err(reason);
         }
-        let input: Value = from_js(input).map_err(|r| {
-            self.errors.validation(&[crate::validate::Issue {
-                path: String::new(),
-                message: r.message,
-            }])
-        })?;
-        let mut call = Call::new(
-            operation,
-            &self.endpoint,
-            &input,
-            self.max_attempts,
-            new_invocation_id(),
-            |body| to_json_text(body),
-        )
-        .map_err(|issues| self.errors.validation(&issues))?;
-        drop(input);
+        let mut call = self.prepare(operation, input, self.max_attempts)?;
         let url = JsValue::from_str(&call.request().url);
         let body = JsValue::from_str(&call.request().body);
         let timeout = self
@@ -261,21 +270,7 @@ impl Client {
                 None,
             )
         })?;
-        let input: Value = from_js(input).map_err(|r| {
-            self.errors.validation(&[crate::validate::Issue {
-                path: String::new(),
-                message: r.message,
-            }])
-        })?;
-        let mut call = Call::new(
-            operation,
-            &self.endpoint,
-            &input,
-            1,
-            new_invocation_id(),
-            |b| to_json_text(b),
-        )
-        .map_err(|issues| self.errors.validation(&issues))?;
+        let mut call = self.prepare(operation, input, 1)?;
         let mut state = self.state.borrow_mut();
         Ok(call
             .sign(

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
+import { mulberry32 } from "../../emulator/faults.js";
 import { nodeEntry } from "../support/package.mjs";
 import { pkg } from "./helpers.js";
 
@@ -18,17 +19,6 @@ const ROUNDS = Number(process.env.PROPERTY_ROUNDS ?? 250);
 const SETTLE_MS = 5000;
 const SECRET = "property-test-secret-0123456789abcdef";
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TYPED = [
   "ConfigurationError", "CallbackError", "ParamValidationError", "CredentialsProviderError", "PopupError", "AuthorizationFlowError",
@@ -130,7 +120,7 @@ async function settles(name, call, counts) {
 }
 
 test("every export, every argument, random values of every type: typed errors, settled promises, no trap", async (t) => {
-  const g = generator(prng(SEED));
+  const g = generator(mulberry32(SEED));
   const counts = {};
   const creds = { accessKeyId: "AKID", secretAccessKey: "secret" };
   const goodConfig = { region: "us-east-1", credentials: creds, fetch: randomFetch(g), maxAttempts: 2 };
