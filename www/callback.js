@@ -5,7 +5,7 @@ import { checkCallbackResult, checkCallbackState, createCustomState as wasmCreat
 import { init } from "./init.js";
 import { makeError } from "./errors.js";
 import { checkConsumeArgs } from "./stores.js";
-import { bytes, configError, epochMs, field, isObject, optionalFunction, optionalNumber, optionalSignal, optionsObject, string } from "./guard.js";
+import { bytes, checked, configError, epochMs, field, isObject, optionalFunction, optionalNumber, optionalSignal, optionsObject, string } from "./guard.js";
 
 /** Longest callback input read (the core refuses queries over 16 KiB). */
 const MAX_INPUT = 64 * 1024;
@@ -68,14 +68,16 @@ function binding(v) {
  * @returns {Promise<string>}
  */
 export async function createCustomState(options) {
-  const o = optionsObject(options, "createCustomState options", false);
   const what = "createCustomState options";
-  const args = {
-    secret: bytes(field(o, "secret", what), "secret"),
-    binding: binding(field(o, "binding", what)),
-    now: epochMs(field(o, "now", what), "now"),
-    ttlSeconds: ttlSeconds(field(o, "ttlSeconds", what)),
-  };
+  const args = checked(() => {
+    const o = optionsObject(options, what, false);
+    return {
+      secret: bytes(field(o, "secret", what), "secret"),
+      binding: binding(field(o, "binding", what)),
+      now: epochMs(field(o, "now", what), "now"),
+      ttlSeconds: ttlSeconds(field(o, "ttlSeconds", what)),
+    };
+  }, what);
   await init();
   return wasmCreateCustomState(args, makeError);
 }
@@ -132,41 +134,42 @@ function queryOf(input) {
  */
 export async function handleOauth2Callback(input, options) {
   const what = "handleOauth2Callback options";
-  const o = optionsObject(options, what, false);
-  const rawSecret = field(o, "stateSecret", what);
-  const secret = rawSecret === undefined ? undefined : bytes(rawSecret, "stateSecret");
-  const expectedState = string(field(o, "expectedState", what), "expectedState", { optional: true, nonEmpty: true });
-  const issuedAt = field(o, "expectedStateIssuedAt", what);
-  const now = epochMs(field(o, "now", what), "now");
-  /** @type {number | undefined} */
-  let expectedStateExpiresAt;
-  if (issuedAt !== undefined || (expectedState !== undefined && secret === undefined)) {
-    if (expectedState === undefined) throw configError("expectedStateIssuedAt goes with expectedState");
-    expectedStateExpiresAt = epochMs(issuedAt ?? NaN, "expectedStateIssuedAt") + ttlSeconds(field(o, "ttlSeconds", what)) * 1000;
-  }
-  const bound = binding(field(o, "binding", what));
-  const given = field(o, "stateStore", what);
-  const store = given === undefined ? defaultStore : given;
-  if (!isObject(store) || typeof field(store, "consume", "stateStore") !== "function") {
-    throw configError("stateStore must have a consume(nonce, expiresAtMs) method");
-  }
-  const client = field(o, "client", what);
-  const userIdentifier = field(o, "userIdentifier", what);
-  if ((client === undefined) !== (userIdentifier === undefined)) {
-    throw configError("client and userIdentifier go together: give both to complete the session binding, or neither");
-  }
-  if (client !== undefined && (!isObject(client) || !optionalFunction(field(client, "completeResourceTokenAuth", "client"), "client.completeResourceTokenAuth"))) {
-    throw configError("client must be an AgentCoreIdentityClient");
-  }
-  if (userIdentifier !== undefined && !isObject(userIdentifier)) throw configError("userIdentifier must be { userId } or { userToken }");
-  const signal = optionalSignal(field(o, "signal", what), "signal");
-  const query = queryOf(input);
+  const { secret, expectedState, expectedStateExpiresAt, now, bound, store, consume, client, complete, userIdentifier, signal, query } = checked(() => {
+    const o = optionsObject(options, what, false);
+    const rawSecret = field(o, "stateSecret", what);
+    const secret = rawSecret === undefined ? undefined : bytes(rawSecret, "stateSecret");
+    const expectedState = string(field(o, "expectedState", what), "expectedState", { optional: true, nonEmpty: true });
+    const issuedAt = field(o, "expectedStateIssuedAt", what);
+    const now = epochMs(field(o, "now", what), "now");
+    /** @type {number | undefined} */
+    let expectedStateExpiresAt;
+    if (issuedAt !== undefined || (expectedState !== undefined && secret === undefined)) {
+      if (expectedState === undefined) throw configError("expectedStateIssuedAt goes with expectedState");
+      expectedStateExpiresAt = epochMs(issuedAt ?? NaN, "expectedStateIssuedAt") + ttlSeconds(field(o, "ttlSeconds", what)) * 1000;
+    }
+    const bound = binding(field(o, "binding", what));
+    const given = field(o, "stateStore", what);
+    const store = given === undefined ? defaultStore : given;
+    // The method is read once, here: the store cannot swap it between the check and the call.
+    const consume = isObject(store) ? field(store, "consume", "stateStore") : undefined;
+    if (typeof consume !== "function") throw configError("stateStore must have a consume(nonce, expiresAtMs) method");
+    const client = field(o, "client", what);
+    const userIdentifier = field(o, "userIdentifier", what);
+    if ((client === undefined) !== (userIdentifier === undefined)) {
+      throw configError("client and userIdentifier go together: give both to complete the session binding, or neither");
+    }
+    const complete = isObject(client) ? optionalFunction(field(client, "completeResourceTokenAuth", "client"), "client.completeResourceTokenAuth") : undefined;
+    if (client !== undefined && !complete) throw configError("client must be an AgentCoreIdentityClient");
+    if (userIdentifier !== undefined && !isObject(userIdentifier)) throw configError("userIdentifier must be { userId } or { userToken }");
+    const signal = optionalSignal(field(o, "signal", what), "signal");
+    return { secret, expectedState, expectedStateExpiresAt, now, bound, store, consume, client, complete, userIdentifier, signal, query: queryOf(input) };
+  }, what);
 
   await init();
-  const checked = checkCallbackState(query, { secret, binding: bound, expectedState, expectedStateExpiresAt, now }, makeError);
+  const verified = checkCallbackState(query, { secret, binding: bound, expectedState, expectedStateExpiresAt, now }, makeError);
   let consumed;
   try {
-    consumed = await /** @type {import("./index.js").StateStore} */ (store).consume(checked.nonce, checked.expiresAt);
+    consumed = await consume.call(store, verified.nonce, verified.expiresAt);
   } catch (cause) {
     throw makeError("callback", {
       code: "state_store_unavailable",
@@ -178,10 +181,9 @@ export async function handleOauth2Callback(input, options) {
     throw makeError("callback", { code: "state_store_unavailable", message: "the single-use state store gave no boolean answer; the callback is refused" });
   }
   const sessionUri = checkCallbackResult(query, consumed, makeError);
-  if (client !== undefined) {
-    const c = /** @type {import("./index.js").AgentCoreIdentityClient} */ (client);
-    await c.completeResourceTokenAuth({ sessionUri, userIdentifier: /** @type {any} */ (userIdentifier) }, { signal });
-    return { sessionUri, customState: checked.state, completed: true };
+  if (complete) {
+    await complete.call(client, { sessionUri, userIdentifier }, { signal });
+    return { sessionUri, customState: verified.state, completed: true };
   }
-  return { sessionUri, customState: checked.state, completed: false };
+  return { sessionUri, customState: verified.state, completed: false };
 }

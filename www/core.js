@@ -3,8 +3,9 @@
 // the host's functions in.
 import { WasmClient } from "./wasm/agentcore_identity_edge.js";
 import { init } from "./init.js";
-import { makeError, ThrottlingException } from "./errors.js";
+import { isPackageError, makeError, ThrottlingException } from "./errors.js";
 import {
+  checked,
   configError,
   credentialsSnapshot,
   endpointUrl,
@@ -97,7 +98,7 @@ export class AgentCoreIdentityClient {
 
   /** @param {ClientConfig} config */
   constructor(config) {
-    this.#config = configSnapshot(config);
+    this.#config = checked(() => configSnapshot(config), "the client configuration");
   }
 
   /** @returns {Promise<WasmClient>} */
@@ -124,20 +125,19 @@ export class AgentCoreIdentityClient {
     try {
       const opts = optionsObject(options, "options", true);
       signal = optionalSignal(field(opts, "signal", "options"), "options.signal");
-      if (!isObject(input) || Array.isArray(input)) {
-        throw makeError("validation", {
-          message: "1 validation error: input must be an object",
-          issues: [{ path: "", message: "input must be an object" }],
-        });
+      const refuse = (/** @type {string} */ message) => makeError("validation", { message: `1 validation error: ${message}`, issues: [{ path: "", message }] });
+      const notPlain = () => refuse("input must be plain data: strings, finite numbers, booleans, null, arrays and plain objects");
+      let isArray;
+      try {
+        isArray = Array.isArray(input);
+      } catch {
+        // A revoked proxy.
+        throw notPlain();
       }
-      data = plainData(input, () =>
-        makeError("validation", {
-          message: "1 validation error: input must be plain data (no functions, symbols, proxies or getters that throw)",
-          issues: [{ path: "", message: "input must be plain data (no functions, symbols, proxies or getters that throw)" }],
-        }),
-      );
+      if (!isObject(input) || isArray) throw refuse("input must be an object");
+      data = plainData(input, notPlain);
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(isPackageError(e) ? e : configError("the call's arguments could not be read", e));
     }
     const wasm = this.#wasm;
     if (wasm) return wasm.send(operation, data, signal);
@@ -158,17 +158,31 @@ export class AgentCoreIdentityClient {
    * @returns {Promise<import("./index.js").GetResourceOauth2TokenOutput>}
    */
   async getResourceOauth2TokenOrAuthorize(input, options) {
-    const opts = optionsObject(options, "options", true);
     const what = "getResourceOauth2TokenOrAuthorize options";
-    const onAuthorizationUrl = optionalFunction(field(opts, "onAuthorizationUrl", what), "onAuthorizationUrl");
-    const pollIntervalMs = optionalNumber(field(opts, "pollIntervalMs", what), "pollIntervalMs") ?? 5000;
-    const timeoutMs = optionalNumber(field(opts, "timeoutMs", what), "timeoutMs") ?? 600_000;
-    const signal = optionalSignal(field(opts, "signal", what), "signal");
-    if (pollIntervalMs < 10 || pollIntervalMs > 600_000) throw configError("pollIntervalMs must be from 10 to 600000 milliseconds");
-    if (timeoutMs < 1 || timeoutMs > 86_400_000) throw configError("timeoutMs must be from 1 to 86400000 milliseconds");
-    if (!isObject(input)) return this.getResourceOauth2Token(input, { signal });
+    const { onAuthorizationUrl, pollIntervalMs, timeoutMs, signal } = checked(() => {
+      const opts = optionsObject(options, "options", true);
+      const o = {
+        onAuthorizationUrl: optionalFunction(field(opts, "onAuthorizationUrl", what), "onAuthorizationUrl"),
+        pollIntervalMs: optionalNumber(field(opts, "pollIntervalMs", what), "pollIntervalMs") ?? 5000,
+        timeoutMs: optionalNumber(field(opts, "timeoutMs", what), "timeoutMs") ?? 600_000,
+        signal: optionalSignal(field(opts, "signal", what), "signal"),
+      };
+      if (o.pollIntervalMs < 10 || o.pollIntervalMs > 600_000) throw configError("pollIntervalMs must be from 10 to 600000 milliseconds");
+      if (o.timeoutMs < 1 || o.timeoutMs > 86_400_000) throw configError("timeoutMs must be from 1 to 86400000 milliseconds");
+      return o;
+    }, what);
+    // One plain copy of the input for the first call and the polls (read once: no getter runs twice).
+    /** @type {any} */
+    let data;
+    try {
+      data = isObject(input) && !Array.isArray(input) ? plainData(input, () => new Error("not plain data")) : undefined;
+    } catch {
+      data = undefined;
+    }
+    // Not plain data: the call refuses it with its typed error.
+    if (data === undefined) return this.getResourceOauth2Token(input, { signal });
     const deadline = Date.now() + timeoutMs;
-    let out = await this.getResourceOauth2Token(input, { signal });
+    let out = await this.getResourceOauth2Token(data, { signal });
     if (out.accessToken) return out;
     const sessionUri = out.sessionUri;
     const flowError = (/** @type {string} */ code, /** @type {string} */ message) => makeError("flow", { code, message, sessionUri });
@@ -179,7 +193,7 @@ export class AgentCoreIdentityClient {
       await onAuthorizationUrl(out.authorizationUrl, { sessionUri });
     }
     // Poll with the same input plus the session; forceAuthentication would start a new session.
-    const poll = { ...input, sessionUri };
+    const poll = { ...data, sessionUri };
     delete poll.forceAuthentication;
     let interval = pollIntervalMs;
     for (;;) {
@@ -238,7 +252,7 @@ export class AgentCoreIdentityClient {
 export function getResourceOauth2Token(input, config) {
   try {
     const client = new AgentCoreIdentityClient(config);
-    const signal = optionalSignal(field(/** @type {object} */ (config), "signal", "config"), "signal");
+    const signal = checked(() => optionalSignal(field(/** @type {object} */ (config), "signal", "config"), "signal"), "config");
     return client.getResourceOauth2Token(input, { signal });
   } catch (e) {
     return Promise.reject(e);

@@ -231,3 +231,12 @@ export class PopupError extends CodedError {
     super("PopupError", props);
   }
 }
+
+/**
+ * Whether `e` is one of this package's errors (as opposed to a raw exception from a getter, a proxy
+ * or the host).
+ * @param {unknown} e
+ */
+export function isPackageError(e) {
+  return e instanceof ParamValidationError || e instanceof AgentCoreServiceException || e instanceof LocalError || e instanceof CodedError;
+}

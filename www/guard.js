@@ -2,13 +2,30 @@
 // try/catch (getters that throw, proxies), checked for its type, and turned into plain data that
 // the wasm core then reads through serde. A wrong value is refused with a typed error; nothing is
 // coerced, and no default replaces a wrong value.
-import { makeError } from "./errors.js";
+import { isPackageError, makeError } from "./errors.js";
 
 const encoder = new TextEncoder();
 
 /** @param {string} message @param {unknown} [cause] */
 export function configError(message, cause) {
   return makeError("configuration", cause === undefined ? { message } : { message, cause });
+}
+
+/**
+ * Runs the argument checks `check`: whatever they throw that is not one of the package's typed
+ * errors (a proxy trap in `instanceof`, a revoked proxy) becomes a ConfigurationError.
+ * @template T
+ * @param {() => T} check
+ * @param {string} what
+ * @returns {T}
+ */
+export function checked(check, what) {
+  try {
+    return check();
+  } catch (e) {
+    if (isPackageError(e)) throw e;
+    throw configError(`${what} could not be read`, e);
+  }
 }
 
 /**
