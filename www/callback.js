@@ -3,6 +3,7 @@
 // single-use store and the session binding, which are the app's I/O.
 import { checkCallbackResult, checkCallbackState, createCustomState as wasmCreateCustomState } from "./wasm/agentcore_identity_edge.js";
 import { init } from "./init.js";
+import { untilAbort } from "./host.js";
 import { makeError } from "./errors.js";
 import { checkConsumeArgs } from "./stores.js";
 import { bytes, checked, configError, epochMs, field, isObject, optionalFunction, optionalNumber, optionalSignal, optionsObject, string } from "./guard.js";
@@ -145,7 +146,11 @@ export async function handleOauth2Callback(input, options) {
     let expectedStateExpiresAt;
     if (issuedAt !== undefined || (expectedState !== undefined && secret === undefined)) {
       if (expectedState === undefined) throw configError("expectedStateIssuedAt goes with expectedState");
-      expectedStateExpiresAt = epochMs(issuedAt ?? NaN, "expectedStateIssuedAt") + ttlSeconds(field(o, "ttlSeconds", what)) * 1000;
+      const issued = epochMs(issuedAt ?? NaN, "expectedStateIssuedAt");
+      // An issue time in the future (seconds for milliseconds, another clock) would stretch the
+      // state's life: refused, with a minute of slack for clocks.
+      if (issued > now + 60_000) throw configError("expectedStateIssuedAt is in the future: it must be the time the state was issued, in milliseconds since the epoch");
+      expectedStateExpiresAt = issued + ttlSeconds(field(o, "ttlSeconds", what)) * 1000;
     }
     const bound = binding(field(o, "binding", what));
     const given = field(o, "stateStore", what);
@@ -165,18 +170,22 @@ export async function handleOauth2Callback(input, options) {
     return { secret, expectedState, expectedStateExpiresAt, now, bound, store, consume, client, complete, userIdentifier, signal, query: queryOf(input) };
   }, what);
 
+  if (signal?.aborted) throw signal.reason;
   await init();
   const verified = checkCallbackState(query, { secret, binding: bound, expectedState, expectedStateExpiresAt, now }, makeError);
-  let consumed;
-  try {
-    consumed = await consume.call(store, verified.nonce, verified.expiresAt);
-  } catch (cause) {
-    throw makeError("callback", {
-      code: "state_store_unavailable",
-      message: "the single-use state store failed; the callback is refused",
-      cause,
-    });
-  }
+  const asked = (async () => {
+    try {
+      return await consume.call(store, verified.nonce, verified.expiresAt);
+    } catch (cause) {
+      throw makeError("callback", {
+        code: "state_store_unavailable",
+        message: "the single-use state store failed; the callback is refused",
+        cause,
+      });
+    }
+  })();
+  // A store that never answers does not keep an aborted caller waiting.
+  const consumed = await untilAbort(asked, signal);
   if (typeof consumed !== "boolean") {
     throw makeError("callback", { code: "state_store_unavailable", message: "the single-use state store gave no boolean answer; the callback is refused" });
   }

@@ -19,7 +19,7 @@ import {
   plainData,
   string,
 } from "./guard.js";
-import { init as attemptInit, read, resolveCredentials, runtime, sleep } from "./host.js";
+import { init as attemptInit, read, resolveCredentials, runtime, sleep, untilAbort } from "./host.js";
 export { createCustomState, handleOauth2Callback, InMemoryStateStore } from "./callback.js";
 export { authorizeInPopup, postCallbackToOpener } from "./popup.js";
 export { RedisStateStore } from "./redis.js";
@@ -84,7 +84,7 @@ function configSnapshot(config) {
   } else {
     snapshot.credentials = credentialsSnapshot(credentials, "configuration");
   }
-  return { snapshot, host: { fetch: fetchImpl, init: attemptInit, read, sleep, makeError, credentials: provider, runtime: runtime() } };
+  return { snapshot, host: { fetch: fetchImpl, init: attemptInit, read, sleep, untilAbort, makeError, credentials: provider, runtime: runtime() } };
 }
 
 /**
@@ -126,7 +126,7 @@ export class AgentCoreIdentityClient {
       const opts = optionsObject(options, "options", true);
       signal = optionalSignal(field(opts, "signal", "options"), "options.signal");
       const refuse = (/** @type {string} */ message) => makeError("validation", { message: `1 validation error: ${message}`, issues: [{ path: "", message }] });
-      const notPlain = () => refuse("input must be plain data: strings, finite numbers, booleans, null, arrays and plain objects");
+      const notPlain = () => refuse("input must be plain data: well-formed strings, finite numbers, booleans, null, arrays and plain objects");
       let isArray;
       try {
         isArray = Array.isArray(input);
@@ -190,7 +190,17 @@ export class AgentCoreIdentityClient {
     if (out.sessionStatus === "FAILED") throw flowError("session_failed", "the authorization session failed");
     if (out.authorizationUrl) {
       if (typeof onAuthorizationUrl !== "function") throw flowError("no_handler", "a user authorization is needed: pass onAuthorizationUrl");
-      await onAuthorizationUrl(out.authorizationUrl, { sessionUri });
+      // The handler is bounded by the signal and the deadline like the polls.
+      /** @type {ReturnType<typeof setTimeout> | undefined} */
+      let timer;
+      const late = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(flowError("timeout", `no token within ${timeoutMs} ms`)), Math.max(0, deadline - Date.now()));
+      });
+      try {
+        await untilAbort(Promise.race([onAuthorizationUrl(out.authorizationUrl, { sessionUri }), late]), signal);
+      } finally {
+        clearTimeout(timer);
+      }
     }
     // Poll with the same input plus the session; forceAuthentication would start a new session.
     const poll = { ...data, sessionUri };

@@ -141,7 +141,16 @@ export function optionalFunction(v, what) {
  */
 export function optionalSignal(v, what) {
   if (v === undefined) return undefined;
-  if (typeof AbortSignal !== "undefined" && v instanceof AbortSignal) return v;
+  if (typeof AbortSignal !== "undefined" && v instanceof AbortSignal) {
+    // `instanceof` trusts the prototype chain: the `aborted` getter checks the real brand.
+    try {
+      const getter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")?.get;
+      if (getter) getter.call(v);
+      return v;
+    } catch {
+      // not a real AbortSignal
+    }
+  }
   throw configError(`${what} must be an AbortSignal`);
 }
 
@@ -160,6 +169,8 @@ export function plainData(v, refuse) {
   const copy = (x, depth) => {
     switch (typeof x) {
       case "string":
+        if (wellFormed(x)) return x;
+        throw refuse();
       case "boolean":
         return x;
       case "number":
@@ -225,6 +236,10 @@ export function credentialsSnapshot(v, kind) {
       out.expiration = ms;
     } else if (typeof value !== "string") {
       throw refuse(`credentials.${key} must be a string`);
+    } else if (!/^[\x21-\x7e]*$/.test(value)) {
+      // Keys and tokens are printable ASCII; anything else (a line break, a NUL) would end up in a
+      // header, so it is refused, without quoting the value.
+      throw refuse(`credentials.${key} must be printable ASCII without spaces`);
     } else {
       out[key] = value;
     }

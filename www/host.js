@@ -136,6 +136,42 @@ async function boundedText(response, maxBytes) {
 export async function read(pending, sent, maxBytes) {
   /** @type {{ user?: AbortSignal, timeout?: AbortSignal } | undefined} */
   const sig = attemptSignals.get(sent);
+  const work = settle(pending, sig, maxBytes);
+  const signal = sent.signal;
+  if (!sig || !signal) return work;
+  // A `fetch` that ignores its signal (a test double, a wrapper) still ends at the abort or the
+  // timeout: the attempt is settled by whichever comes first.
+  /** @type {() => void} */
+  let onAbort = () => {};
+  const stopped = new Promise((resolve) => {
+    onAbort = () => resolve(abortOutcome(sig, undefined));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, stopped]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
+ * How an aborted attempt ends: the caller's abort (its reason), or the timeout.
+ * @param {{ user?: AbortSignal, timeout?: AbortSignal }} sig
+ * @param {unknown} cause
+ */
+function abortOutcome(sig, cause) {
+  if (sig.user?.aborted) return { outcome: "aborted", cause: sig.user.reason };
+  if (sig.timeout?.aborted) return { outcome: "timeout" };
+  return { outcome: "network", cause, chain: causeChain(cause) };
+}
+
+/**
+ * @param {Promise<Response>} pending
+ * @param {{ user?: AbortSignal, timeout?: AbortSignal } | undefined} sig
+ * @param {number} maxBytes
+ */
+async function settle(pending, sig, maxBytes) {
   try {
     const response = await pending;
     if (!response || typeof response.status !== "number" || typeof response.headers?.get !== "function") {
@@ -164,9 +200,7 @@ export async function read(pending, sent, maxBytes) {
     }
     return { outcome: "reply", reply };
   } catch (cause) {
-    if (sig?.user?.aborted) return { outcome: "aborted", cause: sig.user.reason };
-    if (sig?.timeout?.aborted) return { outcome: "timeout" };
-    return { outcome: "network", cause, chain: causeChain(cause) };
+    return sig ? abortOutcome(sig, cause) : { outcome: "network", cause, chain: causeChain(cause) };
   }
 }
 
@@ -205,6 +239,26 @@ export function runtime() {
   if (typeof g.EdgeRuntime === "string") return "edge-runtime";
   if (typeof g.process?.versions?.node === "string") return `nodejs#${g.process.versions.node}`;
   return "browser";
+}
+
+/**
+ * `promise`, or the signal's reason as soon as it aborts: a hung provider, handler or store does
+ * not keep the caller waiting past its abort.
+ * @template T
+ * @param {Promise<T> | T} promise
+ * @param {AbortSignal | undefined} signal
+ * @returns {Promise<T>}
+ */
+export function untilAbort(promise, signal) {
+  if (!signal) return Promise.resolve(promise);
+  if (signal.aborted) return Promise.reject(signal.reason);
+  /** @type {() => void} */
+  let onAbort = () => {};
+  const aborted = new Promise((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return /** @type {Promise<T>} */ (Promise.race([promise, aborted]).finally(() => signal.removeEventListener("abort", onAbort)));
 }
 
 /**

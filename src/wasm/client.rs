@@ -75,7 +75,7 @@ pub struct WasmClient {
 #[wasm_bindgen]
 impl WasmClient {
     /// `config`: the wrapper's snapshot of the configuration. `host`: `{ fetch, init, read, sleep,
-    /// makeError, credentials?, runtime? }`.
+    /// untilAbort, makeError, credentials?, runtime? }`.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, host: JsValue) -> Result<WasmClient, JsValue> {
         let errors = factory(&Reflect::get(&host, &"makeError".into()).unwrap_or_default());
@@ -89,6 +89,7 @@ impl WasmClient {
             init: host_fn("init")?,
             read: host_fn("read")?,
             sleep: host_fn("sleep")?,
+            until_abort: host_fn("untilAbort")?,
         };
         let config: ConfigIn = from_js(config).map_err(|r: Refusal| {
             config_error(&format!("Invalid Configuration: {}", r.describe("config")))

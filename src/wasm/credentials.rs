@@ -40,6 +40,14 @@ impl CredentialsIn {
         if self.expiration.is_some_and(|e| !e.is_finite()) {
             return Err("expiration: must be a valid date");
         }
+        // Keys and tokens go into headers: printable ASCII only, never a line break.
+        let printable = |s: &str| s.bytes().all(|b| (0x21..=0x7e).contains(&b));
+        if !printable(&self.access_key_id)
+            || !printable(&self.secret_access_key)
+            || !self.session_token.as_deref().is_none_or(printable)
+        {
+            return Err("credentials must be printable ASCII without spaces");
+        }
         Ok((
             Credentials {
                 access_key_id: self.access_key_id,
@@ -90,11 +98,14 @@ impl CredentialStore {
         }
     }
 
-    /// The credentials to sign with at `now_ms`.
+    /// The credentials to sign with at `now_ms`. `until_abort(promise, signal)` is the host's: a
+    /// provider that never answers does not keep an aborted call waiting.
     pub(crate) async fn get(
         &self,
         now_ms: f64,
         errors: &ErrorFactory,
+        until_abort: &Function,
+        signal: &JsValue,
     ) -> Result<Credentials, JsValue> {
         let provider = match &self.source {
             CredentialSource::Static(c) => return Ok(c.clone()),
@@ -123,7 +134,11 @@ impl CredentialStore {
                 p
             }
         };
-        let result = JsFuture::from(promise).await;
+        let raced = until_abort
+            .call2(&JsValue::UNDEFINED, &promise, signal)
+            .map(Promise::from)
+            .unwrap_or(promise);
+        let result = JsFuture::from(raced).await;
         self.pending.borrow_mut().take();
         // The wrapper rejects with a typed error already.
         let value = result?;

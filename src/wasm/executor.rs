@@ -29,6 +29,8 @@ pub(crate) struct Host {
     pub(crate) read: Function,
     /// `sleep(ms, signal)`: resolves after `ms`, rejects with the signal's reason on abort.
     pub(crate) sleep: Function,
+    /// `untilAbort(promise, signal)`: the promise, or the signal's reason as soon as it aborts.
+    pub(crate) until_abort: Function,
 }
 
 /// A client's configuration and state, shared by its calls.
@@ -170,7 +172,12 @@ impl Client {
         loop {
             let creds = self
                 .credentials
-                .get(js_sys::Date::now(), &self.errors)
+                .get(
+                    js_sys::Date::now(),
+                    &self.errors,
+                    &self.host.until_abort,
+                    &signal,
+                )
                 .await?;
             if let Some(reason) = aborted(&signal) {
                 return Err(reason);

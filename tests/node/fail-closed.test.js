@@ -288,3 +288,86 @@ test("wrong types in the client configuration and call options are typed errors"
   cyclic.self = cyclic;
   assert.ok((await rejection(client.getResourceOauth2Token(cyclic))) instanceof pkg.ParamValidationError);
 });
+
+test("credentials that are not printable ASCII are refused: no header injection, no token in a cause", async () => {
+  let requests = 0;
+  const fetch = async () => {
+    requests++;
+    return new Response("{}");
+  };
+  for (const bad of ["tok\nx-injected\nCANARY", "tok\0CANARY", "tok\rCANARY", "tok CANARY", "tok\ud800"]) {
+    for (const key of ["accessKeyId", "secretAccessKey", "sessionToken"]) {
+      const credentials = { accessKeyId: "AKID", secretAccessKey: "secret", [key]: bad };
+      const e = (() => {
+        try {
+          new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials, fetch });
+        } catch (err) {
+          return err;
+        }
+      })();
+      assert.ok(e instanceof pkg.ConfigurationError, `${key}: ${e?.name}`);
+      assert.ok(!e.message.includes("CANARY"));
+      const provided = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: async () => credentials, fetch });
+      const p = await rejection(provided.getResourceOauth2Token(m2m));
+      assert.ok(p instanceof pkg.CredentialsProviderError, `${key}: ${p?.name}`);
+      assert.ok(!p.message.includes("CANARY"));
+    }
+  }
+  assert.equal(requests, 0);
+});
+
+test("every wait ends at the caller's abort or the timeout, whatever the fetch, provider, handler or store does", async () => {
+  const hang = () => new Promise(() => {});
+  const creds = { accessKeyId: "AKID", secretAccessKey: "secret" };
+  const abortSoon = () => AbortSignal.timeout(50);
+  // A fetch that ignores its signal.
+  const timed = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: creds, fetch: hang, requestTimeoutMs: 50, maxAttempts: 2 });
+  assert.ok((await rejection(timed.getResourceOauth2Token(m2m))) instanceof pkg.RequestTimeoutError);
+  const ignoring = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: creds, fetch: hang });
+  assert.equal((await rejection(ignoring.getResourceOauth2Token(m2m, { signal: abortSoon() }))).name, "TimeoutError");
+  // A body that never ends.
+  const stalled = new pkg.AgentCoreIdentityClient({
+    region: "us-east-1",
+    credentials: creds,
+    requestTimeoutMs: 50,
+    maxAttempts: 1,
+    fetch: async () => new Response(new ReadableStream({ pull: hang })),
+  });
+  assert.ok((await rejection(stalled.getResourceOauth2Token(m2m))) instanceof pkg.RequestTimeoutError);
+  // A credentials provider that never answers.
+  const provider = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: hang, fetch: hang });
+  assert.equal((await rejection(provider.getResourceOauth2Token(m2m, { signal: abortSoon() }))).name, "TimeoutError");
+  // An authorization-URL handler that never returns: bounded by timeoutMs and by the signal.
+  const authorizing = new pkg.AgentCoreIdentityClient({
+    region: "us-east-1",
+    credentials: creds,
+    fetch: async () => new Response(JSON.stringify({ authorizationUrl: "https://idp.example/authorize", sessionUri: SESSION, sessionStatus: "IN_PROGRESS" })),
+  });
+  const flow = await rejection(authorizing.getResourceOauth2TokenOrAuthorize(m2m, { onAuthorizationUrl: hang, timeoutMs: 50 }));
+  assert.ok(flow instanceof pkg.AuthorizationFlowError && flow.code === "timeout", flow.name);
+  assert.equal((await rejection(authorizing.getResourceOauth2TokenOrAuthorize(m2m, { onAuthorizationUrl: hang, signal: abortSoon() }))).name, "TimeoutError");
+  // A store that never answers.
+  const s = await pkg.createCustomState({ secret: SECRET, binding: "h" });
+  const stuck = await rejection(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "h", stateStore: { consume: hang }, signal: abortSoon() }));
+  assert.equal(stuck.name, "TimeoutError");
+  // An aborted signal refuses the callback before anything is consumed.
+  const store = spyStore();
+  const aborted = new AbortController();
+  aborted.abort(new Error("stop"));
+  const e = await rejection(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "h", stateStore: store, signal: aborted.signal }));
+  assert.equal(e.message, "stop");
+  assert.equal(store.calls.length, 0);
+});
+
+test("a fake AbortSignal, an issue time in the future and lone surrogates in the input are refused", async () => {
+  const client = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: { accessKeyId: "AKID", secretAccessKey: "secret" }, fetch: async () => new Response('{"accessToken":"t"}') });
+  const fake = Object.create(AbortSignal.prototype);
+  assert.ok((await rejection(client.getResourceOauth2Token(m2m, { signal: fake }))) instanceof pkg.ConfigurationError);
+  assert.ok((await rejection(client.getResourceOauth2TokenOrAuthorize(m2m, { signal: fake }))) instanceof pkg.ConfigurationError);
+  await configRefusal(pkg.handleOauth2Callback("?state=abc&session_id=x", { expectedState: "abc", expectedStateIssuedAt: Date.now() + 300 * 86_400_000 }));
+  // Seconds given for milliseconds: long past, so expired.
+  assert.equal(await callbackCode(pkg.handleOauth2Callback("?state=abc&session_id=x", { expectedState: "abc", expectedStateIssuedAt: Math.floor(Date.now() / 1000) })), "state_expired");
+  for (const input of [{ ...m2m, workloadIdentityToken: "w\ud800" }, { ...m2m, customState: "a\udc00b" }, { ...m2m, scopes: ["\ud800"] }]) {
+    assert.ok((await rejection(client.getResourceOauth2Token(input))) instanceof pkg.ParamValidationError);
+  }
+});
