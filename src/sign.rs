@@ -142,14 +142,9 @@ pub struct SdkHeaders<'a> {
     pub user_agent: &'a str,
 }
 
+/// Lower-case hex, as SigV4 writes digests (the `hex` crate, which `aws-sigv4` uses too).
 fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
-    s
+    hex::encode(bytes)
 }
 
 /// URI-encodes each path segment once more, as SigV4 does for every service but S3: only
