@@ -114,14 +114,19 @@ pub fn check_app_id(app_id: &str) -> Result<(), AppIdError> {
     }
 }
 
-/// The `x-amz-user-agent` value: `<package>/<version> ua/2.1 lang/js md/<runtime>`, then
+/// The `x-amz-user-agent` value: `<package>/<version> ua/2.1 lang/js md/<runtime>` (a runtime
+/// given as `name#version` keeps its version, as the SDK's `md/nodejs#20.1.0`), then
 /// `app/<appId>` when `app_id` is set and not empty, each section escaped as the SDK escapes it.
 pub fn user_agent(package: &str, version: &str, runtime: &str, app_id: Option<&str>) -> String {
     let mut sections = vec![
         escape_section(package, Some(version)),
         escape_section("ua", Some("2.1")),
         escape_section("lang/js", None),
-        escape_section(&format!("md/{runtime}"), None),
+        // `nodejs#20.20.2`: the runtime's name and version, as the SDK writes `md/nodejs#<version>`.
+        match runtime.split_once('#') {
+            Some((name, version)) => escape_section(&format!("md/{name}"), Some(version)),
+            None => escape_section(&format!("md/{runtime}"), None),
+        },
     ];
     if let Some(app_id) = app_id.filter(|a| !a.is_empty()) {
         sections.push(escape_section("app", Some(app_id)));
@@ -195,6 +200,18 @@ mod tests {
         assert_eq!(
             check_app_id(&"😀".repeat(26)).unwrap_err().to_string(),
             "userAgentAppId must be at most 50 characters long (got 52)"
+        );
+    }
+
+    #[test]
+    fn a_runtime_keeps_its_version() {
+        assert_eq!(
+            user_agent("pkg", "1.0.0", "nodejs#20.20.2", None),
+            "pkg/1.0.0 ua/2.1 lang/js md/nodejs#20.20.2"
+        );
+        assert_eq!(
+            user_agent("pkg", "1.0.0", "cloudflare-workers", Some("app")),
+            "pkg/1.0.0 ua/2.1 lang/js md/cloudflare-workers app/app"
         );
     }
 }

@@ -371,3 +371,24 @@ test("a fake AbortSignal, an issue time in the future and lone surrogates in the
     assert.ok((await rejection(client.getResourceOauth2Token(input))) instanceof pkg.ParamValidationError);
   }
 });
+
+test("configuration ranges: maxAttempts 1 to 100, requestTimeoutMs 1 to 3600000, userAgentAppId at most 50", async () => {
+  const seen = [];
+  const fetch = async (url, init) => {
+    seen.push(init.headers);
+    return new Response('{"accessToken":"t"}');
+  };
+  const base = { region: "us-east-1", credentials: { accessKeyId: "AKID", secretAccessKey: "secret" }, fetch };
+  const refused = [{ maxAttempts: 0 }, { maxAttempts: 101 }, { maxAttempts: 1.5 }, { requestTimeoutMs: 0 }, { requestTimeoutMs: 3_600_001 }, { userAgentAppId: "a".repeat(51) }];
+  for (const extra of refused) {
+    const e = await rejection((async () => new pkg.AgentCoreIdentityClient({ ...base, ...extra }).getResourceOauth2Token(m2m))());
+    assert.ok(e instanceof pkg.ConfigurationError, `${JSON.stringify(extra)}: ${e?.name}`);
+  }
+  for (const extra of [{ maxAttempts: 1 }, { maxAttempts: 100 }, { requestTimeoutMs: 1 }, { requestTimeoutMs: 3_600_000 }, { userAgentAppId: "my-app" }]) {
+    assert.equal((await new pkg.AgentCoreIdentityClient({ ...base, ...extra }).getResourceOauth2Token(m2m)).accessToken, "t", JSON.stringify(extra));
+  }
+  // The app id travels in the SDK's user-agent header, after the package's name and version.
+  assert.match(seen.at(-1)["x-amz-user-agent"], /^agentcore-identity-edge\/\d+\.\d+\.\d+ ua\/2\.1 lang\/js md\/nodejs#\S+ app\/my-app$/);
+  assert.match(seen.at(-1)["amz-sdk-request"], /^attempt=1; max=3$/);
+  assert.match(seen.at(-1)["amz-sdk-invocation-id"], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+});
