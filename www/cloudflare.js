@@ -2,8 +2,8 @@
 // the object named after it; `StateStoreDurableObject` (re-exported by the app's Worker and bound in
 // wrangler.toml) records it until its expiry and deletes it with an alarm.
 import { makeError } from "./errors.js";
-import { field } from "./guard.js";
-import { askBackend, checkConsumeArgs, isNonce, optionsObject, timeoutOption, unexpectedAnswer } from "./stores.js";
+import { field, optionsObject } from "./guard.js";
+import { askBackend, checkConsumeArgs, isNonce, timeoutOption, unexpectedAnswer } from "./stores.js";
 
 const ORIGIN = "https://agentcore-identity-edge.state-store";
 const CONSUMED = '{"consumed":true}';
@@ -141,7 +141,7 @@ export class DurableObjectStateStore {
     if (!usable) {
       throw makeError("configuration", { message: "DurableObjectStateStore: pass the Durable Object namespace binding (with idFromName and get)" });
     }
-    const o = optionsObject(options, "DurableObjectStateStore");
+    const o = optionsObject(options, "DurableObjectStateStore options", true);
     this.#namespace = ns;
     this.#timeoutMs = timeoutOption(field(o, "timeoutMs", "DurableObjectStateStore options"), 10_000, "DurableObjectStateStore");
   }

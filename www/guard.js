@@ -53,7 +53,7 @@ export function isObject(v) {
  */
 export function optionsObject(v, what, optional) {
   if (v === undefined && optional) return {};
-  if (!isObject(v)) throw configError(`${what} must be an object`);
+  if (!isObject(v) || Array.isArray(v)) throw configError(`${what} must be an object`);
   return v;
 }
 

@@ -2,8 +2,8 @@
 // `SET key 1 NX PX ms` per callback. The app passes the function that sends a command, so any
 // client works (node-redis, ioredis, an HTTP client for a Redis behind a REST API).
 import { makeError } from "./errors.js";
-import { field } from "./guard.js";
-import { askBackend, checkConsumeArgs, optionsObject, timeoutOption, unexpectedAnswer } from "./stores.js";
+import { field, optionsObject } from "./guard.js";
+import { askBackend, checkConsumeArgs, timeoutOption, unexpectedAnswer } from "./stores.js";
 
 const DEFAULT_PREFIX = "agentcore-identity-edge:state:";
 /** Printable ASCII without spaces, so the key reads the same through any client or REST path. */
@@ -24,7 +24,7 @@ export class RedisStateStore {
    * @param {import("./redis.js").RedisStateStoreOptions} options
    */
   constructor(options) {
-    const o = optionsObject(options, "RedisStateStore");
+    const o = optionsObject(options, "RedisStateStore options", true);
     const sendCommand = field(o, "sendCommand", "RedisStateStore options");
     if (options === undefined || typeof sendCommand !== "function") {
       throw makeError("configuration", { message: "RedisStateStore: sendCommand must be a function that runs one Redis command" });

@@ -46,20 +46,6 @@ export function timeoutOption(timeoutMs, fallback, owner) {
 }
 
 /**
- * The options object of a store's constructor: undefined or a plain object.
- * @param {unknown} options
- * @param {string} owner
- * @returns {Record<string, unknown>}
- */
-export function optionsObject(options, owner) {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw makeError("configuration", { message: `${owner}: options must be an object` });
-  }
-  return /** @type {Record<string, unknown>} */ (options);
-}
-
-/**
  * Runs `call` (which talks to the backend) and `read` (which turns its answer into a boolean, or
  * throws `ResponseError`). Whatever `call` throws or rejects with becomes `NetworkError`; no answer
  * within `timeoutMs` becomes `RequestTimeoutError`. Always settles.
