@@ -61,20 +61,29 @@ export async function call(cfg, input) {
   return r.json();
 }`,
 };
+/**
+ * `source` bundled as a user's bundler would: esbuild, minified, ESM for the browser; `options` adds
+ * the alias and the runtime's conditions.
+ * @param {string} source
+ * @param {import("esbuild").BuildOptions} options
+ */
+function bundle(source, options) {
+  return esbuild.build({
+    stdin: { contents: source, resolveDir: root, loader: "js" },
+    bundle: true,
+    minify: true,
+    write: false,
+    format: "esm",
+    platform: "browser",
+    logLevel: "silent",
+    ...options,
+  });
+}
 const sizes = (buf) => ({ raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length, brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length });
 {
   const payload = {};
   for (const [name, source] of Object.entries(PAYLOAD_ENTRIES)) {
-    const built = await esbuild.build({
-      stdin: { contents: source, resolveDir: root, loader: "js" },
-      bundle: true,
-      minify: true,
-      write: false,
-      format: "esm",
-      platform: "browser",
-      alias: { [PKG_NAME]: join(root, "www", "index.js") },
-      logLevel: "silent",
-    });
+    const built = await bundle(source, { alias: { [PKG_NAME]: join(root, "www", "index.js") } });
     const js = sizes(Buffer.from(built.outputFiles[0].contents));
     const total = { ...js };
     if (name === PKG_NAME) {
@@ -218,18 +227,11 @@ function summarise(perRound, samples, cpu) {
 // ---------------------------------------------------------------- workerd
 /** Bundles `source` for workerd, the .wasm kept as a CompiledWasm module beside it. */
 async function workerModules(name, source) {
-  const built = await esbuild.build({
-    stdin: { contents: source, resolveDir: root, loader: "js" },
-    bundle: true,
-    minify: true,
-    write: false,
-    format: "esm",
-    platform: "browser",
+  const built = await bundle(source, {
     conditions: ["workerd", "worker"],
     alias: { [PKG_NAME]: join(root, "www", "workerd.js") },
     external: ["*.wasm"],
     outdir: join(root, "www"),
-    logLevel: "silent",
   });
   return [
     { type: "ESModule", path: join(root, "www", `${name}.js`), contents: built.outputFiles[0].text },

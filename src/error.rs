@@ -43,9 +43,7 @@ pub struct FieldError {
 }
 
 /// Reduces a raw error type to its code (`sanitizeErrorCode`).
-pub fn sanitize_code(raw: &str) -> &str {
-    crate::error_code::sanitize_error_code(raw)
-}
+pub use crate::error_code::sanitize_error_code as sanitize_code;
 
 fn reason_phrase(status: u16) -> &'static str {
     match status {

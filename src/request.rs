@@ -45,27 +45,6 @@ pub fn prepare(
 }
 
 impl PreparedRequest {
-    /// Signs for one attempt at `epoch_ms`.
-    pub fn sign(
-        &self,
-        creds: &Credentials,
-        region: &str,
-        epoch_ms: i64,
-        cache: &mut SigningKeyCache,
-    ) -> Signed {
-        sign::sign(
-            SignableRequest {
-                authority: &self.authority,
-                path: &self.path,
-                body: &self.body,
-            },
-            creds,
-            region,
-            epoch_ms,
-            cache,
-        )
-    }
-
     /// Signs one attempt at `epoch_ms` with the SDK's telemetry and user-agent headers
     /// (`crate::sign::sign_with`).
     pub fn sign_attempt(

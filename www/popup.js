@@ -2,31 +2,11 @@
 // parameters from it with postMessage. Only these two functions touch `window`, and only when
 // called.
 import { makeError } from "./errors.js";
-import { isLoopbackHost } from "./guard.js";
+import { checked, configError, isLoopbackHost, isObject } from "./guard.js";
 
 const MESSAGE_TYPE = "agentcore-identity-edge:oauth2-callback";
 /** The longest delay `setTimeout` honours; a longer one fires at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
-
-/** @param {string} message */
-const configurationError = (message) => makeError("configuration", { message });
-
-/**
- * Runs `check` over the caller's options; a getter or proxy trap that throws while they are read
- * becomes a ConfigurationError, never the raw exception.
- * @template T
- * @param {() => T} check
- * @param {string} what
- * @returns {T}
- */
-function readOptions(check, what) {
-  try {
-    return check();
-  } catch (e) {
-    if (e instanceof Error && (e.name === "ConfigurationError" || e.name === "PopupError")) throw e;
-    throw configurationError(`${what} could not be read`);
-  }
-}
 
 /**
  * The authorization URL, parsed, if a browser may navigate to it: `https:`, or `http:` on a
@@ -36,7 +16,7 @@ function readOptions(check, what) {
  */
 function checkAuthorizationUrl(authorizationUrl) {
   if (typeof authorizationUrl !== "string" || authorizationUrl === "") {
-    throw configurationError("authorizeInPopup needs the authorization URL as a non-empty string");
+    throw configError("authorizeInPopup needs the authorization URL as a non-empty string");
   }
   /** @type {URL} */
   let url;
@@ -61,21 +41,19 @@ function checkAuthorizationUrl(authorizationUrl) {
  * @param {string} what
  */
 function checkOrigin(value, what) {
-  if (typeof value !== "string" || value === "") throw configurationError(`${what} must be a non-empty origin string`);
+  if (typeof value !== "string" || value === "") throw configError(`${what} must be a non-empty origin string`);
   let url;
   try {
     url = new URL(value);
   } catch {
-    throw configurationError(`${what} must be an origin such as https://app.example.com`);
+    throw configError(`${what} must be an origin such as https://app.example.com`);
   }
   if ((url.protocol !== "https:" && url.protocol !== "http:") || url.origin !== value) {
-    throw configurationError(`${what} must be an http(s) origin such as https://app.example.com, without a path or a trailing slash`);
+    throw configError(`${what} must be an http(s) origin such as https://app.example.com, without a path or a trailing slash`);
   }
   return value;
 }
 
-/** @param {unknown} value */
-const isObject = (value) => value !== null && (typeof value === "object" || typeof value === "function");
 
 /**
  * A fresh window name per flow, so that no other window (another flow, another page that opened a
@@ -91,29 +69,29 @@ function uniqueWindowName() {
  * @param {unknown} options
  */
 function checkPopupOptions(options) {
-  if (!isObject(options)) throw configurationError("authorizeInPopup needs an options object with callbackOrigin");
+  if (!isObject(options)) throw configError("authorizeInPopup needs an options object with callbackOrigin");
   const o = /** @type {Record<string, unknown>} */ (options);
   const callbackOrigin = checkOrigin(o.callbackOrigin, "callbackOrigin");
   const timeoutMs = o.timeoutMs === undefined ? 600_000 : o.timeoutMs;
   if (typeof timeoutMs !== "number" || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
-    throw configurationError(`timeoutMs must be an integer from 1 to ${MAX_TIMEOUT_MS}`);
+    throw configError(`timeoutMs must be an integer from 1 to ${MAX_TIMEOUT_MS}`);
   }
   const features = o.features === undefined ? "popup,width=520,height=720" : o.features;
-  if (typeof features !== "string") throw configurationError("features must be a string");
+  if (typeof features !== "string") throw configError("features must be a string");
   // With these the browser returns no window and the callback page has no opener to post to.
-  if (/(^|[\s,])(noopener|noreferrer)([\s,=]|$)/i.test(features)) throw configurationError("features must not contain noopener or noreferrer");
+  if (/(^|[\s,])(noopener|noreferrer)([\s,=]|$)/i.test(features)) throw configError("features must not contain noopener or noreferrer");
   const signal = o.signal;
   if (signal !== undefined) {
     const s = /** @type {Record<string, unknown>} */ (signal);
     if (!isObject(signal) || typeof s.aborted !== "boolean" || typeof s.addEventListener !== "function" || typeof s.removeEventListener !== "function") {
-      throw configurationError("signal must be an AbortSignal");
+      throw configError("signal must be an AbortSignal");
     }
   }
   const popup = o.popup;
   if (popup !== undefined) {
     const p = /** @type {Record<string, unknown>} */ (popup);
     if (!isObject(popup) || typeof p.closed !== "boolean" || typeof p.close !== "function" || !isObject(p.location)) {
-      throw configurationError("popup must be a window opened with window.open");
+      throw configError("popup must be a window opened with window.open");
     }
   }
   return {
@@ -143,7 +121,7 @@ export function authorizeInPopup(authorizationUrl, options) {
     /** @type {URL} */
     let url;
     try {
-      o = readOptions(() => checkPopupOptions(options), "authorizeInPopup options");
+      o = checked(() => checkPopupOptions(options), "authorizeInPopup options");
       url = checkAuthorizationUrl(authorizationUrl);
     } catch (e) {
       return reject(e);
@@ -203,12 +181,12 @@ export function authorizeInPopup(authorizationUrl, options) {
  */
 export function postCallbackToOpener(options) {
   const w = /** @type {Window} */ (/** @type {unknown} */ (globalThis));
-  if (options !== undefined && !isObject(options)) throw configurationError("postCallbackToOpener takes an options object");
-  const { targetOrigin, close } = readOptions(() => {
+  if (options !== undefined && !isObject(options)) throw configError("postCallbackToOpener takes an options object");
+  const { targetOrigin, close } = checked(() => {
     const o = /** @type {Record<string, unknown>} */ (options ?? {});
     const targetOrigin = checkOrigin(o.targetOrigin === undefined ? w.location?.origin : o.targetOrigin, "targetOrigin");
     const close = o.close === undefined ? true : o.close;
-    if (typeof close !== "boolean") throw configurationError("close must be a boolean");
+    if (typeof close !== "boolean") throw configError("close must be a boolean");
     return { targetOrigin, close };
   }, "postCallbackToOpener options");
   if (!w.opener) return false;
