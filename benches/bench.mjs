@@ -193,7 +193,7 @@ function summarise(perRound, samples, cpu) {
   const hostFns = await import("../www/host.js");
   const { readFile } = await import("node:fs/promises");
   await glue.default({ module_or_path: await readFile(join(benchDir, "agentcore_identity_edge_bg.wasm")) });
-  const core = new glue.WasmClient({ region, endpoint, credentials }, { fetch, init: hostFns.init, read: hostFns.read, sleep: hostFns.sleep, untilAbort: hostFns.untilAbort, makeError });
+  const core = new glue.WasmClient({ region, endpoint, credentials }, { fetch, init: hostFns.init, read: hostFns.read, makeError });
   const { SignatureV4 } = await import("@smithy/signature-v4");
   const { Hash } = await import("@smithy/hash-node");
   const smithy = new SignatureV4({ credentials, region, service: "bedrock-agentcore", sha256: Hash.bind(null, "sha256") });

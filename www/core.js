@@ -84,17 +84,20 @@ function configSnapshot(config) {
   } else {
     snapshot.credentials = credentialsSnapshot(credentials, "configuration");
   }
-  return { snapshot, host: { fetch: fetchImpl, init: attemptInit, read, sleep, untilAbort, makeError, credentials: provider, runtime: runtime() } };
+  return { snapshot, host: { fetch: fetchImpl, init: attemptInit, read, makeError, credentials: provider, runtime: runtime() } };
 }
 
 /**
  * Client for the Amazon Bedrock AgentCore Identity data plane.
  */
 export class AgentCoreIdentityClient {
-  /** @type {{ snapshot: Record<string, unknown>, host: object }} */
+  /** @type {{ snapshot: Record<string, unknown>, host: { credentials?: () => Promise<unknown> } }} */
   #config;
   /** @type {WasmClient | undefined} */
   #wasm;
+  /** The credentials provider's answer being awaited; concurrent calls share it. */
+  /** @type {Promise<unknown> | undefined} */
+  #pendingCredentials;
 
   /** @param {ClientConfig} config */
   constructor(config) {
@@ -140,8 +143,47 @@ export class AgentCoreIdentityClient {
       return Promise.reject(isPackageError(e) ? e : configError("the call's arguments could not be read", e));
     }
     const wasm = this.#wasm;
-    if (wasm) return wasm.send(operation, data, signal);
-    return this.#client().then((client) => client.send(operation, data, signal));
+    if (wasm) return this.#run(wasm, operation, data, signal);
+    return this.#client().then((client) => this.#run(client, operation, data, signal));
+  }
+
+  /**
+   * Runs a call in the core's steps: `begin` validates and prepares it; each `attempt` signs and
+   * issues a request through the host's `fetch` and gives the promise of its settled reply (never
+   * rejected), the one await of an attempt; `settle` decides what follows: a delay before the next
+   * attempt (a number), the result, or the error it throws.
+   * @param {WasmClient} wasm
+   * @param {string} operation
+   * @param {unknown} data
+   * @param {AbortSignal | undefined} signal
+   */
+  async #run(wasm, operation, data, signal) {
+    if (signal?.aborted) throw signal.reason;
+    const id = wasm.begin(operation, data);
+    try {
+      for (;;) {
+        if (this.#config.host.credentials && wasm.needsCredentials()) await this.#refreshCredentials(wasm, signal);
+        const next = wasm.settle(id, await wasm.attempt(id, signal));
+        if (typeof next !== "number") return next;
+        if (next > 0) await sleep(next, signal);
+      }
+    } finally {
+      wasm.end(id);
+    }
+  }
+
+  /**
+   * Calls the credentials provider (once for all the calls waiting) and gives its answer to the
+   * core, which checks it. A provider that never answers does not outlast the caller's abort.
+   * @param {WasmClient} wasm
+   * @param {AbortSignal | undefined} signal
+   */
+  async #refreshCredentials(wasm, signal) {
+    const provider = /** @type {() => Promise<unknown>} */ (this.#config.host.credentials);
+    this.#pendingCredentials ??= provider().finally(() => {
+      this.#pendingCredentials = undefined;
+    });
+    wasm.setCredentials(await untilAbort(this.#pendingCredentials, signal));
   }
 
   /** @param {import("./index.js").GetResourceOauth2TokenInput} input @param {CallOptions} [options] */

@@ -1,14 +1,13 @@
-//! The `WasmClient` class the wrapper's `AgentCoreIdentityClient` drives: the configuration,
-//! read and checked once, and `send`. Every argument is a `JsValue` read through serde (the glue
-//! never converts an untrusted value), and every export returns `Result` or a promise that settles.
+//! The `WasmClient` class the wrapper's `AgentCoreIdentityClient` drives: the configuration, read
+//! and checked once, and the steps of a call (`begin`, `attempt`, `settle`, `end`). Every argument
+//! is a `JsValue` read through serde (the glue never converts an untrusted value), and every export
+//! returns a value or a `Result`: none traps.
 
 use std::cell::RefCell;
-use std::rc::Rc;
 
-use js_sys::{Promise, Reflect};
+use js_sys::Reflect;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use super::boundary::{from_js, Refusal};
 use super::credentials::{CredentialSource, CredentialStore, CredentialsIn};
@@ -69,13 +68,13 @@ fn is_loopback(authority: &str) -> bool {
 /// A configured client. Created by the wrapper's `AgentCoreIdentityClient`.
 #[wasm_bindgen]
 pub struct WasmClient {
-    inner: Rc<Client>,
+    inner: Client,
 }
 
 #[wasm_bindgen]
 impl WasmClient {
-    /// `config`: the wrapper's snapshot of the configuration. `host`: `{ fetch, init, read, sleep,
-    /// untilAbort, makeError, credentials?, runtime? }`.
+    /// `config`: the wrapper's snapshot of the configuration. `host`: `{ fetch, init, read,
+    /// makeError, credentials?, runtime? }` (`credentials`: the provider, which the wrapper calls).
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, host: JsValue) -> Result<WasmClient, JsValue> {
         let errors = factory(&Reflect::get(&host, &"makeError".into()).unwrap_or_default());
@@ -88,8 +87,6 @@ impl WasmClient {
             fetch: host_fn("fetch")?,
             init: host_fn("init")?,
             read: host_fn("read")?,
-            sleep: host_fn("sleep")?,
-            until_abort: host_fn("untilAbort")?,
         };
         let config: ConfigIn = from_js(config).map_err(|r: Refusal| {
             config_error(&format!("Invalid Configuration: {}", r.describe("config")))
@@ -137,7 +134,7 @@ impl WasmClient {
         );
         let source =
             match (function(&host, "credentials"), config.credentials) {
-                (Some(provider), None) => CredentialSource::Provider(provider),
+                (Some(_), None) => CredentialSource::Provider,
                 (None, Some(creds)) => {
                     let (creds, _) = creds
                         .check()
@@ -149,7 +146,7 @@ impl WasmClient {
                 )),
             };
         Ok(WasmClient {
-            inner: Rc::new(Client {
+            inner: Client {
                 region,
                 endpoint,
                 user_agent,
@@ -159,7 +156,8 @@ impl WasmClient {
                 errors,
                 credentials: CredentialStore::new(source),
                 state: RefCell::new(ClientState::default()),
-            }),
+                calls: RefCell::default(),
+            },
         })
     }
 
@@ -177,17 +175,61 @@ impl WasmClient {
         }
     }
 
-    /// Sends `operation` with `input` (plain data); `signal` is an `AbortSignal` or `undefined`.
-    pub fn send(&self, operation_name: JsValue, input: JsValue, signal: JsValue) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        let op = operation_name.as_string().as_deref().and_then(operation);
-        future_to_promise(async move {
-            match op {
-                Some(op) => inner.send(op, input, signal).await,
-                None => Err(inner
+    /// Starts a call of `operation` with `input` (plain data): validates and serialises it, and
+    /// returns the call's id for `attempt`, `settle` and `end`. Throws a `ParamValidationError`.
+    pub fn begin(&self, operation_name: JsValue, input: JsValue) -> Result<u32, JsValue> {
+        match operation_name.as_string().as_deref().and_then(operation) {
+            Some(op) => self.inner.begin(op, input),
+            None => Err(self
+                .inner
+                .errors
+                .simple(Kind::Configuration, "unknown operation", None)),
+        }
+    }
+
+    /// Whether the credentials provider must be called (and its answer given to
+    /// `setCredentials`) before the next attempt.
+    #[wasm_bindgen(js_name = needsCredentials)]
+    pub fn needs_credentials(&self) -> bool {
+        self.inner.credentials.needs_refresh(js_sys::Date::now())
+    }
+
+    /// Takes the credentials provider's answer (the wrapper's snapshot of it).
+    #[wasm_bindgen(js_name = setCredentials)]
+    pub fn set_credentials(&self, value: JsValue) -> Result<(), JsValue> {
+        self.inner.credentials.set(value, &self.inner.errors)
+    }
+
+    /// Signs and sends the next attempt of call `id` through the host's `fetch`; returns the
+    /// promise of the settled attempt, for `settle`. `signal` is an `AbortSignal` or `undefined`.
+    pub fn attempt(&self, id: JsValue, signal: JsValue) -> Result<JsValue, JsValue> {
+        self.inner.attempt(self.id(&id)?, &signal)
+    }
+
+    /// What follows the settled attempt of call `id`: a number is the delay in milliseconds
+    /// before the next attempt; anything else is the result. Throws the call's error.
+    pub fn settle(&self, id: JsValue, settled: JsValue) -> Result<JsValue, JsValue> {
+        self.inner.settle(self.id(&id)?, settled)
+    }
+
+    /// Ends call `id`: every `begin` is paired with one `end`.
+    pub fn end(&self, id: JsValue) {
+        if let Ok(id) = self.id(&id) {
+            self.inner.end(id);
+        }
+    }
+}
+
+impl WasmClient {
+    /// A call id as `begin` returned it.
+    fn id(&self, id: &JsValue) -> Result<u32, JsValue> {
+        id.as_f64()
+            .filter(|n| n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(n))
+            .map(|n| n as u32)
+            .ok_or_else(|| {
+                self.inner
                     .errors
-                    .simple(Kind::Configuration, "unknown operation", None)),
-            }
-        })
+                    .simple(Kind::Configuration, "no such call in progress", None)
+            })
     }
 }

@@ -1,12 +1,11 @@
-//! Credentials: fixed ones from the configuration, or a provider's, cached until five minutes
-//! before they expire; concurrent calls share one provider call.
+//! Credentials: fixed ones from the configuration, or a provider's, kept until five minutes before
+//! they expire. The wrapper calls the provider (concurrent calls share one provider call) when
+//! the store says it is time.
 
 use std::cell::RefCell;
 
-use js_sys::{Function, Promise};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 
 use super::boundary::from_js;
 use super::errors::{ErrorFactory, Kind};
@@ -63,9 +62,9 @@ impl CredentialsIn {
 pub(crate) enum CredentialSource {
     /// Fixed credentials.
     Static(Credentials),
-    /// The wrapper's `resolveCredentials()`: calls the user's provider and returns a snapshot, or
-    /// rejects with a `CredentialsProviderError`.
-    Provider(Function),
+    /// The user's provider, which the wrapper calls when [`CredentialStore::needs_refresh`] says
+    /// so, handing the answer to [`CredentialStore::set`].
+    Provider,
 }
 
 struct Cached {
@@ -77,7 +76,6 @@ struct Cached {
 pub(crate) struct CredentialStore {
     source: CredentialSource,
     cached: RefCell<Option<Cached>>,
-    pending: RefCell<Option<Promise>>,
 }
 
 impl CredentialStore {
@@ -85,71 +83,54 @@ impl CredentialStore {
         CredentialStore {
             source,
             cached: RefCell::new(None),
-            pending: RefCell::new(None),
         }
     }
 
-    /// The fixed credentials, if the client has them.
-    #[cfg(feature = "bench")]
-    pub(crate) fn fixed(&self) -> Option<&Credentials> {
+    /// Whether the provider must be asked before the next attempt at `now_ms`: there are no
+    /// credentials yet, or they expire within five minutes.
+    pub(crate) fn needs_refresh(&self, now_ms: f64) -> bool {
         match &self.source {
-            CredentialSource::Static(c) => Some(c),
-            CredentialSource::Provider(_) => None,
+            CredentialSource::Static(_) => false,
+            CredentialSource::Provider => self.cached.borrow().as_ref().is_none_or(|c| {
+                c.expires_at_ms
+                    .is_some_and(|exp| exp - now_ms <= REFRESH_BEFORE_EXPIRY_MS)
+            }),
         }
     }
 
-    /// The credentials to sign with at `now_ms`. `until_abort(promise, signal)` is the host's: a
-    /// provider that never answers does not keep an aborted call waiting.
-    pub(crate) async fn get(
-        &self,
-        now_ms: f64,
-        errors: &ErrorFactory,
-        until_abort: &Function,
-        signal: &JsValue,
-    ) -> Result<Credentials, JsValue> {
-        let provider = match &self.source {
-            CredentialSource::Static(c) => return Ok(c.clone()),
-            CredentialSource::Provider(f) => f,
-        };
-        if let Some(c) = self.cached.borrow().as_ref() {
-            if c.expires_at_ms
-                .is_none_or(|exp| exp - now_ms > REFRESH_BEFORE_EXPIRY_MS)
-            {
-                return Ok(c.creds.clone());
-            }
+    /// Takes the provider's answer (the wrapper's snapshot of it), or refuses it with a
+    /// `CredentialsProviderError`.
+    pub(crate) fn set(&self, value: JsValue, errors: &ErrorFactory) -> Result<(), JsValue> {
+        if let CredentialSource::Static(_) = self.source {
+            return Err(errors.simple(
+                Kind::Configuration,
+                "the client has fixed credentials",
+                None,
+            ));
         }
-        let existing = self.pending.borrow().clone();
-        let promise = match existing {
-            Some(p) => p,
-            None => {
-                let called = provider.call0(&JsValue::NULL).map_err(|e| {
-                    errors.simple(
-                        Kind::Credentials,
-                        "the credentials provider threw",
-                        Some(&e),
-                    )
-                })?;
-                let p = Promise::resolve(&called);
-                *self.pending.borrow_mut() = Some(p.clone());
-                p
-            }
-        };
-        let raced = until_abort
-            .call2(&JsValue::UNDEFINED, &promise, signal)
-            .map(Promise::from)
-            .unwrap_or(promise);
-        let result = JsFuture::from(raced).await;
-        self.pending.borrow_mut().take();
-        // The wrapper rejects with a typed error already.
-        let value = result?;
         let (creds, expires_at_ms) = from_js::<CredentialsIn>(value)
             .map_err(|r| errors.refusal(Kind::Credentials, "credentials", &r))?
             .check()
             .map_err(|m| errors.simple(Kind::Credentials, &format!("credentials.{m}"), None))?;
         *self.cached.borrow_mut() = Some(Cached {
-            creds: creds.clone(),
+            creds,
             expires_at_ms,
         });
-        Ok(creds)
+        Ok(())
+    }
+
+    /// The credentials to sign with: the fixed ones, or the provider's last answer.
+    pub(crate) fn current(&self, errors: &ErrorFactory) -> Result<Credentials, JsValue> {
+        match &self.source {
+            CredentialSource::Static(c) => Ok(c.clone()),
+            CredentialSource::Provider => match self.cached.borrow().as_ref() {
+                Some(c) => Ok(c.creds.clone()),
+                None => Err(errors.simple(
+                    Kind::Credentials,
+                    "the credentials provider has not answered",
+                    None,
+                )),
+            },
+        }
     }
 }

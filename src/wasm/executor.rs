@@ -1,13 +1,16 @@
-//! The thin executor: runs a [`Call`] by signing each attempt, calling the host's `fetch`, handing
-//! the pending reply to the wrapper's reader (one await, one crossing per reply) and sleeping when
-//! told. Every decision is the core's.
+//! The thin executor, in synchronous steps the wrapper drives: [`Client::begin`] validates and
+//! prepares a [`Call`]; [`Client::attempt`] signs an attempt, calls the host's `fetch` and hands the
+//! pending reply to the wrapper's reader, whose promise the wrapper awaits (one await per attempt);
+//! [`Client::settle`] reads the settled attempt in one crossing and says what follows (a delay
+//! before the next attempt, the result or the error). Every decision is the core's; no Rust future
+//! and no closure is made per call.
 
 use std::cell::RefCell;
 
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
 use serde::Deserialize;
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::AbortSignal;
 
 use super::boundary::{from_js, to_js, to_json_text};
 use super::credentials::CredentialStore;
@@ -27,10 +30,6 @@ pub(crate) struct Host {
     /// `read(pending, init, maxBytes)`: settles the fetch and reads the reply; resolves to a
     /// [`Settled`] and never rejects.
     pub(crate) read: Function,
-    /// `sleep(ms, signal)`: resolves after `ms`, rejects with the signal's reason on abort.
-    pub(crate) sleep: Function,
-    /// `untilAbort(promise, signal)`: the promise, or the signal's reason as soon as it aborts.
-    pub(crate) until_abort: Function,
 }
 
 /// A client's configuration and state, shared by its calls.
@@ -45,6 +44,7 @@ pub(crate) struct Client {
     pub(crate) errors: ErrorFactory,
     pub(crate) credentials: CredentialStore,
     pub(crate) state: RefCell<ClientState>,
+    pub(crate) calls: RefCell<Calls>,
 }
 
 /// How the wrapper's reader settled one attempt.
@@ -114,14 +114,29 @@ fn new_invocation_id() -> String {
     crate::retry::invocation_id(random)
 }
 
-/// The reason of an aborted signal. `undefined` is checked first: a caught JavaScript exception
-/// (`Reflect.get` on `undefined`) costs the glue an externref slot it never gives back.
+/// A call in progress: the core's state machine and the values every attempt sends again.
+struct InFlight {
+    call: Call,
+    url: JsValue,
+    body: JsValue,
+}
+
+/// The calls in progress of one client, by slot; a slot is reused after [`Client::end`].
+#[derive(Default)]
+pub(crate) struct Calls {
+    slots: Vec<Option<InFlight>>,
+    free: Vec<u32>,
+}
+
+/// The reason of an aborted signal, read through `web_sys::AbortSignal`. The wrapper passes a
+/// branded `AbortSignal` or `undefined`; `undefined` is checked first, since a caught JavaScript
+/// exception costs the glue an externref slot it never gives back.
 fn aborted(signal: &JsValue) -> Option<JsValue> {
     if !signal.is_object() {
         return None;
     }
-    let is = Reflect::get(signal, &"aborted".into()).ok()?.as_bool()?;
-    is.then(|| Reflect::get(signal, &"reason".into()).unwrap_or(JsValue::UNDEFINED))
+    let signal = signal.unchecked_ref::<AbortSignal>();
+    signal.aborted().then(|| signal.reason())
 }
 
 impl Client {
@@ -153,112 +168,140 @@ impl Client {
         .map_err(|issues| self.errors.validation(&issues))
     }
 
-    /// Runs `operation` with `input` to completion.
-    pub(crate) async fn send(
+    /// Starts a call of `operation` with `input` (plain data): its slot for [`Client::attempt`],
+    /// [`Client::settle`] and [`Client::end`], or a `ParamValidationError`.
+    pub(crate) fn begin(
         &self,
         operation: &'static Operation,
         input: JsValue,
-        signal: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        if let Some(reason) = aborted(&signal) {
-            return Err(reason);
-        }
-        let mut call = self.prepare(operation, input, self.max_attempts)?;
+    ) -> Result<u32, JsValue> {
+        let call = self.prepare(operation, input, self.max_attempts)?;
         let url = JsValue::from_str(&call.request().url);
         let body = JsValue::from_str(&call.request().body);
+        let slot = Some(InFlight { call, url, body });
+        let mut calls = self.calls.borrow_mut();
+        Ok(match calls.free.pop() {
+            Some(id) => {
+                calls.slots[id as usize] = slot;
+                id
+            }
+            None => {
+                calls.slots.push(slot);
+                (calls.slots.len() - 1) as u32
+            }
+        })
+    }
+
+    /// Ends call `id` and frees its slot. Ending a call twice does nothing.
+    pub(crate) fn end(&self, id: u32) {
+        let mut calls = self.calls.borrow_mut();
+        if let Some(slot) = calls.slots.get_mut(id as usize) {
+            if slot.take().is_some() {
+                calls.free.push(id);
+            }
+        }
+    }
+
+    fn unknown_call(&self) -> JsValue {
+        self.errors
+            .simple(Kind::Configuration, "no such call in progress", None)
+    }
+
+    /// Signs the next attempt of call `id` and issues it through the host's `fetch`; returns the
+    /// host reader's promise of the settled attempt (it never rejects). `signal` is the caller's
+    /// `AbortSignal` or `undefined`.
+    pub(crate) fn attempt(&self, id: u32, signal: &JsValue) -> Result<JsValue, JsValue> {
+        if let Some(reason) = aborted(signal) {
+            return Err(reason);
+        }
+        let creds = self.credentials.current(&self.errors)?;
+        let mut calls = self.calls.borrow_mut();
+        let Some(Some(flight)) = calls.slots.get_mut(id as usize) else {
+            return Err(self.unknown_call());
+        };
+        let signed = {
+            let mut state = self.state.borrow_mut();
+            flight.call.sign(
+                &creds,
+                &self.region,
+                &self.user_agent,
+                self.local_now(),
+                &mut state,
+            )
+        };
+        let (url, body) = (flight.url.clone(), flight.body.clone());
+        // The host functions run user code (`fetch`): no borrow is held across them.
+        drop(calls);
         let timeout = self
             .request_timeout_ms
             .map_or(JsValue::UNDEFINED, JsValue::from);
-        loop {
-            let creds = self
-                .credentials
-                .get(
-                    js_sys::Date::now(),
-                    &self.errors,
-                    &self.host.until_abort,
-                    &signal,
-                )
-                .await?;
-            if let Some(reason) = aborted(&signal) {
-                return Err(reason);
-            }
-            let signed = {
-                let mut state = self.state.borrow_mut();
-                call.sign(
-                    &creds,
-                    &self.region,
-                    &self.user_agent,
-                    self.local_now(),
-                    &mut state,
-                )
+        let init = self
+            .host
+            .init
+            .call4(
+                &JsValue::UNDEFINED,
+                &JsValue::from_str(&header_lines(&signed.headers)),
+                &body,
+                signal,
+                &timeout,
+            )
+            .map_err(|e| {
+                self.errors
+                    .simple(Kind::Network, "the request could not be made", Some(&e))
+            })?;
+        // A `fetch` that throws instead of rejecting is settled by the reader all the same.
+        let pending = match self.host.fetch.call2(&JsValue::UNDEFINED, &url, &init) {
+            Ok(p) => p,
+            Err(e) => Promise::reject(&e).into(),
+        };
+        self.host
+            .read
+            .call3(
+                &JsValue::UNDEFINED,
+                &pending,
+                &init,
+                &JsValue::from(MAX_REPLY_BYTES as u32),
+            )
+            .map_err(|e| {
+                self.errors
+                    .simple(Kind::Network, "the reply could not be read", Some(&e))
+            })
+    }
+
+    /// Hands the settled attempt of call `id` to the core: a number is the delay in milliseconds
+    /// before the next attempt; anything else is the call's result. Errors are the call's.
+    pub(crate) fn settle(&self, id: u32, settled: JsValue) -> Result<JsValue, JsValue> {
+        let settled: Settled =
+            from_js(settled).map_err(|r| self.errors.refusal(Kind::Response, "reply", &r))?;
+        let cause = settled.cause;
+        let outcome = match (settled.outcome, settled.reply) {
+            (SettledKind::Reply, Some(reply)) => Outcome::Reply(reply),
+            (SettledKind::Aborted, _) => return Err(cause),
+            (SettledKind::Timeout, _) => Outcome::TimedOut,
+            _ => Outcome::Network(settled.chain),
+        };
+        let next = {
+            let mut calls = self.calls.borrow_mut();
+            let Some(Some(flight)) = calls.slots.get_mut(id as usize) else {
+                return Err(self.unknown_call());
             };
-            let init = self
-                .host
-                .init
-                .call4(
-                    &JsValue::UNDEFINED,
-                    &JsValue::from_str(&header_lines(&signed.headers)),
-                    &body,
-                    &signal,
-                    &timeout,
-                )
-                .map_err(|e| {
-                    self.errors
-                        .simple(Kind::Network, "the request could not be made", Some(&e))
-                })?;
-            // A `fetch` that throws instead of rejecting is settled by the reader all the same.
-            let pending = match self.host.fetch.call2(&JsValue::UNDEFINED, &url, &init) {
-                Ok(p) => p,
-                Err(e) => Promise::reject(&e).into(),
-            };
-            let read = self
-                .host
-                .read
-                .call3(
-                    &JsValue::UNDEFINED,
-                    &pending,
-                    &init,
-                    &JsValue::from(MAX_REPLY_BYTES as u32),
-                )
-                .map_err(|e| {
-                    self.errors
-                        .simple(Kind::Network, "the reply could not be read", Some(&e))
-                })?;
-            let settled = JsFuture::from(Promise::resolve(&read)).await?;
-            let settled: Settled =
-                from_js(settled).map_err(|r| self.errors.refusal(Kind::Response, "reply", &r))?;
-            let cause = settled.cause;
-            let outcome = match (settled.outcome, settled.reply) {
-                (SettledKind::Reply, Some(reply)) => Outcome::Reply(reply),
-                (SettledKind::Aborted, _) => return Err(cause),
-                (SettledKind::Timeout, _) => Outcome::TimedOut,
-                _ => Outcome::Network(settled.chain),
-            };
-            let next = {
-                let mut state = self.state.borrow_mut();
-                call.on_outcome(
-                    outcome,
-                    self.local_now(),
-                    &mut state,
-                    js_sys::Math::random(),
-                )
-            };
-            match next {
-                Next::Retry { delay_ms } => {
-                    if delay_ms > 0 {
-                        self.sleep(delay_ms, &signal).await?;
-                    }
-                }
-                Next::Done(Ok(out)) => return Ok(to_js(&out)),
-                Next::Done(Err(e)) => {
-                    return Err(self.errors.call(
-                        &e,
-                        &cause,
-                        &self.endpoint.authority,
-                        self.request_timeout_ms,
-                    ))
-                }
-            }
+            let mut state = self.state.borrow_mut();
+            flight.call.on_outcome(
+                outcome,
+                self.local_now(),
+                &mut state,
+                js_sys::Math::random(),
+            )
+        };
+        match next {
+            Next::Retry { delay_ms } => Ok(JsValue::from(delay_ms)),
+            Next::Done(Ok(out)) => Ok(to_js(&out)),
+            Next::Done(Err(e)) => Err(self.errors.call(
+                &e,
+                &cause,
+                &self.endpoint.authority,
+                self.request_timeout_ms,
+            )),
         }
     }
 
@@ -270,31 +313,17 @@ impl Client {
         operation: &'static Operation,
         input: JsValue,
     ) -> Result<String, JsValue> {
-        let creds = self.credentials.fixed().ok_or_else(|| {
-            self.errors.simple(
-                Kind::Configuration,
-                "signOnly needs fixed credentials",
-                None,
-            )
-        })?;
+        let creds = self.credentials.current(&self.errors)?;
         let mut call = self.prepare(operation, input, 1)?;
         let mut state = self.state.borrow_mut();
         Ok(call
             .sign(
-                creds,
+                &creds,
                 &self.region,
                 &self.user_agent,
                 self.local_now(),
                 &mut state,
             )
             .signature)
-    }
-
-    async fn sleep(&self, ms: u32, signal: &JsValue) -> Result<(), JsValue> {
-        let pending = self
-            .host
-            .sleep
-            .call2(&JsValue::UNDEFINED, &JsValue::from(ms), signal)?;
-        JsFuture::from(Promise::resolve(&pending)).await.map(drop)
     }
 }
