@@ -142,9 +142,14 @@ pub struct SdkHeaders<'a> {
     pub user_agent: &'a str,
 }
 
-/// Lower-case hex, as SigV4 writes digests (the `hex` crate, which `aws-sigv4` uses too).
+/// Lower-case hex, as SigV4 writes digests (the `hex` crate, which `aws-sigv4` uses too), written
+/// into one buffer rather than character by character.
 fn hex(bytes: &[u8]) -> String {
-    hex::encode(bytes)
+    let mut out = vec![0u8; bytes.len() * 2];
+    match hex::encode_to_slice(bytes, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 /// URI-encodes each path segment once more, as SigV4 does for every service but S3: only
@@ -164,6 +169,13 @@ fn canonical_path(path: &str) -> String {
 /// `getCanonicalHeaders`'s value clean-up: line breaks become spaces, runs of spaces and tabs
 /// one space, and one leading and one trailing space go.
 fn canonical_value(v: &str) -> String {
+    let clean = !v.starts_with(' ')
+        && !v.ends_with(' ')
+        && !v.contains("  ")
+        && !v.bytes().any(|b| matches!(b, b'\t' | b'\r' | b'\n'));
+    if clean {
+        return v.to_owned();
+    }
     let mut out = String::with_capacity(v.len());
     let mut in_space = false;
     for c in v.chars() {

@@ -144,6 +144,38 @@ fn golden_with_the_sdk_headers() {
     );
 }
 
+#[test]
+fn header_values_are_trimmed_and_their_spaces_collapsed() {
+    let cases = [
+        ("ua/2.1 lang/js", "ua/2.1 lang/js"),
+        ("  ua/2.1   lang/js  ", "ua/2.1 lang/js"),
+        ("ua/2.1\tlang/js", "ua/2.1 lang/js"),
+        ("ua/2.1\r\n lang/js", "ua/2.1 lang/js"),
+        (" ua ", "ua"),
+        ("ua ", "ua"),
+    ];
+    for (value, canonical) in cases {
+        let sdk = SdkHeaders {
+            user_agent: value,
+            ..SDK
+        };
+        let s = sign_with(
+            request(),
+            Some(&sdk),
+            &creds(None),
+            "us-east-1",
+            TIME_MS,
+            &mut SigningKeyCache::default(),
+        );
+        assert!(
+            s.canonical_request
+                .contains(&format!("\nx-amz-user-agent:{canonical}\n")),
+            "{value:?}: {}",
+            s.canonical_request
+        );
+    }
+}
+
 /// aws-sigv4's settings for the SDK's signature: the `x-amz-content-sha256` header, and nothing
 /// excluded that the SDK signs.
 fn settings() -> SigningSettings {

@@ -144,28 +144,35 @@ impl Client {
         js_sys::Date::now() as i64
     }
 
-    /// Reads `input` through serde and validates it: the call, or a `ParamValidationError`.
+    /// Reads `input` through serde and validates it: the call and its body as a JavaScript string
+    /// (the host's `JSON.stringify` wrote it: it is sent as it is, and copied once into Rust to be
+    /// signed), or a `ParamValidationError`.
     fn prepare(
         &self,
         operation: &'static Operation,
         input: JsValue,
         max_attempts: u32,
-    ) -> Result<Call, JsValue> {
+    ) -> Result<(Call, JsValue), JsValue> {
         let input: Value = from_js(input).map_err(|r| {
             self.errors.validation(&[crate::validate::Issue {
                 path: String::new(),
                 message: r.message,
             }])
         })?;
-        Call::new(
+        let mut body_js = JsValue::UNDEFINED;
+        let call = Call::new(
             operation,
             &self.endpoint,
             &input,
             max_attempts,
             new_invocation_id(),
-            |body| to_json_text(body),
+            |body| {
+                body_js = to_json_text(body)?;
+                body_js.as_string()
+            },
         )
-        .map_err(|issues| self.errors.validation(&issues))
+        .map_err(|issues| self.errors.validation(&issues))?;
+        Ok((call, body_js))
     }
 
     /// Starts a call of `operation` with `input` (plain data): its slot for [`Client::attempt`],
@@ -175,9 +182,8 @@ impl Client {
         operation: &'static Operation,
         input: JsValue,
     ) -> Result<u32, JsValue> {
-        let call = self.prepare(operation, input, self.max_attempts)?;
+        let (call, body) = self.prepare(operation, input, self.max_attempts)?;
         let url = JsValue::from_str(&call.request().url);
-        let body = JsValue::from_str(&call.request().body);
         let slot = Some(InFlight { call, url, body });
         let mut calls = self.calls.borrow_mut();
         Ok(match calls.free.pop() {
@@ -314,7 +320,7 @@ impl Client {
         input: JsValue,
     ) -> Result<String, JsValue> {
         let creds = self.credentials.current(&self.errors)?;
-        let mut call = self.prepare(operation, input, 1)?;
+        let (mut call, _) = self.prepare(operation, input, 1)?;
         let mut state = self.state.borrow_mut();
         Ok(call
             .sign(
