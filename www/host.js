@@ -188,7 +188,11 @@ async function settle(pending, sig, maxBytes) {
       amzRetryAfter: h.get("x-amz-retry-after") ?? undefined,
       hasAge: h.get("age") !== null,
     };
-    const text = await boundedText(response, maxBytes);
+    // The common case, a declared length within the cap, is read without another async step.
+    const declared = h.get("content-length");
+    const small = declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) <= maxBytes;
+    let text = small ? await response.text() : await boundedText(response, maxBytes);
+    if (text !== undefined && text.length > maxBytes) text = undefined;
     if (text === undefined) reply.tooLarge = true;
     else if (text === "") reply.empty = true;
     else {
