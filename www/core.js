@@ -179,12 +179,21 @@ export class AgentCoreIdentityClient {
    * @param {AbortSignal | undefined} signal
    */
   async #refreshCredentials(wasm, signal) {
-    const provider = /** @type {() => Promise<unknown>} */ (this.#config.host.credentials);
-    this.#pendingCredentials ??= provider().finally(() => {
-      this.#pendingCredentials = undefined;
-    });
-    wasm.setCredentials(await untilAbort(this.#pendingCredentials, signal));
+    let pending = this.#pendingCredentials;
+    if (!pending) {
+      // Stored before the provider runs: a provider that calls this client shares its own call.
+      pending = Promise.resolve().then(/** @type {() => Promise<unknown>} */ (this.#config.host.credentials));
+      this.#pendingCredentials = pending;
+    }
+    try {
+      wasm.setCredentials(await untilAbort(pending, signal));
+    } finally {
+      // Shared until the first waiter has handed the answer to the core, or given up (its abort):
+      // a provider call that never settles does not hold up later calls.
+      if (this.#pendingCredentials === pending) this.#pendingCredentials = undefined;
+    }
   }
+
 
   /** @param {import("./index.js").GetResourceOauth2TokenInput} input @param {CallOptions} [options] */
   getResourceOauth2Token(input, options) {

@@ -1,6 +1,6 @@
-// The host functions the wasm executor calls: per-attempt signals, the reply reader, backoff
-// sleeps, and the credentials provider's call. Each settles; none decides anything (retries,
-// errors and clock skew are the core's).
+// The host side of a call: the `fetch` init and the reply reader the wasm executor calls, and the
+// backoff sleep, abort race and credentials provider call the wrapper awaits between the core's
+// steps. Each settles; none decides anything (retries, errors and clock skew are the core's).
 import { makeError } from "./errors.js";
 import { credentialsSnapshot } from "./guard.js";
 

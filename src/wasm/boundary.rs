@@ -36,7 +36,9 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, Refusal>
 /// Writes `value` as JSON text with the host's `JSON.stringify`: the request body, as a JavaScript
 /// string.
 pub(crate) fn to_json_text<T: Serialize + ?Sized>(value: &T) -> Option<JsValue> {
-    js_sys::JSON::stringify(&to_js(value)).ok().map(JsValue::from)
+    js_sys::JSON::stringify(&to_js(value))
+        .ok()
+        .map(JsValue::from)
 }
 
 /// Writes `value` for JavaScript: maps as plain objects, `None` as `undefined`.

@@ -99,7 +99,11 @@ thread_local! {
 /// telemetry, not a secret.
 fn new_invocation_id() -> String {
     let random = POOL.with(|pool| {
-        let mut pool = pool.borrow_mut();
+        // `crypto.getRandomValues` is JavaScript: should it call the client again, the nested
+        // call's id is all zeros rather than a second borrow.
+        let Ok(mut pool) = pool.try_borrow_mut() else {
+            return [0u8; 16];
+        };
         if pool.used + 16 > pool.bytes.len() {
             if getrandom::fill(&mut pool.bytes).is_err() {
                 pool.bytes = [0; 1024];
@@ -220,24 +224,28 @@ impl Client {
         if let Some(reason) = aborted(signal) {
             return Err(reason);
         }
+        // The clock is read before any borrow: a host hook that runs JavaScript (and calls the
+        // client again) never finds the call's state borrowed.
+        let now = self.local_now();
         let creds = self.credentials.current(&self.errors)?;
-        let mut calls = self.calls.borrow_mut();
-        let Some(Some(flight)) = calls.slots.get_mut(id as usize) else {
+        let parts = {
+            let mut calls = self.calls.borrow_mut();
+            match calls.slots.get_mut(id as usize) {
+                Some(Some(flight)) => {
+                    let mut state = self.state.borrow_mut();
+                    let signed =
+                        flight
+                            .call
+                            .sign(&creds, &self.region, &self.user_agent, now, &mut state);
+                    Some((signed, flight.url.clone(), flight.body.clone()))
+                }
+                _ => None,
+            }
+        };
+        // The host functions run user code (`fetch`): no borrow is held across them.
+        let Some((signed, url, body)) = parts else {
             return Err(self.unknown_call());
         };
-        let signed = {
-            let mut state = self.state.borrow_mut();
-            flight.call.sign(
-                &creds,
-                &self.region,
-                &self.user_agent,
-                self.local_now(),
-                &mut state,
-            )
-        };
-        let (url, body) = (flight.url.clone(), flight.body.clone());
-        // The host functions run user code (`fetch`): no borrow is held across them.
-        drop(calls);
         let timeout = self
             .request_timeout_ms
             .map_or(JsValue::UNDEFINED, JsValue::from);
@@ -286,18 +294,19 @@ impl Client {
             (SettledKind::Timeout, _) => Outcome::TimedOut,
             _ => Outcome::Network(settled.chain),
         };
+        let (now, random) = (self.local_now(), js_sys::Math::random());
         let next = {
             let mut calls = self.calls.borrow_mut();
-            let Some(Some(flight)) = calls.slots.get_mut(id as usize) else {
-                return Err(self.unknown_call());
-            };
-            let mut state = self.state.borrow_mut();
-            flight.call.on_outcome(
-                outcome,
-                self.local_now(),
-                &mut state,
-                js_sys::Math::random(),
-            )
+            match calls.slots.get_mut(id as usize) {
+                Some(Some(flight)) => {
+                    let mut state = self.state.borrow_mut();
+                    Some(flight.call.on_outcome(outcome, now, &mut state, random))
+                }
+                _ => None,
+            }
+        };
+        let Some(next) = next else {
+            return Err(self.unknown_call());
         };
         match next {
             Next::Retry { delay_ms } => Ok(JsValue::from(delay_ms)),
@@ -321,15 +330,10 @@ impl Client {
     ) -> Result<String, JsValue> {
         let creds = self.credentials.current(&self.errors)?;
         let (mut call, _) = self.prepare(operation, input, 1)?;
+        let now = self.local_now();
         let mut state = self.state.borrow_mut();
         Ok(call
-            .sign(
-                &creds,
-                &self.region,
-                &self.user_agent,
-                self.local_now(),
-                &mut state,
-            )
+            .sign(&creds, &self.region, &self.user_agent, now, &mut state)
             .signature)
     }
 }
