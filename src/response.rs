@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::shapes::{Shape, StructShape};
 use crate::validate::Body;
@@ -83,14 +83,14 @@ pub struct Output {
 
 impl Serialize for Output {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
-        Body {
+        let body = Body {
             shape: self.shape,
             value: &self.body,
-        }
-        .write_members(&mut map)?;
-        map.serialize_entry("$metadata", &self.metadata)?;
-        map.end()
+        };
+        let mut out = s.serialize_struct("Output", body.len() + 1)?;
+        body.write_members(&mut out)?;
+        out.serialize_field("$metadata", &self.metadata)?;
+        out.end()
     }
 }
 

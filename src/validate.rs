@@ -8,9 +8,9 @@
 
 use std::fmt;
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::shapes::{Shape, StringShape, StructShape};
+use crate::shapes::{Member, Shape, StringShape, StructShape};
 use crate::value::{is_safe_integer, Value};
 
 /// One violated constraint.
@@ -301,17 +301,30 @@ pub struct Body<'a> {
 }
 
 impl Body<'_> {
-    /// Writes the members into an open map.
-    pub(crate) fn write_members<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        for m in self.shape.members {
-            let Some(v) = self.value.get(m.name).filter(|v| !v.is_null()) else {
-                continue;
-            };
+    /// The members written, with their values, in model order.
+    fn members(&self) -> impl Iterator<Item = (&'static Member, &Value)> + '_ {
+        self.shape.members.iter().filter_map(|m| {
+            self.value
+                .get(m.name)
+                .filter(|v| !v.is_null())
+                .map(|v| (m, v))
+        })
+    }
+
+    /// How many members [`Body::write_members`] writes.
+    pub(crate) fn len(&self) -> usize {
+        self.members().count()
+    }
+
+    /// Writes the members into an open struct. Member names are the model's `&'static str`s, which
+    /// serde-wasm-bindgen turns into JavaScript strings once and reuses.
+    pub(crate) fn write_members<S: SerializeStruct>(&self, out: &mut S) -> Result<(), S::Error> {
+        for (m, v) in self.members() {
             match m.shape {
                 Shape::Structure(shape) => {
-                    map.serialize_entry(m.name, &Body { shape, value: v })?
+                    out.serialize_field(m.name, &Body { shape, value: v })?
                 }
-                _ => map.serialize_entry(m.name, v)?,
+                _ => out.serialize_field(m.name, v)?,
             }
         }
         Ok(())
@@ -320,9 +333,9 @@ impl Body<'_> {
 
 impl Serialize for Body<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
-        self.write_members(&mut map)?;
-        map.end()
+        let mut out = s.serialize_struct("Body", self.len())?;
+        self.write_members(&mut out)?;
+        out.end()
     }
 }
 
