@@ -22,7 +22,8 @@ const credentials = { accessKeyId: "AKIAEMULATOR00000001", secretAccessKey: "emu
 
 const pkg = await import("../www/node.js");
 const { init } = await import("../www/init.js");
-const wasm = /** @type {any} */ (await init());
+// The module's linear memory (its exports have short names: scripts/build.mjs).
+const memory = /** @type {WebAssembly.Memory} */ (Object.values(/** @type {object} */ (await init())).find((v) => v instanceof WebAssembly.Memory));
 const client = new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint, credentials });
 const { workloadAccessToken } = await client.getWorkloadAccessToken({ workloadName: "demo-workload" });
 const input = { workloadIdentityToken: workloadAccessToken, resourceCredentialProviderName: "demo-m2m-provider", scopes: ["read"], oauth2Flow: "M2M" };
@@ -31,7 +32,7 @@ let failed = false;
 const mib = (b) => (b / 1048576).toFixed(1);
 const sample = (n) => {
   globalThis.gc?.();
-  return { n, rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed, wasm: wasm.memory.buffer.byteLength };
+  return { n, rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed, wasm: memory.buffer.byteLength };
 };
 
 // Sequential.
