@@ -1,4 +1,5 @@
-// npm run build: Rust -> wasm32 -> wasm-bindgen (--target web) -> wasm-opt -Oz, into www/wasm/.
+// npm run build: Rust -> wasm32 -> wasm-bindgen (--target web) -> wasm-opt -Oz -> short import and
+// export names (in the module and the glue), into www/wasm/.
 // `node scripts/build.mjs --bench DIR` builds the benchmarks' variant (with `signOnly`) into DIR.
 // How the module is compiled (the standard library rebuilt, panics that abort without formatting):
 // `compileWasm` in scripts/toolchain.mjs.
