@@ -27,7 +27,7 @@ console.log(`built ${wasmOut} (${statSync(wasmOut).size} bytes)`);
  * wasm-bindgen's names carry a 16-digit hash each, about 2 KB that gzip cannot shrink.
  */
 function shortenNames() {
-  const r = spawnSync(wasmOpt(), ["--minify-imports-and-exports-and-modules", wasmOut, "-o", wasmOut], { encoding: "utf8" });
+  const r = spawnSync(wasmOpt(), ["--minify-imports-and-exports-and-modules", "--strip-target-features", wasmOut, "-o", wasmOut], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`wasm-opt --minify-imports-and-exports-and-modules failed: ${r.stderr}`);
   /** @type {{ imports: [string, string, string][], exports: [string, string][] }} */
   const map = JSON.parse(r.stdout.slice(r.stdout.indexOf("{")));
