@@ -8,4 +8,5 @@ mod credentials;
 mod errors;
 mod executor;
 mod host;
+mod random;
 pub mod state_exports;
