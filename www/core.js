@@ -194,7 +194,6 @@ export class AgentCoreIdentityClient {
     }
   }
 
-
   /** @param {import("./index.js").GetResourceOauth2TokenInput} input @param {CallOptions} [options] */
   getResourceOauth2Token(input, options) {
     return this.#send("GetResourceOauth2Token", input, options);

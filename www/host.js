@@ -91,24 +91,30 @@ export function init(headerLines, body, user, timeoutMs) {
 
 /**
  * The body as text, reading at most `maxBytes`; `undefined` if it is larger (the rest is not read).
+ * A declared length within the cap, the common case, is read by `response.text()` directly: no
+ * further async step.
  * @param {Response} response
+ * @param {string | null} declared the `content-length` header
  * @param {number} maxBytes
  * @returns {Promise<string | undefined>}
  */
-async function boundedText(response, maxBytes) {
-  const declared = response.headers.get("content-length");
-  if (declared !== null && /^\s*\d+\s*$/.test(declared)) {
-    if (Number(declared) > maxBytes) {
-      await response.body?.cancel().catch(() => {});
-      return undefined;
-    }
-  }
+function boundedText(response, declared, maxBytes) {
   const body = response.body;
-  if (declared !== null || !body || typeof body.getReader !== "function") {
-    const text = await response.text();
-    return text.length > maxBytes ? undefined : text;
+  if (declared !== null && /^\s*\d+\s*$/.test(declared)) {
+    if (Number(declared) > maxBytes) return Promise.resolve(body?.cancel()).catch(() => {}).then(() => undefined);
+    return response.text();
   }
-  // No length declared (chunked): count while reading, and stop at the cap.
+  if (declared !== null || !body || typeof body.getReader !== "function") return response.text();
+  return readCapped(body, maxBytes);
+}
+
+/**
+ * A body without a declared length (chunked): counted while read, and cancelled at the cap.
+ * @param {ReadableStream<Uint8Array>} body
+ * @param {number} maxBytes
+ * @returns {Promise<string | undefined>}
+ */
+async function readCapped(body, maxBytes) {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let total = 0;
@@ -188,10 +194,8 @@ async function settle(pending, sig, maxBytes) {
       amzRetryAfter: h.get("x-amz-retry-after") ?? undefined,
       hasAge: h.get("age") !== null,
     };
-    // The common case, a declared length within the cap, is read without another async step.
-    const declared = h.get("content-length");
-    const small = declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) <= maxBytes;
-    let text = small ? await response.text() : await boundedText(response, maxBytes);
+    let text = await boundedText(response, h.get("content-length"), maxBytes);
+    // A declared length is the server's word: what was read is checked too.
     if (text !== undefined && text.length > maxBytes) text = undefined;
     if (text === undefined) reply.tooLarge = true;
     else if (text === "") reply.empty = true;
