@@ -226,10 +226,6 @@ impl WasmClient {
         id.as_f64()
             .filter(|n| n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(n))
             .map(|n| n as u32)
-            .ok_or_else(|| {
-                self.inner
-                    .errors
-                    .simple(Kind::Configuration, "no such call in progress", None)
-            })
+            .ok_or_else(|| self.inner.unknown_call())
     }
 }

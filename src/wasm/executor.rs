@@ -177,7 +177,8 @@ impl Client {
         }
     }
 
-    fn unknown_call(&self) -> JsValue {
+    /// The error for a call id that is not in progress.
+    pub(crate) fn unknown_call(&self) -> JsValue {
         self.errors
             .simple(Kind::Configuration, "no such call in progress", None)
     }
