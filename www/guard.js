@@ -227,11 +227,17 @@ export function credentialsSnapshot(v, kind) {
     }
     if (value === undefined || value === null) continue;
     if (key === "expiration") {
-      const ms =
-        Object.prototype.toString.call(value) === "[object Date]" ? Date.prototype.getTime.call(value)
-        : typeof value === "number" ? value
-        : typeof value === "string" ? Date.parse(value)
-        : NaN;
+      let ms;
+      try {
+        // A Date by its brand; an object that only claims the tag (Symbol.toStringTag) throws here.
+        ms =
+          Object.prototype.toString.call(value) === "[object Date]" ? Date.prototype.getTime.call(value)
+          : typeof value === "number" ? value
+          : typeof value === "string" ? Date.parse(value)
+          : NaN;
+      } catch (cause) {
+        throw refuse("credentials.expiration could not be read", cause);
+      }
       if (!Number.isFinite(ms)) throw refuse("credentials.expiration must be a Date, a timestamp in milliseconds or an ISO 8601 string");
       out.expiration = ms;
     } else if (typeof value !== "string") {

@@ -100,6 +100,10 @@ export function init(headerLines, body, user, timeoutMs) {
  */
 function boundedText(response, declared, maxBytes) {
   const body = response.body;
+  // A declared length counts the bytes on the wire: with a content-encoding, `fetch` decodes them
+  // into more, so such a body is counted while read.
+  const encoding = response.headers.get("content-encoding");
+  if (encoding !== null && !/^\s*identity\s*$/i.test(encoding) && body && typeof body.getReader === "function") return readCapped(body, maxBytes);
   if (declared !== null && /^\s*\d+\s*$/.test(declared)) {
     if (Number(declared) > maxBytes) return Promise.resolve(body?.cancel()).catch(() => {}).then(() => undefined);
     return response.text();

@@ -252,6 +252,57 @@ test("the 1 MiB reply cap is enforced while a chunked body is read", async (t) =
   assert.ok(closedEarly, `the client read ${written} bytes`);
 });
 
+test("the 1 MiB reply cap counts decoded bytes: a small gzip body that inflates past it is refused", async (t) => {
+  const { gzipSync } = await import("node:zlib");
+  // 8 MiB of spaces, about 8 KiB on the wire: its content-length is far under the cap.
+  const packed = gzipSync(Buffer.alloc(8 * 1024 * 1024, 0x20));
+  const server = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": packed.length });
+    res.end(packed);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  t.after(() => server.close());
+  assert.ok(packed.length < 1024 * 1024);
+  const client = new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint: `http://127.0.0.1:${server.address().port}`, credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+  const e = await rejection(client.getResourceOauth2Token(m2m));
+  assert.ok(e instanceof pkg.ResponseError, e.name);
+  assert.match(e.message, /larger than 1048576 bytes/);
+  // What fetch hands over after decoding is read only up to the cap: a 16 MiB decoded body whose
+  // declared (wire) length is 8 KiB is cancelled after about 1 MiB.
+  let pulled = 0;
+  let cancelled = false;
+  const chunk = new Uint8Array(64 * 1024).fill(0x20);
+  const decoded = () =>
+    new Response(
+      new ReadableStream({
+        pull(c) {
+          if (pulled >= 16 * 1024 * 1024) return c.close();
+          pulled += chunk.length;
+          c.enqueue(chunk);
+        },
+        cancel() {
+          cancelled = true;
+        },
+      }),
+      { status: 200, headers: { "content-type": "application/json", "content-encoding": "gzip", "content-length": "8192" } },
+    );
+  const stubbed = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1, fetch: async () => decoded() });
+  const e2 = await rejection(stubbed.getResourceOauth2Token(m2m));
+  assert.ok(e2 instanceof pkg.ResponseError, e2.name);
+  assert.ok(cancelled && pulled < 2 * 1024 * 1024, `read ${pulled} bytes, cancelled: ${cancelled}`);
+});
+
+test("a credentials expiration that only claims to be a Date gives CredentialsProviderError", async () => {
+  const fake = { [Symbol.toStringTag]: "Date" };
+  const throwing = { get [Symbol.toStringTag]() { throw new Error("tag"); } };
+  for (const expiration of [fake, throwing]) {
+    const client = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: async () => ({ accessKeyId: "a", secretAccessKey: "b", expiration }), fetch: async () => new Response("{}") });
+    const e = await rejection(client.getWorkloadAccessToken({ workloadName: "workload" }));
+    assert.ok(e instanceof pkg.CredentialsProviderError, `${e?.name}: ${e?.message}`);
+  }
+});
+
 test("endpoints are refused unless fetch sends them as written, and http: is for loopback only", async () => {
   const creds = { accessKeyId: "a", secretAccessKey: "b" };
   for (const endpoint of ["https://h.example/a/../b", "https://h.example/./x", "https://h.example/a b", "https://h.example/é", "https://u:p@h.example", "https://h.example/?q=1", "https://h.example/#f", "http://h.example", "http://10.0.0.1:8080", "ftp://h.example", "h.example", ""]) {
