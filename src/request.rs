@@ -1,13 +1,16 @@
 //! Building and signing a request: the caller's input in, `{url, headers, body}` out. No I/O.
 
+use std::fmt;
+
 use crate::endpoint::Endpoint;
 use crate::shapes::Operation;
 use crate::sign::{self, Credentials, SdkHeaders, SignableRequest, Signed, SigningKeyCache};
 use crate::validate::{validate_input, Body, Issue};
 use crate::value::Value;
 
-/// A validated request, ready to be signed (again, on each attempt).
-#[derive(Debug, Clone)]
+/// A validated request, ready to be signed (again, on each attempt). `Debug` shows the body's
+/// length only: it holds the caller's tokens.
+#[derive(Clone)]
 pub struct PreparedRequest {
     /// The operation.
     pub operation: &'static Operation,
@@ -19,6 +22,16 @@ pub struct PreparedRequest {
     pub authority: String,
     /// The JSON body, serialised once; the same bytes are signed and sent.
     pub body: String,
+}
+
+impl fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PreparedRequest")
+            .field("operation", &self.operation.name)
+            .field("url", &self.url)
+            .field("body_bytes", &self.body.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Validates `input` for `operation` and lays out the request for `endpoint`; `write` writes the

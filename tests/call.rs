@@ -1083,3 +1083,15 @@ fn bad_input_lists_every_issue_with_its_path() {
     );
     assert!(issues(INPUT).is_empty());
 }
+
+#[test]
+fn debug_never_shows_the_body() {
+    let c = try_call(
+        r#"{"workloadIdentityToken":"canary-workload-token","resourceCredentialProviderName":"p","scopes":["s"],"oauth2Flow":"M2M","customState":"canary-state"}"#,
+        1,
+    )
+    .unwrap();
+    let shown = format!("{c:?}");
+    assert!(shown.contains("GetResourceOauth2Token"), "{shown}");
+    assert!(!shown.contains("canary"), "{shown}");
+}

@@ -116,7 +116,7 @@ impl WasmClient {
         }
         let max_attempts = count(config.max_attempts, "maxAttempts", 100)
             .map_err(|m| invalid(&m))?
-            .unwrap_or(3);
+            .unwrap_or(crate::retry::DEFAULT_MAX_ATTEMPTS);
         let request_timeout_ms = count(config.request_timeout_ms, "requestTimeoutMs", 3_600_000)
             .map_err(|m| invalid(&m))?;
         if let Some(app_id) = &config.user_agent_app_id {

@@ -41,11 +41,14 @@ impl CredentialsIn {
         }
         // Keys and tokens go into headers: printable ASCII only, never a line break.
         let printable = |s: &str| s.bytes().all(|b| (0x21..=0x7e).contains(&b));
-        if !printable(&self.access_key_id)
-            || !printable(&self.secret_access_key)
-            || !self.session_token.as_deref().is_none_or(printable)
-        {
-            return Err("credentials must be printable ASCII without spaces");
+        if !printable(&self.access_key_id) {
+            return Err("accessKeyId: must be printable ASCII without spaces");
+        }
+        if !printable(&self.secret_access_key) {
+            return Err("secretAccessKey: must be printable ASCII without spaces");
+        }
+        if !self.session_token.as_deref().is_none_or(printable) {
+            return Err("sessionToken: must be printable ASCII without spaces");
         }
         Ok((
             Credentials {
@@ -123,14 +126,17 @@ impl CredentialStore {
     pub(crate) fn current(&self, errors: &ErrorFactory) -> Result<Credentials, JsValue> {
         match &self.source {
             CredentialSource::Static(c) => Ok(c.clone()),
-            CredentialSource::Provider => match self.cached.borrow().as_ref() {
-                Some(c) => Ok(c.creds.clone()),
-                None => Err(errors.simple(
-                    Kind::Credentials,
-                    "the credentials provider has not answered",
-                    None,
-                )),
-            },
+            CredentialSource::Provider => {
+                // Released before the error is built: `makeError` is JavaScript.
+                let cached = self.cached.borrow().as_ref().map(|c| c.creds.clone());
+                cached.ok_or_else(|| {
+                    errors.simple(
+                        Kind::Credentials,
+                        "the credentials provider has not answered",
+                        None,
+                    )
+                })
+            }
         }
     }
 }

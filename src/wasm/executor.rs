@@ -256,9 +256,12 @@ impl Client {
         let cause = settled.cause;
         let outcome = match (settled.outcome, settled.reply) {
             (SettledKind::Reply, Some(reply)) => Outcome::Reply(reply),
+            (SettledKind::Reply, None) => {
+                return Err(self.errors.simple(Kind::Response, "reply: missing", None))
+            }
             (SettledKind::Aborted, _) => return Err(cause),
             (SettledKind::Timeout, _) => Outcome::TimedOut,
-            _ => Outcome::Network(settled.chain),
+            (SettledKind::Network, _) => Outcome::Network(settled.chain),
         };
         let (now, random) = (self.local_now(), js_sys::Math::random());
         let next = {
