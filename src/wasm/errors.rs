@@ -45,7 +45,8 @@ impl Kind {
 /// Builds public errors with the wrapper's factory.
 #[derive(Clone)]
 pub(crate) struct ErrorFactory {
-    make_error: Function,
+    /// The wrapper's `makeError(kind, props)`; without one, plain `Error`s with the message.
+    make_error: Option<Function>,
 }
 
 #[derive(Serialize)]
@@ -98,16 +99,22 @@ struct Callback<'a> {
 }
 
 impl ErrorFactory {
-    pub(crate) fn new(make_error: Function) -> Self {
+    pub(crate) fn new(make_error: Option<Function>) -> Self {
         ErrorFactory { make_error }
     }
 
     fn build(&self, kind: Kind, props: JsValue) -> JsValue {
-        match self
-            .make_error
-            .call2(&JsValue::NULL, &JsValue::from_str(kind.as_str()), &props)
-        {
-            Ok(e) | Err(e) => e,
+        match &self.make_error {
+            Some(f) => match f.call2(&JsValue::NULL, &JsValue::from_str(kind.as_str()), &props) {
+                Ok(e) | Err(e) => e,
+            },
+            None => {
+                let message = js_sys::Reflect::get(&props, &"message".into())
+                    .ok()
+                    .and_then(|m| m.as_string())
+                    .unwrap_or_default();
+                js_sys::Error::new(&message).into()
+            }
         }
     }
 

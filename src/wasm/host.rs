@@ -14,11 +14,8 @@ pub(crate) fn function(obj: &JsValue, key: &str) -> Option<Function> {
         .and_then(|f| f.dyn_into::<Function>().ok())
 }
 
-/// The factory from `makeError`, or one that builds plain `Error`s if the wrapper passed none.
+/// The factory from `makeError`, or one that builds plain `Error`s if the wrapper passed none (no
+/// `new Function`: hosts that forbid `eval`, workerd among them, refuse it).
 pub(crate) fn factory(make_error: &JsValue) -> ErrorFactory {
-    let f = make_error
-        .dyn_ref::<Function>()
-        .cloned()
-        .unwrap_or_else(|| Function::new_with_args("k, p", "return new Error(p.message)"));
-    ErrorFactory::new(f)
+    ErrorFactory::new(make_error.dyn_ref::<Function>().cloned())
 }
