@@ -128,6 +128,22 @@ function queryOf(input) {
 }
 
 /**
+ * `{ userId }` or `{ userToken }`, one non-empty string, copied: checked before the state is
+ * consumed, so that a wrong one cannot burn it.
+ * @param {unknown} v
+ */
+function userOf(v) {
+  const what = "userIdentifier";
+  const wrong = () => configError("userIdentifier must be { userId } or { userToken }, one non-empty string");
+  if (!isObject(v)) throw wrong();
+  const userId = field(v, "userId", what);
+  const userToken = field(v, "userToken", what);
+  if ((userId === undefined) === (userToken === undefined)) throw wrong();
+  if (typeof (userId ?? userToken) !== "string" || (userId ?? userToken) === "") throw wrong();
+  return userId !== undefined ? { userId } : { userToken };
+}
+
+/**
  * Verifies the redirect callback of a user-federation flow and completes it.
  * @param {URL | Request | URLSearchParams | string} input
  * @param {import("./index.js").HandleOauth2CallbackOptions} options
@@ -142,6 +158,8 @@ export async function handleOauth2Callback(input, options) {
     const expectedState = string(field(o, "expectedState", what), "expectedState", { optional: true, nonEmpty: true });
     const issuedAt = field(o, "expectedStateIssuedAt", what);
     const now = epochMs(field(o, "now", what), "now");
+    // Checked whether or not a stored state uses it: a wrong value is refused, never ignored.
+    const ttl = ttlSeconds(field(o, "ttlSeconds", what));
     /** @type {number | undefined} */
     let expectedStateExpiresAt;
     if (issuedAt !== undefined || (expectedState !== undefined && secret === undefined)) {
@@ -150,7 +168,7 @@ export async function handleOauth2Callback(input, options) {
       // An issue time in the future (seconds for milliseconds, another clock) would stretch the
       // state's life: refused, with a minute of slack for clocks.
       if (issued > now + 60_000) throw configError("expectedStateIssuedAt is in the future: it must be the time the state was issued, in milliseconds since the epoch");
-      expectedStateExpiresAt = issued + ttlSeconds(field(o, "ttlSeconds", what)) * 1000;
+      expectedStateExpiresAt = issued + ttl * 1000;
     }
     const bound = binding(field(o, "binding", what));
     const given = field(o, "stateStore", what);
@@ -165,9 +183,9 @@ export async function handleOauth2Callback(input, options) {
     }
     const complete = isObject(client) ? optionalFunction(field(client, "completeResourceTokenAuth", "client"), "client.completeResourceTokenAuth") : undefined;
     if (client !== undefined && !complete) throw configError("client must be an AgentCoreIdentityClient");
-    if (userIdentifier !== undefined && !isObject(userIdentifier)) throw configError("userIdentifier must be { userId } or { userToken }");
+    const user = userIdentifier === undefined ? undefined : userOf(userIdentifier);
     const signal = optionalSignal(field(o, "signal", what), "signal");
-    return { secret, expectedState, expectedStateExpiresAt, now, bound, store, consume, client, complete, userIdentifier, signal, query: queryOf(input) };
+    return { secret, expectedState, expectedStateExpiresAt, now, bound, store, consume, client, complete, userIdentifier: user, signal, query: queryOf(input) };
   }, what);
 
   if (signal?.aborted) throw signal.reason;

@@ -53,7 +53,13 @@ export function isObject(v) {
  */
 export function optionsObject(v, what, optional) {
   if (v === undefined && optional) return {};
-  if (!isObject(v) || Array.isArray(v)) throw configError(`${what} must be an object`);
+  let array = true;
+  try {
+    array = Array.isArray(v);
+  } catch {
+    // A revoked proxy: not an options object.
+  }
+  if (!isObject(v) || array) throw configError(`${what} must be an object`);
   return v;
 }
 

@@ -2,7 +2,7 @@
 // parameters from it with postMessage. Only these two functions touch `window`, and only when
 // called.
 import { makeError } from "./errors.js";
-import { checked, configError, isLoopbackHost, isObject } from "./guard.js";
+import { checked, configError, isLoopbackHost, isObject, optionalSignal } from "./guard.js";
 
 const MESSAGE_TYPE = "agentcore-identity-edge:oauth2-callback";
 /** The longest delay `setTimeout` honours; a longer one fires at once. */
@@ -80,13 +80,7 @@ function checkPopupOptions(options) {
   if (typeof features !== "string") throw configError("features must be a string");
   // With these the browser returns no window and the callback page has no opener to post to.
   if (/(^|[\s,])(noopener|noreferrer)([\s,=]|$)/i.test(features)) throw configError("features must not contain noopener or noreferrer");
-  const signal = o.signal;
-  if (signal !== undefined) {
-    const s = /** @type {Record<string, unknown>} */ (signal);
-    if (!isObject(signal) || typeof s.aborted !== "boolean" || typeof s.addEventListener !== "function" || typeof s.removeEventListener !== "function") {
-      throw configError("signal must be an AbortSignal");
-    }
-  }
+  const signal = optionalSignal(o.signal, "signal");
   const popup = o.popup;
   if (popup !== undefined) {
     const p = /** @type {Record<string, unknown>} */ (popup);
@@ -98,7 +92,7 @@ function checkPopupOptions(options) {
     callbackOrigin,
     timeoutMs,
     features,
-    signal: /** @type {AbortSignal | undefined} */ (signal),
+    signal,
     popup: /** @type {Window | undefined} */ (popup),
   };
 }

@@ -161,11 +161,35 @@ test("a query with :// is a query, a path with a query is Node's req.url, and a 
 test("client and userIdentifier go together", async () => {
   const s = await pkg.createCustomState({ secret: SECRET, binding: "u", now: NOW });
   const client = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
-  for (const extra of [{ client }, { userIdentifier: { userId: "u" } }, { client: {}, userIdentifier: { userId: "u" } }, { client, userIdentifier: "u" }]) {
+  for (const extra of [
+    { client },
+    { userIdentifier: { userId: "u" } },
+    { client: {}, userIdentifier: { userId: "u" } },
+    { client, userIdentifier: "u" },
+    // A wrong identifier is refused before the state is consumed, not by the service after.
+    { client, userIdentifier: { userId: 5 } },
+    { client, userIdentifier: { userId: "" } },
+    { client, userIdentifier: { userId: "u", userToken: "t" } },
+    { client, userIdentifier: {} },
+    // ttlSeconds is checked even where only stateSecret is used.
+    { ttlSeconds: "x" },
+    { ttlSeconds: 0 },
+  ]) {
     const store = spyStore();
     await configRefusal(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "u", now: NOW, stateStore: store, ...extra }));
     assert.equal(store.calls.length, 0);
   }
+});
+
+test("a revoked proxy as options is a ConfigurationError in every constructor", async () => {
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+  assert.throws(() => new pkg.RedisStateStore(revoked()), pkg.ConfigurationError);
+  const e = await rejection(new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } }).getResourceOauth2Token(m2m, revoked()));
+  assert.ok(e instanceof pkg.ConfigurationError, e?.name);
 });
 
 test("the provider's error description never reaches the message, and is cleaned", async () => {

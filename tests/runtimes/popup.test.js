@@ -170,7 +170,7 @@ describe("authorizeInPopup: arguments", () => {
     callbackOrigin: [...bad, "*", "null", "app.example.com", "https://app.example.com/", "https://app.example.com/callback", "javascript:x", "file:///x", "HTTPS://APP.EXAMPLE.COM"],
     timeoutMs: ["", null, NaN, 0, -1, 1.5, Infinity, -Infinity, 2 ** 31, {}, Symbol("x"), "1000", true],
     features: [null, 42, NaN, {}, Symbol("x"), "popup,noopener", "noreferrer", "popup, NoOpener=yes"],
-    signal: [null, "", 42, NaN, {}, Symbol("x"), { aborted: false }],
+    signal: [null, "", 42, NaN, {}, Symbol("x"), { aborted: false }, { aborted: false, addEventListener() {}, removeEventListener() {} }, Object.create(AbortSignal.prototype)],
     popup: [null, "", 42, NaN, {}, Symbol("x"), { closed: false }],
   };
   for (const [name, values] of Object.entries(cases)) {
