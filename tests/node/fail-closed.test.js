@@ -139,6 +139,14 @@ test("oversized queries and too many parameters are refused before any state wor
   assert.equal(await callbackCode(pkg.handleOauth2Callback(big, { stateSecret: SECRET, stateStore: store })), "query_too_large");
   const many = "?" + Array.from({ length: 40 }, (_, i) => `p${i}=1`).join("&");
   assert.equal(await callbackCode(pkg.handleOauth2Callback(many, { stateSecret: SECRET, stateStore: store })), "query_too_large");
+  // At the limits, 16 KiB after the `?` and 16 parameters, the query is read (and fails later for
+  // its content); one byte or one parameter more is refused.
+  const sized = (n) => `?state=x&p=${"a".repeat(n - "state=x&p=".length)}`;
+  assert.notEqual(await callbackCode(pkg.handleOauth2Callback(sized(16 * 1024), { stateSecret: SECRET, stateStore: store })), "query_too_large");
+  assert.equal(await callbackCode(pkg.handleOauth2Callback(sized(16 * 1024 + 1), { stateSecret: SECRET, stateStore: store })), "query_too_large");
+  const params = (n) => "?state=x" + Array.from({ length: n - 1 }, (_, i) => `&p${i}=1`).join("");
+  assert.notEqual(await callbackCode(pkg.handleOauth2Callback(params(16), { stateSecret: SECRET, stateStore: store })), "query_too_large");
+  assert.equal(await callbackCode(pkg.handleOauth2Callback(params(17), { stateSecret: SECRET, stateStore: store })), "query_too_large");
   const dup = "?" + Array.from({ length: 10 }, () => "p=1").join("&");
   assert.equal(await callbackCode(pkg.handleOauth2Callback(dup, { stateSecret: SECRET, stateStore: store })), "parameter_duplicated");
   assert.equal(store.calls.length, 0);
@@ -466,4 +474,20 @@ test("configuration ranges: maxAttempts 1 to 100, requestTimeoutMs 1 to 3600000,
   assert.match(seen.at(-1)["x-amz-user-agent"], /^agentcore-identity-edge\/\d+\.\d+\.\d+ ua\/2\.1 lang\/js md\/nodejs#\S+ app\/my-app$/);
   assert.match(seen.at(-1)["amz-sdk-request"], /^attempt=1; max=3$/);
   assert.match(seen.at(-1)["amz-sdk-invocation-id"], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+});
+
+test("an operation's input is plain data: functions, symbols, class instances and cycles are refused", async () => {
+  const client = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, fetch: async () => new Response("{}") });
+  const cyclic = { ...m2m };
+  cyclic.self = cyclic;
+  const getter = { ...m2m };
+  let reads = 0;
+  Object.defineProperty(getter, "scopes", { enumerable: true, get: () => (reads++, ["s"]) });
+  for (const input of [{ ...m2m, scopes: new Set(["s"]) }, { ...m2m, customState: new String("s") }, { ...m2m, scopes: [() => 1] }, { ...m2m, x: Symbol("s") }, { ...m2m, when: new Date() }, cyclic, new (class Input {})()]) {
+    const e = await rejection(client.getResourceOauth2Token(input));
+    assert.ok(e instanceof pkg.ParamValidationError, `${e?.name}: ${e?.message}`);
+  }
+  // A getter runs once: the copy the call reads is taken once.
+  await client.getResourceOauth2Token(getter).catch(() => {});
+  assert.equal(reads, 1);
 });

@@ -174,6 +174,7 @@ test("the example Worker refuses to run without its settings: 500 and a generic 
     ["an empty STATE_SECRET", { ...full, STATE_SECRET: "" }, true],
     ["a STATE_SECRET of 31 bytes", { ...full, STATE_SECRET: "x".repeat(31) }, true],
     ["no AWS_SECRET_ACCESS_KEY", { ...full, AWS_SECRET_ACCESS_KEY: undefined }, true],
+    ["no AWS_ACCESS_KEY_ID", { ...full, AWS_ACCESS_KEY_ID: undefined }, true],
     ["no Durable Object binding", full, false],
   ];
   for (const [why, bindings, durableObject] of cases) {
