@@ -228,10 +228,13 @@ pub fn sign_with(
     let sdk_value = |pick: fn(&SdkHeaders<'_>) -> String| sdk.map(pick);
     let entries: [(&'static str, Option<String>); 9] = [
         (
-            "amz-sdk-invocation-id",
+            crate::retry::INVOCATION_ID_HEADER,
             sdk_value(|h| canonical_value(h.invocation_id)),
         ),
-        ("amz-sdk-request", sdk_value(|h| canonical_value(h.request))),
+        (
+            crate::retry::REQUEST_HEADER,
+            sdk_value(|h| canonical_value(h.request)),
+        ),
         ("content-length", Some(content_length)),
         ("content-type", Some(CONTENT_TYPE.to_owned())),
         ("host", Some(req.authority.to_owned())),
@@ -239,7 +242,7 @@ pub fn sign_with(
         ("x-amz-date", Some(date_time.clone())),
         ("x-amz-security-token", token.map(str::to_owned)),
         (
-            "x-amz-user-agent",
+            crate::user_agent::HEADER,
             sdk_value(|h| canonical_value(h.user_agent)),
         ),
     ];

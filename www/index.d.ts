@@ -318,8 +318,10 @@ export interface CompleteResourceTokenAuthOutput {
 
 /**
  * Client for the AgentCore Identity data plane. The wasm module is loaded on the first call, once
- * per process or isolate; the constructor does no I/O. Configuration errors reject the first call
- * with a {@link ConfigurationError}.
+ * per process or isolate; the constructor does no I/O. A wrong type or range in the configuration
+ * (and an endpoint `fetch` would not send as written) throws a {@link ConfigurationError} from the
+ * constructor; what the core checks when the module is loaded (the region and the endpoint rules)
+ * rejects the first call with one.
  */
 export declare class AgentCoreIdentityClient {
   constructor(config: ClientConfig);

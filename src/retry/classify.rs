@@ -67,18 +67,6 @@ pub const BROWSER_NETWORK_ERROR_MESSAGES: &[&str] = &[
     "Network request failed",
 ];
 
-/// `CLOCK_SKEW_ERROR_CODES`. The standard strategy no longer retries on these codes (only the
-/// deprecated pre-SRA strategy did); kept for reference and diagnostics.
-pub const CLOCK_SKEW_ERROR_CODES: &[&str] = &[
-    "AccessDeniedException",
-    "AuthFailure",
-    "InvalidSignatureException",
-    "RequestExpired",
-    "RequestInTheFuture",
-    "RequestTimeTooSkewed",
-    "SignatureDoesNotMatch",
-];
-
 /// The SDK's `RetryErrorType` of a failed attempt (`getRetryErrorType` in
 /// `middleware-retry/retryMiddleware.js`), checked in this order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -61,16 +61,19 @@ pub fn invocation_id(random: [u8; 16]) -> String {
     let mut b = random;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(36);
-    for (i, byte) in b.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            out.push('-');
-        }
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 0xf)]));
+    let mut digits = [0u8; 32];
+    if hex::encode_to_slice(b, &mut digits).is_err() {
+        return String::new();
     }
-    out
+    let digits = std::str::from_utf8(&digits).unwrap_or_default();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &digits[..8],
+        &digits[8..12],
+        &digits[12..16],
+        &digits[16..20],
+        &digits[20..]
+    )
 }
 
 /// The client-wide retry quota (`StandardRetryStrategy.capacity`).
@@ -151,19 +154,9 @@ impl RetryState {
         self.retries + 1
     }
 
-    /// `maxAttempts`, as configured.
-    pub fn max_attempts(&self) -> u32 {
-        self.max_attempts
-    }
-
     /// The sum of the retry delays so far (`$metadata.totalRetryDelay`).
     pub fn total_delay_ms(&self) -> u64 {
         self.total_delay_ms
-    }
-
-    /// The quota cost of the last retry, refunded by a success.
-    pub fn last_cost(&self) -> Option<u32> {
-        self.last_cost
     }
 
     /// The `amz-sdk-request` header value of the current attempt: `attempt=N; max=M`.
