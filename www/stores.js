@@ -16,7 +16,7 @@ const MAX_AHEAD_MS = 366 * 86_400_000;
  * @returns {asserts nonce is string}
  */
 export function checkConsumeArgs(nonce, expiresAtMs, now) {
-  if (typeof nonce !== "string" || !NONCE.test(nonce)) {
+  if (!isNonce(nonce)) {
     throw makeError("configuration", { message: "consume: the nonce must be a base64url string of 22 or 43 characters" });
   }
   if (typeof expiresAtMs !== "number" || !Number.isSafeInteger(expiresAtMs)) {
@@ -27,8 +27,13 @@ export function checkConsumeArgs(nonce, expiresAtMs, now) {
   }
 }
 
-/** @param {unknown} nonce */
-export const isNonce = (nonce) => typeof nonce === "string" && NONCE.test(nonce);
+/**
+ * @param {unknown} nonce
+ * @returns {nonce is string}
+ */
+export function isNonce(nonce) {
+  return typeof nonce === "string" && NONCE.test(nonce);
+}
 
 /**
  * The `timeoutMs` option: an integer from 1 to 600000, or `fallback` when undefined.
@@ -80,10 +85,7 @@ export function askBackend(call, read, timeoutMs, what) {
   });
 }
 
-/**
- * @param {string} what
- * @param {unknown} [cause]
- */
-export function unexpectedAnswer(what, cause) {
-  return makeError("response", cause === undefined ? { message: `the state store (${what}) gave an unexpected answer` } : { message: `the state store (${what}) gave an unexpected answer`, cause });
+/** @param {string} what */
+export function unexpectedAnswer(what) {
+  return makeError("response", { message: `the state store (${what}) gave an unexpected answer` });
 }
