@@ -126,9 +126,14 @@ pub fn check_callback_state(
             state,
             expires_at_ms: u64::MAX,
         }),
-        _ => {
+        (Some(_), None) => {
             return Err(config_error(
                 "expectedState needs its issue time (expectedStateIssuedAt)",
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(config_error(
+                "an expected state's expiry goes with expectedState",
             ))
         }
     };
