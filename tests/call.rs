@@ -821,7 +821,21 @@ fn network_failures_are_retried_when_the_sdk_retries_them() {
         None,
         true,
     )];
-    for chain in [node_reset, undici_socket, browser, workerd] {
+    // Every code the README names, each as the cause of undici's `fetch failed`.
+    let named: Vec<Vec<HostError>> = ["ECONNREFUSED", "EPIPE", "ETIMEDOUT", "UND_ERR_CLOSED"]
+        .into_iter()
+        .map(|code| {
+            vec![
+                host_error("TypeError", "fetch failed", None, true),
+                host_error("Error", code, Some(code), false),
+            ]
+        })
+        .collect();
+    let load_failed = vec![host_error("TypeError", "Load failed", None, true)];
+    for chain in [node_reset, undici_socket, browser, workerd, load_failed]
+        .into_iter()
+        .chain(named)
+    {
         let mut state = ClientState::default();
         let mut c = call(3);
         let (delays, done) = run(&mut c, &mut state, 0.999, |_| {

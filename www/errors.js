@@ -178,9 +178,9 @@ export function makeError(kind, props) {
  * @template {string} Code
  */
 class CodedError extends Error {
-  /** @param {string} name @param {{ code: Code, message: string }} props */
+  /** @param {string} name @param {{ code: Code, message: string, cause?: unknown }} props */
   constructor(name, props) {
-    super(props.message);
+    super(props.message, props.cause === undefined ? undefined : { cause: props.cause });
     this.name = name;
     /** @type {Code} */
     this.code = props.code;
@@ -192,7 +192,7 @@ class CodedError extends Error {
  * @extends {CodedError<CallbackErrorCode>}
  */
 export class CallbackError extends CodedError {
-  /** @param {{ code: CallbackErrorCode, message: string, error?: string, errorDescription?: string }} props */
+  /** @param {{ code: CallbackErrorCode, message: string, cause?: unknown, error?: string, errorDescription?: string }} props */
   constructor(props) {
     super("CallbackError", props);
     if (props.error !== undefined) {

@@ -632,7 +632,7 @@ export type CallbackErrorCode =
 
 /** A refused callback. The message never contains the state, the secret or the session. */
 export declare class CallbackError extends Error {
-  constructor(props: { code: CallbackErrorCode; message: string; error?: string; errorDescription?: string });
+  constructor(props: { code: CallbackErrorCode; message: string; cause?: unknown; error?: string; errorDescription?: string });
   /** Always `"CallbackError"`. */
   readonly name: "CallbackError";
   /** Why the callback was refused. */

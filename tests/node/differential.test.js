@@ -244,6 +244,8 @@ describe("the package agrees with the AWS SDK v3", { concurrency: 6 }, () => {
 
       // Each side's own report matches what the server saw.
       assert.equal(sdk.sumAttempts, sdk.requestsTotal, "the SDK's $metadata.attempts add up to the requests served");
+      // The SDK sets `$retryable` only from a model's @retryable trait, which these errors lack.
+      for (const r of sdk.results) if (r.err) assert.equal(r.err.$retryable, undefined, "the SDK's errors carry no $retryable");
       check("$metadata.attempts vs requests served", () => assert.equal(ours.sumAttempts, ours.requestsTotal));
       check("outcome", () => assert.equal(ours.outcome, sdk.outcome));
       check("requests", () => assert.equal(ours.requestsTotal, sdk.requestsTotal));

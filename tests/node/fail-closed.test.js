@@ -222,6 +222,34 @@ test("a store that fails, or answers anything but a boolean, refuses the callbac
   for (const stateStore of [null, {}, { consume: 1 }, "store"]) {
     await configRefusal(pkg.handleOauth2Callback("?state=x", { stateSecret: SECRET, stateStore }));
   }
+  // The store's own error is the refusal's cause.
+  const down = new Error("down");
+  const s = await pkg.createCustomState({ secret: SECRET, binding: "st", now: NOW });
+  const e = await rejection(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "st", now: NOW, stateStore: { consume: async () => { throw down; } } }));
+  assert.equal(e.code, "state_store_unavailable");
+  assert.equal(e.cause, down);
+});
+
+test("the shared stores time out by default: Redis after 5 s, a Durable Object after 10 s", { timeout: 30_000 }, async (t) => {
+  const alive = setInterval(() => {}, 1000);
+  t.after(() => clearInterval(alive));
+  // The Cloudflare entry of the same installed package (its errors are the main entry's classes).
+  const { nodeEntry } = await import("../support/package.mjs");
+  const { pathToFileURL } = await import("node:url");
+  const { DurableObjectStateStore } = await import(new URL("node_modules/agentcore-identity-edge/www/cloudflare.js", pathToFileURL(nodeEntry())).href);
+  const hang = () => new Promise(() => {});
+  const nonce = "A".repeat(22);
+  const stores = [
+    [new pkg.RedisStateStore({ sendCommand: hang }), /within 5000 ms/],
+    [new DurableObjectStateStore({ idFromName: () => "id", get: () => ({ fetch: hang }) }), /within 10000 ms/],
+  ];
+  await Promise.all(
+    stores.map(async ([store, message]) => {
+      const e = await rejection(store.consume(nonce, Date.now() + 60_000));
+      assert.ok(e instanceof pkg.RequestTimeoutError, `${e?.name}: ${e?.message}`);
+      assert.match(e.message, message);
+    }),
+  );
 });
 
 test("credentials providers returning odd values give CredentialsProviderError, and every call settles", async () => {
