@@ -139,8 +139,38 @@ async function capturedRequest() {
 }
 const signed = await capturedRequest();
 
+// The least a signed call can cost (benches/reference-signer.mjs): it must reproduce the package's
+// signature of the captured request, so that it does the same signing work.
+const REFERENCE = "reference: least signed call (node:crypto, no checks)";
+const { referenceSigner } = await import("./reference-signer.mjs");
+const { createHash, createHmac } = await import("node:crypto");
+const reference = referenceSigner({ createHash, createHmac, credentials, region, url: signed.url, headers: signed.init.headers, input, fetch });
+if (reference.sign(JSON.stringify(input), signed.init.headers["x-amz-date"]).authorization !== signed.init.headers.authorization) {
+  throw new Error("the reference signer does not reproduce the package's signature");
+}
+
+// The shipped module has no signOnly (validate + serialise + sign, no request): a variant built with
+// `--features bench` has, for the signing rows and the per-call row of the package's signing alone.
+const signOnlyCore = await (async () => {
+  const benchDir = join(root, "target", "bench-pkg");
+  const built = spawnSync(process.execPath, [join(root, "scripts", "build.mjs"), "--bench", benchDir], { stdio: ["ignore", "ignore", "inherit"] });
+  if (built.status !== 0) throw new Error("the bench variant of the module did not build");
+  const glue = await import(pathToFileURL(join(benchDir, "agentcore_identity_edge.js")).href);
+  const { makeError } = await import("../www/errors.js");
+  const hostFns = await import("../www/host.js");
+  const { readFile } = await import("node:fs/promises");
+  await glue.default({ module_or_path: await readFile(join(benchDir, "agentcore_identity_edge_bg.wasm")) });
+  return new glue.WasmClient({ region, endpoint, credentials }, { fetch, init: hostFns.init, read: hostFns.read, makeError });
+})();
+const SIGN_THEN_FLOOR = "reference: the package's validate + serialise + sign, then the floor";
+
 const contenders = {
   [FLOOR]: async () => JSON.parse(await (await fetch(signed.url, signed.init)).text()),
+  [REFERENCE]: reference.call,
+  [SIGN_THEN_FLOOR]: async () => {
+    signOnlyCore.signOnly("GetResourceOauth2Token", input);
+    return JSON.parse(await (await fetch(signed.url, signed.init)).text());
+  },
   [PKG_NAME]: () => ours.getResourceOauth2Token(input),
   [SDK_NAME]: () => sdk.send(new GetResourceOauth2TokenCommand(input)),
   aws4fetch: async () => (await a4f.fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })).json(),
@@ -184,16 +214,6 @@ function summarise(perRound, samples, cpu) {
 
 // ---------------------------------------------------------------- sign only
 {
-  // The shipped module has no signOnly: a variant built with `--features bench` has.
-  const benchDir = join(root, "target", "bench-pkg");
-  const built = spawnSync(process.execPath, [join(root, "scripts", "build.mjs"), "--bench", benchDir], { stdio: ["ignore", "ignore", "inherit"] });
-  if (built.status !== 0) throw new Error("the bench variant of the module did not build");
-  const glue = await import(pathToFileURL(join(benchDir, "agentcore_identity_edge.js")).href);
-  const { makeError } = await import("../www/errors.js");
-  const hostFns = await import("../www/host.js");
-  const { readFile } = await import("node:fs/promises");
-  await glue.default({ module_or_path: await readFile(join(benchDir, "agentcore_identity_edge_bg.wasm")) });
-  const core = new glue.WasmClient({ region, endpoint, credentials }, { fetch, init: hostFns.init, read: hostFns.read, makeError });
   const { SignatureV4 } = await import("@smithy/signature-v4");
   const { Hash } = await import("@smithy/hash-node");
   const smithy = new SignatureV4({ credentials, region, service: "bedrock-agentcore", sha256: Hash.bind(null, "sha256") });
@@ -201,7 +221,7 @@ function summarise(perRound, samples, cpu) {
   const OURS = `${PKG_NAME} (validate + serialise + sign)`;
   const SMITHY = "@smithy/signature-v4 (sign)";
   const signers = {
-    [OURS]: () => core.signOnly("GetResourceOauth2Token", input),
+    [OURS]: () => signOnlyCore.signOnly("GetResourceOauth2Token", input),
     [SMITHY]: () =>
       smithy.sign({ method: "POST", protocol: "http:", hostname: "127.0.0.1", port, path: "/identities/oauth2/token", query: {}, headers: { host, "content-type": "application/json" }, body: JSON.stringify(input) }),
     "aws4fetch (sign)": () => new AwsV4Signer({ ...credentials, url, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input), region, service: "bedrock-agentcore" }).sign(),
@@ -225,17 +245,24 @@ function summarise(perRound, samples, cpu) {
 }
 
 // ---------------------------------------------------------------- workerd
-/** Bundles `source` for workerd, the .wasm kept as a CompiledWasm module beside it. */
-async function workerModules(name, source) {
+/**
+ * Bundles `source` for workerd, the .wasm kept as a CompiledWasm module beside it; `extra` adds more
+ * CompiledWasm modules (path and bytes).
+ * @param {string} name
+ * @param {string} source
+ * @param {{ path: string, contents: Buffer }[]} [extra]
+ */
+async function workerModules(name, source, extra = []) {
   const built = await bundle(source, {
     conditions: ["workerd", "worker"],
     alias: { [PKG_NAME]: join(root, "www", "workerd.js") },
-    external: ["*.wasm"],
+    external: ["*.wasm", "node:crypto"],
     outdir: join(root, "www"),
   });
   return [
     { type: "ESModule", path: join(root, "www", `${name}.js`), contents: built.outputFiles[0].text },
     { type: "CompiledWasm", path: WASM, contents: readFileSync(WASM) },
+    ...extra.map((m) => ({ type: "CompiledWasm", ...m })),
   ];
 }
 
@@ -273,6 +300,12 @@ function cpuOf(pid) {
     `import { AgentCoreIdentityClient } from "agentcore-identity-edge";
 import { BedrockAgentCoreClient, GetResourceOauth2TokenCommand } from "@aws-sdk/client-bedrock-agentcore";
 import { AwsClient } from "aws4fetch";
+import { createHash, createHmac } from "node:crypto";
+import { referenceSigner } from "./benches/reference-signer.mjs";
+import * as benchGlue from "./target/bench-pkg/agentcore_identity_edge.js";
+import benchWasm from "./wasm/bench-variant_bg.wasm";
+import { init as attemptInit, read } from "./www/host.js";
+import { makeError } from "./www/errors.js";
 const hostFetch = globalThis.fetch;
 let split = null;
 globalThis.fetch = function (input, init) {
@@ -290,8 +323,17 @@ async function setup(env) {
   const ours = new AgentCoreIdentityClient({ region, endpoint, credentials });
   const sdk = new BedrockAgentCoreClient({ region, endpoint, credentials });
   const a4f = new AwsClient({ ...credentials, region, service: "bedrock-agentcore" });
+  const reference = referenceSigner({ createHash, createHmac, credentials, region, url: seen.url, headers: seen.init.headers, input, fetch: (u, init) => globalThis.fetch(u, init) });
+  if (reference.sign(JSON.stringify(input), seen.init.headers["x-amz-date"]).authorization !== seen.init.headers.authorization) throw new Error("the reference signer does not reproduce the package's signature");
+  benchGlue.initSync({ module: benchWasm });
+  const signOnlyCore = new benchGlue.WasmClient({ region, endpoint, credentials }, { fetch: hostFetch, init: attemptInit, read, makeError });
   return {
     floor: async () => JSON.parse(await (await globalThis.fetch(floor.url, floor.init)).text()),
+    reference: reference.call,
+    signThenFloor: async () => {
+      signOnlyCore.signOnly("GetResourceOauth2Token", input);
+      return JSON.parse(await (await globalThis.fetch(floor.url, floor.init)).text());
+    },
     pkg: () => ours.getResourceOauth2Token(input),
     sdk: () => sdk.send(new GetResourceOauth2TokenCommand(input)),
     aws4fetch: async () => (await a4f.fetch(endpoint + "/identities/oauth2/token", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })).json(),
@@ -315,6 +357,7 @@ export default {
     return Response.json({ calls, outside });
   },
 };`,
+    [{ path: join(root, "www", "wasm", "bench-variant_bg.wasm"), contents: readFileSync(join(root, "target", "bench-pkg", "agentcore_identity_edge_bg.wasm")) }],
   );
   const mf = new Miniflare({
     modules,
@@ -322,7 +365,7 @@ export default {
     compatibilityFlags: ["nodejs_compat"],
     bindings: { ENDPOINT: endpoint, CREDS: JSON.stringify(credentials), INPUT: JSON.stringify(input) },
   });
-  const who = { floor: FLOOR, pkg: PKG_NAME, sdk: SDK_NAME, aws4fetch: "aws4fetch" };
+  const who = { floor: FLOOR, reference: REFERENCE, signThenFloor: SIGN_THEN_FLOOR, pkg: PKG_NAME, sdk: SDK_NAME, aws4fetch: "aws4fetch" };
   const keys = Object.keys(who);
   const go = async (k, n, split = false) => (await mf.dispatchFetch(`http://bench.local/?who=${k}&n=${n}&split=${split ? 1 : 0}`)).json();
   for (const k of keys) await go(k, 300);
@@ -449,6 +492,7 @@ const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join("
 const notes = [
   `load average at the end: ${load} (the machine is shared).`,
   `floor: a bare fetch of the request the package signed, sent unchanged (same URL, headers incl. authorization and x-amz-date, same body bytes); median of ${quick ? "quick" : "interleaved"} rounds' means.`,
+  "reference rows: the least a signed call can cost (benches/reference-signer.mjs: the same request signed afresh per call by node:crypto, the signing key kept per day, nothing checked, the reply only parsed), and the package's own validate + serialise + sign (signOnly, benchmarks' build) followed by the floor's fetch. Their distance from the floor is what signing per call costs.",
   "CPU (Node): process.cpuUsage() of this process per call (the loopback server is another process). CPU (workerd): utime + stime of the workerd process from /proc, 10 ms ticks, per call; Miniflare reports cpuTime 0.",
   "JS outside fetch (workerd): performance.now() in the Worker from the call to its fetch, plus from the fetch's reply to the result, mean over calls (workerd's clock ticks in whole ms, so single spans and p99 are ms-grained); the floor's is reading and parsing the body.",
 ];
