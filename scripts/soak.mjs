@@ -2,11 +2,12 @@
 // process against the emulator (in its own process, verifying every signature), with RSS and wasm
 // linear memory sampled along the way; then N concurrent calls (default 1,000) in one isolate, in
 // Node and in workerd. Prints the numbers; exits non-zero if a call fails or memory keeps growing.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
 import { Miniflare } from "miniflare";
+import { ensurePackage } from "../tests/support/package.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -14,7 +15,9 @@ const opt = (name, fallback) => Number(args[args.indexOf(name) + 1] ?? fallback)
 const calls = args.includes("--calls") ? opt("--calls", 100_000) : 100_000;
 const concurrent = args.includes("--concurrent") ? opt("--concurrent", 1000) : 1000;
 
-if (spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { stdio: "inherit" }).status !== 0) process.exit(1);
+// The wasm in www/ is rebuilt only if the Rust sources changed since it was built (under the test
+// suite's lock: a rebuild never rewrites www/wasm/ while another suite reads it).
+ensurePackage({ log: (m) => console.log(m) });
 
 const emu = spawn(process.execPath, [join(root, "emulator", "cli.js"), "--port", "0", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
 const endpoint = await new Promise((resolve) => emu.stdout.once("data", (d) => resolve(/http:\/\/127\.0\.0\.1:\d+/.exec(String(d))[0])));
