@@ -1,5 +1,5 @@
 // Secret canaries: a recognisable value in every secret (secret key, session token, workload token,
-// customState, custom-parameter values, the reply's access token, the authorization URL, the state
+// user JWT, customState, custom-parameter values, the reply's access token, the authorization URL, the state
 // secret), then every error path; no canary may appear in message, String(err), stack,
 // util.inspect(err), JSON.stringify(err), or anything written to the console.
 import assert from "node:assert/strict";
@@ -12,6 +12,7 @@ const C = {
   secretKey: "CANARYSECRETKEY0123456789abcdefgh",
   sessionToken: "CANARYSESSIONTOKEN0123456789",
   workloadToken: "CANARYWORKLOADTOKEN0123456789",
+  userJwt: "CANARYUSERJWT0123456789",
   customState: "CANARYCUSTOMSTATE0123456789",
   customParam: "CANARYCUSTOMPARAM0123456789",
   accessToken: "CANARYACCESSTOKEN0123456789",
@@ -78,7 +79,13 @@ test("no canary escapes any error path", async (t) => {
     // Validation, with canaries in values of every kind and in wrong types.
     await take("validation", client.getResourceOauth2Token(canaryInput({ scopes: [C.customParam, ""], oauth2Flow: C.customState, sessionUri: C.workloadToken })));
     await take("validation types", client.getResourceOauth2Token(canaryInput({ workloadIdentityToken: { nested: C.workloadToken }, customParameters: { [C.customParam.slice(0, 3)]: 5 } })));
-    await take("validation union", client.completeResourceTokenAuth({ sessionUri: "urn:ietf:params:oauth:request_uri:x", userIdentifier: { userId: "u", userToken: C.workloadToken } }));
+    await take("validation union", client.completeResourceTokenAuth({ sessionUri: "urn:ietf:params:oauth:request_uri:x", userIdentifier: { userId: "u", userToken: C.userJwt } }));
+    // A user JWT in every path of GetWorkloadAccessTokenForJWT: validation, a service error, a network failure.
+    await take("jwt validation", client.getWorkloadAccessTokenForJWT({ workloadName: "not a workload name!", userToken: C.userJwt }));
+    await take("jwt wrong type", client.getWorkloadAccessTokenForJWT({ workloadName: "demo-workload", userToken: [C.userJwt] }));
+    emu.setFaults({ failNext: [{ status: 400, code: "ValidationException" }, { status: 400, code: "ValidationException" }] });
+    await take("jwt service", client.getWorkloadAccessTokenForJWT({ workloadName: "demo-workload", userToken: C.userJwt }));
+    emu.clearFaults();
     // Every service error, and the real ones (forged workload token, bad signature).
     for (const [status, code] of [[400, "ValidationException"], [401, "UnauthorizedException"], [403, "AccessDeniedException"], [404, "ResourceNotFoundException"], [429, "ThrottlingException"], [500, "InternalServerException"], [403, "ExpiredTokenException"], [502, undefined]]) {
       emu.setFaults({ failNext: [{ status, code, htmlBody: code === undefined }, { status, code, htmlBody: code === undefined }] });
@@ -100,6 +107,7 @@ test("no canary escapes any error path", async (t) => {
     // Network failure, with the credentials and token in flight.
     const closed = new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint: "http://127.0.0.1:9", credentials, maxAttempts: 1 });
     await take("connection refused", closed.getResourceOauth2Token(canaryInput()));
+    await take("jwt connection refused", closed.getWorkloadAccessTokenForJWT({ workloadName: "demo-workload", userToken: C.userJwt }));
     // Abort (the reason is the caller's own; the error path must add nothing).
     await take("abort", client.getResourceOauth2Token(canaryInput(), { signal: AbortSignal.abort(new Error("stopped")) }));
     // Credentials providers that fail or return garbage.
