@@ -5,8 +5,8 @@ import { checkCallbackResult, checkCallbackState, createCustomState as wasmCreat
 import { init } from "./init.js";
 import { untilAbort } from "./host.js";
 import { makeError } from "./errors.js";
-import { checkConsumeArgs } from "./stores.js";
-import { bytes, checked, configError, epochMs, field, isObject, optionalFunction, optionalNumber, optionalSignal, optionsObject, string } from "./guard.js";
+import { checkConsumeArgs, timeoutOption } from "./stores.js";
+import { bytes, CHECK_INPUT, checked, configError, epochMs, field, isObject, optionalFunction, optionalNumber, optionalSignal, optionsObject, plainData, string } from "./guard.js";
 
 /** Longest callback input read (the core refuses queries over 16 KiB). */
 const MAX_INPUT = 64 * 1024;
@@ -42,6 +42,8 @@ export class InMemoryStateStore {
 }
 
 const defaultStore = new InMemoryStateStore();
+/** How long `handleOauth2Callback` waits for its store by default: beyond the shared stores' own. */
+const STORE_TIMEOUT_MS = 30_000;
 
 /**
  * A whole number of seconds from 1 to one year, default 600.
@@ -128,19 +130,19 @@ function queryOf(input) {
 }
 
 /**
- * `{ userId }` or `{ userToken }`, one non-empty string, copied: checked before the state is
- * consumed, so that a wrong one cannot burn it.
+ * `{ userId }` or `{ userToken }`, one non-empty string, as a plain copy (read once; any other
+ * member stays for the model check to refuse): checked before the state is consumed, so that a
+ * wrong one cannot burn it.
  * @param {unknown} v
  */
 function userOf(v) {
-  const what = "userIdentifier";
   const wrong = () => configError("userIdentifier must be { userId } or { userToken }, one non-empty string");
-  if (!isObject(v)) throw wrong();
-  const userId = field(v, "userId", what);
-  const userToken = field(v, "userToken", what);
+  if (!isObject(v) || Array.isArray(v)) throw wrong();
+  const copy = /** @type {Record<string, unknown>} */ (plainData(v, wrong));
+  const { userId, userToken } = copy;
   if ((userId === undefined) === (userToken === undefined)) throw wrong();
   if (typeof (userId ?? userToken) !== "string" || (userId ?? userToken) === "") throw wrong();
-  return userId !== undefined ? { userId } : { userToken };
+  return copy;
 }
 
 /**
@@ -151,7 +153,7 @@ function userOf(v) {
  */
 export async function handleOauth2Callback(input, options) {
   const what = "handleOauth2Callback options";
-  const { secret, expectedState, expectedStateExpiresAt, now, bound, store, consume, client, complete, userIdentifier, signal, query } = checked(() => {
+  const { secret, expectedState, expectedStateExpiresAt, now, bound, store, consume, storeTimeoutMs, client, complete, checkInput, userIdentifier, signal, query } = checked(() => {
     const o = optionsObject(options, what, false);
     const rawSecret = field(o, "stateSecret", what);
     const secret = rawSecret === undefined ? undefined : bytes(rawSecret, "stateSecret");
@@ -176,33 +178,44 @@ export async function handleOauth2Callback(input, options) {
     // The method is read once, here: the store cannot swap it between the check and the call.
     const consume = isObject(store) ? field(store, "consume", "stateStore") : undefined;
     if (typeof consume !== "function") throw configError("stateStore must have a consume(nonce, expiresAtMs) method");
+    const storeTimeoutMs = timeoutOption(field(o, "stateStoreTimeoutMs", what), STORE_TIMEOUT_MS, "handleOauth2Callback", "stateStoreTimeoutMs");
     const client = field(o, "client", what);
     const userIdentifier = field(o, "userIdentifier", what);
     if ((client === undefined) !== (userIdentifier === undefined)) {
       throw configError("client and userIdentifier go together: give both to complete the session binding, or neither");
     }
     const complete = isObject(client) ? optionalFunction(field(client, "completeResourceTokenAuth", "client"), "client.completeResourceTokenAuth") : undefined;
-    if (client !== undefined && !complete) throw configError("client must be an AgentCoreIdentityClient");
+    const checkInput = isObject(client) ? optionalFunction(field(client, CHECK_INPUT, "client"), "client") : undefined;
+    if (client !== undefined && !(complete && checkInput)) throw configError("client must be an AgentCoreIdentityClient");
     const user = userIdentifier === undefined ? undefined : userOf(userIdentifier);
     const signal = optionalSignal(field(o, "signal", what), "signal");
-    return { secret, expectedState, expectedStateExpiresAt, now, bound, store, consume, client, complete, userIdentifier: user, signal, query: queryOf(input) };
+    return { secret, expectedState, expectedStateExpiresAt, now, bound, store, consume, storeTimeoutMs, client, complete, checkInput, userIdentifier: user, signal, query: queryOf(input) };
   }, what);
 
   if (signal?.aborted) throw signal.reason;
   await init();
   const verified = checkCallbackState(query, { secret, binding: bound, expectedState, expectedStateExpiresAt, now }, makeError);
-  const asked = (async () => {
-    try {
-      return await consume.call(store, verified.nonce, verified.expiresAt);
-    } catch (cause) {
-      throw makeError("callback", {
-        code: "state_store_unavailable",
-        message: "the single-use state store failed; the callback is refused",
-        cause,
-      });
-    }
-  })();
-  // A store that never answers does not keep an aborted caller waiting.
+  // The session binding's input is checked against the model before the state is consumed: a
+  // wrong userIdentifier cannot burn it. The session is the service's, so a well-formed stand-in
+  // takes its place here.
+  if (checkInput) await checkInput.call(client, "CompleteResourceTokenAuth", { sessionUri: "urn:ietf:params:oauth:request_uri:check", userIdentifier });
+  const asked = new Promise((resolve, reject) => {
+    // A store that never answers refuses the callback after `stateStoreTimeoutMs`.
+    const timer = setTimeout(() => {
+      reject(makeError("callback", { code: "state_store_unavailable", message: `the single-use state store did not answer within ${storeTimeoutMs} ms; the callback is refused` }));
+    }, storeTimeoutMs);
+    new Promise((r) => r(consume.call(store, verified.nonce, verified.expiresAt))).then(
+      (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      },
+      (cause) => {
+        clearTimeout(timer);
+        reject(makeError("callback", { code: "state_store_unavailable", message: "the single-use state store failed; the callback is refused", cause }));
+      },
+    );
+  });
+  // Nor does it keep an aborted caller waiting.
   const consumed = await untilAbort(asked, signal);
   if (typeof consumed !== "boolean") {
     throw makeError("callback", { code: "state_store_unavailable", message: "the single-use state store gave no boolean answer; the callback is refused" });

@@ -5,18 +5,19 @@ import { WasmClient } from "./wasm/agentcore_identity_edge.js";
 import { init } from "./init.js";
 import { isPackageError, makeError, ThrottlingException } from "./errors.js";
 import {
+  CHECK_INPUT,
   checked,
   configError,
   credentialsSnapshot,
   endpointUrl,
   field,
+  inputData,
   isObject,
   optionalBoolean,
   optionalFunction,
   optionalNumber,
   optionalSignal,
   optionsObject,
-  plainData,
   string,
 } from "./guard.js";
 import { init as attemptInit, read, resolveCredentials, runtime, sleep, untilAbort } from "./host.js";
@@ -128,23 +129,38 @@ export class AgentCoreIdentityClient {
     try {
       const opts = optionsObject(options, "options", true);
       signal = optionalSignal(field(opts, "signal", "options"), "options.signal");
-      const refuse = (/** @type {string} */ message) => makeError("validation", { message: `1 validation error: ${message}`, issues: [{ path: "", message }] });
-      const notPlain = () => refuse("input must be plain data: well-formed strings, finite numbers, booleans, null, arrays and plain objects");
-      let isArray;
-      try {
-        isArray = Array.isArray(input);
-      } catch {
-        // A revoked proxy.
-        throw notPlain();
-      }
-      if (!isObject(input) || isArray) throw refuse("input must be an object");
-      data = plainData(input, notPlain);
+      data = inputData(input);
     } catch (e) {
       return Promise.reject(isPackageError(e) ? e : configError("the call's arguments could not be read", e));
     }
+    return this.#dispatch(operation, data, signal);
+  }
+
+  /**
+   * Runs a call whose arguments are checked, `data` a plain copy of its input.
+   * @param {string} operation
+   * @param {unknown} data
+   * @param {AbortSignal | undefined} signal
+   * @returns {Promise<any>}
+   */
+  #dispatch(operation, data, signal) {
     const wasm = this.#wasm;
     if (wasm) return this.#run(wasm, operation, data, signal);
     return this.#client().then((client) => this.#run(client, operation, data, signal));
+  }
+
+  /**
+   * Checks `input` for `operation` as a call would (plain data, then the model), without sending
+   * it: `handleOauth2Callback` checks the session binding's input before it consumes the state.
+   * Rejects with the call's typed error.
+   * @param {string} operation
+   * @param {unknown} input
+   * @returns {Promise<void>}
+   */
+  async [CHECK_INPUT](operation, input) {
+    const data = inputData(input);
+    const wasm = this.#wasm ?? (await this.#client());
+    wasm.end(wasm.begin(operation, data));
   }
 
   /**
@@ -223,16 +239,9 @@ export class AgentCoreIdentityClient {
     }, what);
     // One plain copy of the input for the first call and the polls (read once: no getter runs twice).
     /** @type {any} */
-    let data;
-    try {
-      data = isObject(input) && !Array.isArray(input) ? plainData(input, () => new Error("not plain data")) : undefined;
-    } catch {
-      data = undefined;
-    }
-    // Not plain data: the call refuses it with its typed error.
-    if (data === undefined) return this.getResourceOauth2Token(input, { signal });
+    const data = checked(() => inputData(input), "the input");
     const deadline = Date.now() + timeoutMs;
-    let out = await this.getResourceOauth2Token(data, { signal });
+    let out = await this.#dispatch("GetResourceOauth2Token", data, signal);
     if (out.accessToken) return out;
     const sessionUri = out.sessionUri;
     const flowError = (/** @type {string} */ code, /** @type {string} */ message) => makeError("flow", { code, message, sessionUri });
@@ -261,7 +270,7 @@ export class AgentCoreIdentityClient {
       if (remaining <= 0) throw flowError("timeout", `no token within ${timeoutMs} ms`);
       await sleep(Math.min(interval, remaining), signal);
       try {
-        out = await this.getResourceOauth2Token(poll, { signal });
+        out = await this.#dispatch("GetResourceOauth2Token", poll, signal);
       } catch (e) {
         if (!(e instanceof ThrottlingException)) throw e;
         interval = Math.min(interval * 2, 60_000);

@@ -214,6 +214,30 @@ export function plainData(v, refuse) {
 }
 
 /**
+ * A call's input as plain data for the core, read once; anything else is refused with the call's
+ * `ParamValidationError`.
+ * @param {unknown} input
+ */
+export function inputData(input) {
+  const refuse = (/** @type {string} */ message) => makeError("validation", { message: `1 validation error: ${message}`, issues: [{ path: "", message }] });
+  const notPlain = () => refuse("input must be plain data: well-formed strings, finite numbers, booleans, null, arrays and plain objects");
+  let isArray;
+  try {
+    isArray = Array.isArray(input);
+  } catch {
+    // A revoked proxy.
+    throw notPlain();
+  }
+  if (!isObject(input) || isArray) throw refuse("input must be an object");
+  return plainData(input, notPlain);
+}
+
+/**
+ * The key of the client's internal input check, for `handleOauth2Callback` (not public API).
+ */
+export const CHECK_INPUT = Symbol("agentcore-identity-edge.checkInput");
+
+/**
  * Credentials as plain data: `{ accessKeyId, secretAccessKey, sessionToken?, expiration? }`, the
  * expiration as epoch milliseconds.
  * @param {unknown} v @param {"configuration" | "credentials"} kind

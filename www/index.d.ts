@@ -581,10 +581,15 @@ export interface HandleOauth2CallbackOptions {
   /** Single-use store. Default: an {@link InMemoryStateStore} shared by the isolate. */
   stateStore?: StateStore;
   /**
+   * How long the store may take to answer `consume`, in milliseconds (an integer from 1 to
+   * 600000); after it the callback is refused (`state_store_unavailable`). Default 30000.
+   */
+  stateStoreTimeoutMs?: number;
+  /**
    * With `userIdentifier` (both or neither): completes the session (`CompleteResourceTokenAuth`)
    * before returning.
    */
-  client?: Pick<AgentCoreIdentityClient, "completeResourceTokenAuth">;
+  client?: AgentCoreIdentityClient;
   /** The user who started the flow, to bind the session to (with `client`). */
   userIdentifier?: UserIdentifier;
   /** The current time in ms since the epoch (for tests): a positive, finite number. Default `Date.now()`. */

@@ -36,16 +36,18 @@ export function isNonce(nonce) {
 }
 
 /**
- * The `timeoutMs` option: an integer from 1 to 600000, or `fallback` when undefined.
+ * A timeout option (`name`, by default `timeoutMs`): an integer from 1 to 600000, or `fallback`
+ * when undefined.
  * @param {unknown} timeoutMs
  * @param {number} fallback
  * @param {string} owner
+ * @param {string} [name]
  * @returns {number}
  */
-export function timeoutOption(timeoutMs, fallback, owner) {
+export function timeoutOption(timeoutMs, fallback, owner, name = "timeoutMs") {
   if (timeoutMs === undefined) return fallback;
   if (typeof timeoutMs !== "number" || !Number.isSafeInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
-    throw makeError("configuration", { message: `${owner}: timeoutMs must be an integer number of milliseconds from 1 to 600000` });
+    throw makeError("configuration", { message: `${owner}: ${name} must be an integer number of milliseconds from 1 to 600000` });
   }
   return timeoutMs;
 }

@@ -89,6 +89,24 @@ test("the wire request equals the AWS SDK's for the same input", async (t) => {
   }
 });
 
+test("amz-sdk-invocation-id is one UUID per call, the same on every attempt of it", async () => {
+  const seen = [];
+  let n = 0;
+  const fetch = async (_u, init) => {
+    seen.push(init.headers);
+    return ++n % 2 === 1 ? new Response('{"message":"busy"}', { status: 500 }) : new Response('{"accessToken":"t"}', { status: 200 });
+  };
+  const client = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 2, fetch });
+  const input = { workloadIdentityToken: "w", resourceCredentialProviderName: "p", scopes: ["s"], oauth2Flow: "M2M" };
+  await client.getResourceOauth2Token(input);
+  await client.getResourceOauth2Token(input);
+  const ids = seen.map((h) => h["amz-sdk-invocation-id"]);
+  assert.deepEqual(seen.map((h) => h["amz-sdk-request"]), ["attempt=1; max=2", "attempt=2; max=2", "attempt=1; max=2", "attempt=2; max=2"]);
+  assert.equal(ids[0], ids[1], "a retry keeps the call's id");
+  assert.equal(ids[2], ids[3]);
+  assert.notEqual(ids[0], ids[2], "each call has its own id");
+});
+
 test("bad input is refused before the network, naming every field", async (t) => {
   const emu = await emulator(t);
   const client = clientFor(emu);

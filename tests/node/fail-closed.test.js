@@ -97,8 +97,10 @@ test("bindings are well-formed strings or bytes, never coerced", async () => {
     await configRefusal(pkg.createCustomState({ secret: SECRET, binding }));
   }
   const s = await pkg.createCustomState({ secret: SECRET, binding: "a,b", now: NOW });
-  for (const binding of [["a", "b"], {}, null, "\ud800"]) {
-    await configRefusal(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding, now: NOW }));
+  for (const binding of [["a", "b"], {}, null, "\ud800", 5, true, Symbol("b")]) {
+    const store = spyStore();
+    await configRefusal(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding, now: NOW, stateStore: store }));
+    assert.equal(store.calls.length, 0, "refused before the store is asked");
   }
   // A string binding is its UTF-8 bytes.
   const r = await pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: new TextEncoder().encode("a,b"), now: NOW });
@@ -131,6 +133,11 @@ test("a stored state has an issue time and a lifetime; single use outlives accep
   const forgetful = spyStore();
   assert.equal(await callbackCode(pkg.handleOauth2Callback(cb, { expectedState: stored, expectedStateIssuedAt: issued, ttlSeconds: 60, now: issued + 60_000, stateStore: forgetful })), "state_expired");
   assert.equal(forgetful.calls.length, 0);
+  // Without ttlSeconds the lifetime is 600 seconds.
+  const byDefault = spyStore();
+  await pkg.handleOauth2Callback(cb, { expectedState: stored, expectedStateIssuedAt: issued, now: issued + 599_000, stateStore: byDefault });
+  assert.equal(byDefault.calls[0][1], issued + 600_000);
+  assert.equal(await callbackCode(pkg.handleOauth2Callback(cb, { expectedState: stored, expectedStateIssuedAt: issued, now: issued + 600_000, stateStore: spyStore() })), "state_expired");
 });
 
 test("oversized queries and too many parameters are refused before any state work", async () => {
@@ -187,6 +194,24 @@ test("client and userIdentifier go together", async () => {
     await configRefusal(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "u", now: NOW, stateStore: store, ...extra }));
     assert.equal(store.calls.length, 0);
   }
+  // An identifier the model refuses (too long, off its pattern, unknown members) is the call's
+  // ParamValidationError, before the state is consumed; the same callback then still completes.
+  const completed = [];
+  const fetch = async (_u, init) => {
+    completed.push(JSON.parse(String(init.body)));
+    return new Response("{}", { status: 200 });
+  };
+  const real = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, fetch });
+  const store = new pkg.InMemoryStateStore();
+  const cb = url([["state", s], ["session_id", SESSION]]);
+  for (const userIdentifier of [{ userId: "x".repeat(129) }, { userToken: "ab" }, { userId: "u", extra: 1 }]) {
+    const e = await rejection(pkg.handleOauth2Callback(cb, { stateSecret: SECRET, binding: "u", now: NOW, stateStore: store, client: real, userIdentifier }));
+    assert.ok(e instanceof pkg.ParamValidationError, `${e?.name}: ${e?.message}`);
+  }
+  assert.equal(completed.length, 0);
+  const r = await pkg.handleOauth2Callback(cb, { stateSecret: SECRET, binding: "u", now: NOW, stateStore: store, client: real, userIdentifier: { userId: "u" } });
+  assert.equal(r.completed, true);
+  assert.deepEqual(completed, [{ userIdentifier: { userId: "u" }, sessionUri: SESSION }]);
 });
 
 test("a revoked proxy as options is a ConfigurationError in every constructor", async () => {
@@ -250,6 +275,24 @@ test("the shared stores time out by default: Redis after 5 s, a Durable Object a
       assert.match(e.message, message);
     }),
   );
+});
+
+test("handleOauth2Callback waits 30 s for a store that does not answer, then refuses", async (t) => {
+  const s = await pkg.createCustomState({ secret: SECRET, binding: "d" });
+  /** @type {() => void} */
+  let asked = () => {};
+  const consumeCalled = new Promise((r) => (asked = r));
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  let settled = false;
+  const pending = rejection(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "d", stateStore: { consume: () => (asked(), new Promise(() => {})) } })).finally(() => (settled = true));
+  await consumeCalled;
+  t.mock.timers.tick(29_999);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(settled, false, "still waiting before 30 s");
+  t.mock.timers.tick(1);
+  const e = await pending;
+  assert.ok(e instanceof pkg.CallbackError && e.code === "state_store_unavailable", `${e?.name} ${e?.code}`);
+  assert.match(e.message, /within 30000 ms/);
 });
 
 test("credentials providers returning odd values give CredentialsProviderError, and every call settles", async () => {
@@ -365,10 +408,10 @@ test("a credentials expiration that only claims to be a Date gives CredentialsPr
 
 test("endpoints are refused unless fetch sends them as written, and http: is for loopback only", async () => {
   const creds = { accessKeyId: "a", secretAccessKey: "b" };
-  for (const endpoint of ["https://h.example/a/../b", "https://h.example/./x", "https://h.example/a b", "https://h.example/é", "https://u:p@h.example", "https://h.example/?q=1", "https://h.example/#f", "http://h.example", "http://10.0.0.1:8080", "ftp://h.example", "h.example", ""]) {
+  for (const endpoint of ["https://h.example/a/../b", "https://h.example/./x", "https://h.example/a b", "https://h.example/é", "https://u:p@h.example", "https://h.example/?q=1", "https://h.example/#f", "http://h.example", "http://10.0.0.1:8080", "http://128.0.0.1", "http://localhost.evil.example", "http://127.0.0.1.evil.example", "ftp://h.example", "h.example", ""]) {
     assert.throws(() => new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint, credentials: creds }), pkg.ConfigurationError, endpoint);
   }
-  for (const endpoint of ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:2/base", "https://h.example/base/path", "https://h.example/%7e"]) {
+  for (const endpoint of ["http://127.0.0.1:8080", "http://127.8.9.10", "http://127.255.255.254:3", "http://localhost:1", "http://[::1]:2/base", "https://h.example/base/path", "https://h.example/%7e"]) {
     new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint, credentials: creds });
   }
   // An explicit opt-in allows http: for other hosts.
@@ -377,6 +420,10 @@ test("endpoints are refused unless fetch sends them as written, and http: is for
   const out = await new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint: "http://h.example", allowInsecureEndpoint: true, credentials: creds, fetch }).getResourceOauth2Token(m2m);
   assert.equal(out.accessToken, "t");
   assert.equal(seen[0], "http://h.example/identities/oauth2/token");
+  // Any address in 127.0.0.0/8 is loopback for the core too.
+  const loop = await new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint: "http://127.8.9.10:3", credentials: creds, fetch }).getResourceOauth2Token(m2m);
+  assert.equal(loop.accessToken, "t");
+  assert.equal(seen[1], "http://127.8.9.10:3/identities/oauth2/token");
 });
 
 test("wrong types in the client configuration and call options are typed errors", async () => {
@@ -461,6 +508,14 @@ test("every wait ends at the caller's abort or the timeout, whatever the fetch, 
   const s = await pkg.createCustomState({ secret: SECRET, binding: "h" });
   const stuck = await rejection(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "h", stateStore: { consume: hang }, signal: abortSoon() }));
   assert.equal(stuck.name, "TimeoutError");
+  // Without a signal, stateStoreTimeoutMs bounds it (default 30 s).
+  const unanswered = await rejection(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "h", stateStore: { consume: hang }, stateStoreTimeoutMs: 50 }));
+  assert.ok(unanswered instanceof pkg.CallbackError && unanswered.code === "state_store_unavailable", `${unanswered?.name} ${unanswered?.code}`);
+  for (const stateStoreTimeoutMs of [0, -1, 1.5, NaN, Infinity, "50", null, {}, Symbol("t"), 600_001]) {
+    const spied = spyStore();
+    await configRefusal(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "h", stateStore: spied, stateStoreTimeoutMs }));
+    assert.equal(spied.calls.length, 0);
+  }
   // An aborted signal refuses the callback before anything is consumed.
   const store = spyStore();
   const aborted = new AbortController();

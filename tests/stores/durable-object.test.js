@@ -84,6 +84,18 @@ test("an object that fails, answers wrongly or not at all makes consume reject w
     const nonce = randomNonce();
     await assert.rejects(store.consume(nonce, exp()), (e) => e.name === name && !e.message.includes(nonce), why);
   }
+  // A NetworkError keeps what the stub threw or rejected with as its cause.
+  for (const thrown of [new Error("object reset"), new TypeError("overloaded")]) {
+    const store = new DurableObjectStateStore(namespace(() => Promise.reject(thrown)), { timeoutMs: 200 });
+    await assert.rejects(store.consume(randomNonce(), exp()), (e) => e.name === "NetworkError" && e.cause === thrown);
+    const throwing = new DurableObjectStateStore(
+      namespace(() => {
+        throw thrown;
+      }),
+      { timeoutMs: 200 },
+    );
+    await assert.rejects(throwing.consume(randomNonce(), exp()), (e) => e.name === "NetworkError" && e.cause === thrown);
+  }
 });
 
 test("StateStoreDurableObject in workerd answers only a well-formed POST /consume", { timeout: 60_000 }, async (t) => {
