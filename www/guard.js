@@ -30,14 +30,14 @@ export function checked(check, what) {
 
 /**
  * Reads `key` of `obj`; a throwing getter or proxy trap becomes a ConfigurationError.
- * @param {object} obj @param {string} key @param {string} what
+ * @param {object} obj @param {string | symbol} key @param {string} what
  * @returns {unknown}
  */
 export function field(obj, key, what) {
   try {
     return /** @type {any} */ (obj)[key];
   } catch (cause) {
-    throw configError(`${what}.${key} could not be read`, cause);
+    throw configError(`${what}.${String(key)} could not be read`, cause);
   }
 }
 
