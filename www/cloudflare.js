@@ -2,8 +2,8 @@
 // the object named after it; `StateStoreDurableObject` (re-exported by the app's Worker and bound in
 // wrangler.toml) records it until its expiry and deletes it with an alarm.
 import { makeError } from "./errors.js";
-import { field, optionsObject } from "./guard.js";
-import { askBackend, checkConsumeArgs, isNonce, timeoutOption, unexpectedAnswer } from "./stores.js";
+import { field, isObject, optionsObject } from "./guard.js";
+import { askBackend, checkConsumeArgs, timeoutOption, unexpectedAnswer } from "./stores.js";
 
 const ORIGIN = "https://agentcore-identity-edge.state-store";
 const CONSUMED = '{"consumed":true}';
@@ -65,11 +65,17 @@ export class StateStoreDurableObject {
     } catch {
       return reply('{"error":"malformed request"}', 400);
     }
-    const { nonce, expiresAtMs } = /** @type {{ nonce?: unknown, expiresAtMs?: unknown }} */ (body ?? {});
-    if (!isNonce(nonce) || typeof expiresAtMs !== "number" || !Number.isSafeInteger(expiresAtMs)) {
+    const { nonce, expiresAtMs } = /** @type {{ nonce?: unknown, expiresAtMs?: unknown }} */ (isObject(body) ? body : {});
+    try {
+      // The same checks as the store's `consume`: an expiry in the past or too far ahead is malformed.
+      checkConsumeArgs(nonce, expiresAtMs, Date.now());
+    } catch {
       return reply('{"error":"malformed request"}', 400);
     }
-    return reply((await this.#consume(/** @type {string} */ (nonce), expiresAtMs)) ? CONSUMED : SEEN, 200);
+    const consumed = await this.#consume(nonce, /** @type {number} */ (expiresAtMs));
+    // An entry that is not an expiry time is not "never seen": the object refuses to answer.
+    if (consumed === undefined) return reply('{"error":"unreadable entry"}', 500);
+    return reply(consumed ? CONSUMED : SEEN, 200);
   }
 
   /**
@@ -77,10 +83,12 @@ export class StateStoreDurableObject {
    * other request meanwhile, so the check and the insert are one atomic step.
    * @param {string} nonce
    * @param {number} expiresAtMs
+   * @returns {Promise<boolean | undefined>} undefined when the stored entry is not an expiry time
    */
   async #consume(nonce, expiresAtMs) {
     const key = KEY + nonce;
     const seen = await this.#storage.get(key);
+    if (seen !== undefined && typeof seen !== "number") return undefined;
     if (typeof seen === "number" && seen > Date.now()) return false;
     await this.#storage.put(key, expiresAtMs);
     const alarm = await this.#storage.getAlarm();

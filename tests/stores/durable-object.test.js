@@ -114,6 +114,9 @@ test("StateStoreDurableObject in workerd answers only a well-formed POST /consum
     [await post(JSON.stringify({ nonce: `${nonce}!`, expiresAtMs: Date.now() + 60_000 })), 400],
     [await post(JSON.stringify({ nonce, expiresAtMs: String(Date.now() + 60_000) })), 400],
     [await post(JSON.stringify({ nonce, expiresAtMs: 1.5 })), 400],
+    [await post(JSON.stringify({ nonce, expiresAtMs: -1 })), 400],
+    [await post(JSON.stringify({ nonce, expiresAtMs: Date.now() - 1000 })), 400],
+    [await post(JSON.stringify({ nonce, expiresAtMs: Date.now() + 2 * 366 * 86_400_000 })), 400],
   ];
   for (const [res, status] of cases) {
     assert.equal(res.status, status);
@@ -123,4 +126,23 @@ test("StateStoreDurableObject in workerd answers only a well-formed POST /consum
   assert.equal(await first.text(), '{"consumed":true}');
   const second = await post(JSON.stringify({ nonce, expiresAtMs: Date.now() + 60_000 }));
   assert.equal(await second.text(), '{"consumed":false}');
+});
+
+test("StateStoreDurableObject refuses to answer when its stored entry is not an expiry time", async () => {
+  const { StateStoreDurableObject } = await cloudflarePkg();
+  const nonce = randomNonce();
+  for (const stored of ["corrupted", { at: 1 }, true, null]) {
+    const puts = [];
+    const storage = {
+      get: async () => stored,
+      put: async (k, v) => void puts.push([k, v]),
+      getAlarm: async () => null,
+      setAlarm: async () => {},
+    };
+    const object = new StateStoreDurableObject(/** @type {any} */ ({ storage }));
+    const res = await object.fetch(new Request("https://object/consume", { method: "POST", body: JSON.stringify({ nonce, expiresAtMs: Date.now() + 60_000 }) }));
+    assert.equal(res.status, 500, JSON.stringify(stored));
+    assert.notEqual(await res.text(), '{"consumed":true}');
+    assert.equal(puts.length, 0, "nothing is written over it");
+  }
 });
