@@ -58,11 +58,15 @@ function ttlSeconds(v) {
 }
 
 /**
- * The binding: a well-formed string or bytes; `undefined` is no binding.
+ * The binding: a well-formed, non-empty string or bytes; `undefined` is no binding.
  * @param {unknown} v
  */
 function binding(v) {
-  return v === undefined ? new Uint8Array(0) : bytes(v, "binding");
+  if (v === undefined) return new Uint8Array(0);
+  const b = bytes(v, "binding");
+  // An empty binding would be no binding: a missing user id must not switch the check off.
+  if (b.length === 0) throw configError("binding must not be empty: leave it out for a state bound to no one");
+  return b;
 }
 
 /**

@@ -529,7 +529,7 @@ export interface CreateCustomStateOptions {
   ttlSeconds?: number;
   /**
    * What the state is bound to, e.g. the user id or the browser session id; not readable from the
-   * state. A well-formed string (its UTF-8 bytes) or bytes; anything else is refused. Default: none.
+   * state. A well-formed, non-empty string (its UTF-8 bytes) or bytes; anything else, "" too, is refused. Default: none.
    */
   binding?: string | Uint8Array | ArrayBuffer;
   /** The current time in ms since the epoch (for tests): a positive, finite number. Default `Date.now()`. */

@@ -93,11 +93,11 @@ test("a non-string expectedState is refused, and the module keeps working after 
 });
 
 test("bindings are well-formed strings or bytes, never coerced", async () => {
-  for (const binding of [{}, { a: 1 }, null, ["a", "b"], 5, true, Symbol("b"), "\ud800", "a\udc00b"]) {
+  for (const binding of [{}, { a: 1 }, null, ["a", "b"], 5, true, Symbol("b"), "\ud800", "a\udc00b", "", new Uint8Array(0), new ArrayBuffer(0)]) {
     await configRefusal(pkg.createCustomState({ secret: SECRET, binding }));
   }
   const s = await pkg.createCustomState({ secret: SECRET, binding: "a,b", now: NOW });
-  for (const binding of [["a", "b"], {}, null, "\ud800", 5, true, Symbol("b")]) {
+  for (const binding of [["a", "b"], {}, null, "\ud800", 5, true, Symbol("b"), "", new Uint8Array(0)]) {
     const store = spyStore();
     await configRefusal(pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding, now: NOW, stateStore: store }));
     assert.equal(store.calls.length, 0, "refused before the store is asked");
@@ -105,6 +105,9 @@ test("bindings are well-formed strings or bytes, never coerced", async () => {
   // A string binding is its UTF-8 bytes.
   const r = await pkg.handleOauth2Callback(url([["state", s], ["session_id", SESSION]]), { stateSecret: SECRET, binding: new TextEncoder().encode("a,b"), now: NOW });
   assert.equal(r.customState, s);
+  // An empty binding is not "no binding": a state bound to no one is not accepted for a user id of "".
+  const unbound = await pkg.createCustomState({ secret: SECRET, now: NOW });
+  await configRefusal(pkg.handleOauth2Callback(url([["state", unbound], ["session_id", SESSION]]), { stateSecret: SECRET, binding: "", now: NOW }));
   const n = await pkg.createCustomState({ secret: SECRET, binding: "null", now: NOW });
   await configRefusal(pkg.handleOauth2Callback(url([["state", n], ["session_id", SESSION]]), { stateSecret: SECRET, binding: null, now: NOW }));
 });
