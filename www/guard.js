@@ -148,17 +148,23 @@ export function optionalFunction(v, what) {
 export function optionalSignal(v, what) {
   if (v === undefined) return undefined;
   if (typeof AbortSignal !== "undefined" && v instanceof AbortSignal) {
-    // `instanceof` trusts the prototype chain: the `aborted` getter checks the real brand.
+    // `instanceof` trusts the prototype chain: the `aborted` getter checks the real brand. The
+    // package, `fetch` and the core read `aborted`, `reason` and the listener methods by name, so a
+    // signal whose prototype was swapped or that shadows one of them with its own property (a
+    // getter that throws) is refused too.
     try {
       const getter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")?.get;
       if (getter) getter.call(v);
-      return v;
+      if (Object.getPrototypeOf(v) === AbortSignal.prototype && !SIGNAL_MEMBERS.some((name) => Object.hasOwn(v, name))) return v;
     } catch {
       // not a real AbortSignal
     }
   }
   throw configError(`${what} must be an AbortSignal`);
 }
+
+/** What the package, `fetch` and the core read of a signal. */
+const SIGNAL_MEMBERS = ["aborted", "reason", "onabort", "addEventListener", "removeEventListener", "dispatchEvent", "throwIfAborted"];
 
 /** Deepest nesting copied; deeper values (and cycles) are refused. */
 const MAX_DEPTH = 32;

@@ -98,6 +98,18 @@ function checkPopupOptions(options) {
 }
 
 /**
+ * Whether `win` is closed; a window whose `closed` cannot be read counts as closed.
+ * @param {Window} win
+ */
+function isClosed(win) {
+  try {
+    return win.closed !== false;
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Opens `authorizationUrl` in a popup and resolves with the callback's parameters, posted by the
  * callback page with {@link postCallbackToOpener}. Messages from any other origin or window are
  * ignored. The URL must be `https:` (or `http:` on a loopback host); anything else is refused with
@@ -122,7 +134,7 @@ export function authorizeInPopup(authorizationUrl, options) {
     }
     const { callbackOrigin, timeoutMs, features, signal, popup: opened } = o;
     if (signal?.aborted) return reject(signal.reason);
-    if (opened?.closed) return reject(makeError("popup", { code: "popup_closed", message: "the consent popup was closed before the callback" }));
+    if (opened && isClosed(opened)) return reject(makeError("popup", { code: "popup_closed", message: "the consent popup was closed before the callback" }));
     /** @type {Window | null} */
     let popup;
     try {
@@ -143,7 +155,7 @@ export function authorizeInPopup(authorizationUrl, options) {
     };
     const onAbort = () => fail(signal?.reason);
     const closedTimer = setInterval(() => {
-      if (target.closed) fail(makeError("popup", { code: "popup_closed", message: "the consent popup was closed before the callback" }));
+      if (isClosed(target)) fail(makeError("popup", { code: "popup_closed", message: "the consent popup was closed before the callback" }));
     }, 250);
     const timeout = setTimeout(() => fail(makeError("popup", { code: "timeout", message: `no callback within ${timeoutMs} ms` })), timeoutMs);
     /** @param {unknown} reason */

@@ -533,6 +533,15 @@ test("a fake AbortSignal, an issue time in the future and lone surrogates in the
   const fake = Object.create(AbortSignal.prototype);
   assert.ok((await rejection(client.getResourceOauth2Token(m2m, { signal: fake }))) instanceof pkg.ConfigurationError);
   assert.ok((await rejection(client.getResourceOauth2TokenOrAuthorize(m2m, { signal: fake }))) instanceof pkg.ConfigurationError);
+  // A real signal that shadows what is read of it (a throwing getter, a replaced method) or whose
+  // prototype was swapped is refused too, never read.
+  const shadowed = (/** @type {string} */ name) => Object.defineProperty(new AbortController().signal, name, { get() { throw new Error(`own ${name}`); } });
+  const swapped = Object.setPrototypeOf(new AbortController().signal, Object.create(AbortSignal.prototype));
+  for (const signal of [shadowed("aborted"), shadowed("reason"), shadowed("addEventListener"), shadowed("removeEventListener"), swapped]) {
+    assert.ok((await rejection(client.getResourceOauth2Token(m2m, { signal }))) instanceof pkg.ConfigurationError);
+    assert.ok((await rejection(client.getResourceOauth2TokenOrAuthorize(m2m, { signal }))) instanceof pkg.ConfigurationError);
+    await configRefusal(pkg.handleOauth2Callback("?state=abc&session_id=x", { expectedState: "abc", expectedStateIssuedAt: Date.now(), signal }));
+  }
   await configRefusal(pkg.handleOauth2Callback("?state=abc&session_id=x", { expectedState: "abc", expectedStateIssuedAt: Date.now() + 300 * 86_400_000 }));
   // Seconds given for milliseconds: long past, so expired.
   assert.equal(await callbackCode(pkg.handleOauth2Callback("?state=abc&session_id=x", { expectedState: "abc", expectedStateIssuedAt: Math.floor(Date.now() / 1000) })), "state_expired");

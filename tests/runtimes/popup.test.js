@@ -213,6 +213,25 @@ describe("authorizeInPopup: arguments", () => {
     assert.equal(win.listeners.size, 0);
   });
 
+  test("a popup the user closes during the flow, or whose closed cannot be read, rejects as popup_closed", async () => {
+    const closing = fakePopup();
+    const flow = authorizeInPopup(URL_OK, { callbackOrigin: APP, popup: closing }).then(
+      () => assert.fail("resolved"),
+      (e) => e,
+    );
+    setTimeout(() => (closing.closed = true), 50);
+    const closedByUser = await flow;
+    assert.ok(closedByUser instanceof PopupError, closedByUser?.name);
+    assert.equal(closedByUser.code, "popup_closed");
+    assert.equal(win.listeners.size, 0);
+    // `closed` is read once at the check, then throws: never a raw error, never an uncaught one.
+    let reads = 0;
+    const hostile = { ...fakePopup(), get closed() { if (reads++ > 0) throw new Error("closed getter"); return false; } };
+    const e = await refusal(authorizeInPopup(URL_OK, { callbackOrigin: APP, popup: hostile }));
+    assert.ok(e instanceof PopupError, e?.name);
+    assert.equal(e.code, "popup_closed");
+  });
+
   test("messages from another origin or another window are ignored", async () => {
     const ac = new AbortController();
     const pending = authorizeInPopup(URL_OK, { callbackOrigin: APP, signal: ac.signal });
