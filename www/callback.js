@@ -101,9 +101,25 @@ function inputError(message) {
  * @returns {string}
  */
 function queryOf(input) {
+  const query = queryText(input);
+  // Whatever the input's kind (a URL or URLSearchParams holds any length): nothing larger reaches the core.
+  if (query.length > MAX_INPUT) throw tooLarge();
+  return query;
+}
+
+function tooLarge() {
+  return makeError("callback", { code: "query_too_large", message: "the callback query is too large" });
+}
+
+/**
+ * @param {unknown} input
+ * @returns {string}
+ */
+function queryText(input) {
   /** @param {string} s */
   const fromString = (s) => {
-    if (s.length > MAX_INPUT) throw makeError("callback", { code: "query_too_large", message: "the callback query is too large" });
+    // Checked before any parsing too.
+    if (s.length > MAX_INPUT) throw tooLarge();
     if (s.startsWith("?")) return s;
     if (s.startsWith("/")) {
       const path = s.split("#", 1)[0];

@@ -147,6 +147,10 @@ test("oversized queries and too many parameters are refused before any state wor
   const store = spyStore();
   const big = `?state=${"a".repeat(256 * 1024)}&session_id=${SESSION}`;
   assert.equal(await callbackCode(pkg.handleOauth2Callback(big, { stateSecret: SECRET, stateStore: store })), "query_too_large");
+  // A URL, URLSearchParams or Request holds any length: the same cap, before the core copies it.
+  for (const input of [new URL(`https://app.example/cb${big}`), new URLSearchParams(big), new Request(`https://app.example/cb${big}`)]) {
+    assert.equal(await callbackCode(pkg.handleOauth2Callback(input, { stateSecret: SECRET, stateStore: store })), "query_too_large");
+  }
   const many = "?" + Array.from({ length: 40 }, (_, i) => `p${i}=1`).join("&");
   assert.equal(await callbackCode(pkg.handleOauth2Callback(many, { stateSecret: SECRET, stateStore: store })), "query_too_large");
   // At the limits, 16 KiB after the `?` and 16 parameters, the query is read (and fails later for
