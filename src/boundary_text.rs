@@ -52,25 +52,21 @@ pub fn without_values(message: &str) -> String {
             return format!("expected {expected}, got another {}", kind(unexpected));
         }
     }
+    // The value comes first: the last ", expected " is serde's, whatever the value holds.
     if message.starts_with("unknown variant ") {
-        if let Some((_, expected)) = message.split_once(", expected ") {
+        if let Some((_, expected)) = message.rsplit_once(", expected ") {
             return format!("expected {expected}");
         }
         return "not one of the allowed values".into();
     }
     if message.starts_with("invalid length ") {
-        if let Some((_, expected)) = message.split_once(", expected ") {
+        if let Some((_, expected)) = message.rsplit_once(", expected ") {
             return format!("expected {expected}");
         }
     }
     // `missing field`, `unknown field` and our own messages name fields, never values. Anything
     // else is replaced, since it may quote a value.
-    let known = [
-        "missing field `",
-        "unknown field `",
-        "nested deeper than",
-        "must be",
-    ];
+    let known = ["missing field `", "unknown field `", "nested deeper than"];
     if known.iter().any(|k| message.starts_with(k)) {
         return message.to_owned();
     }
@@ -109,6 +105,14 @@ mod tests {
         let m = refusal(r#"{"flag":true,"mode":"SECRET-CANARY","n":1}"#);
         assert!(!m.contains("SECRET-CANARY"), "{m}");
         assert!(m.starts_with("expected "), "{m}");
+        // A value that itself holds ", expected " does not move the split.
+        let m = refusal(r#"{"flag":true,"mode":"x, expected SECRET-CANARY","n":1}"#);
+        assert!(!m.contains("SECRET-CANARY"), "{m}");
+        assert_eq!(m, "expected `A`");
+        assert_eq!(
+            without_values("must be SECRET-CANARY"),
+            "not of the expected type"
+        );
         let m = refusal(r#"{"flag":true,"mode":"A","n":-7}"#);
         assert!(!m.contains("-7"), "{m}");
         let m = refusal(r#"{"flag":true,"mode":"A"}"#);
