@@ -36,6 +36,19 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// Whether the host is loopback by name or address: `localhost`, 127.0.0.0/8 or `[::1]`. Names
+    /// under `.localhost` are not: a resolver may send them anywhere.
+    pub fn is_loopback(&self) -> bool {
+        let Some((host, _)) = split_host_port(&self.authority) else {
+            return false;
+        };
+        host == "localhost"
+            || host == "[::1]"
+            || host.strip_prefix("127.").is_some_and(|rest| {
+                rest.split('.').count() == 3 && rest.split('.').all(|o| o.parse::<u8>().is_ok())
+            })
+    }
+
     /// The URL of an operation path on this endpoint.
     pub fn url(&self, path: &str) -> String {
         format!(

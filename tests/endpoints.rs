@@ -345,3 +345,40 @@ fn region_resolution_agrees_with_the_sdk() {
         );
     }
 }
+
+#[test]
+fn loopback_is_decided_by_name_or_address() {
+    let loopback = |e: &str| {
+        resolve(&EndpointParams {
+            region: Some("us-east-1"),
+            use_fips: false,
+            use_dual_stack: false,
+            endpoint: Some(e),
+        })
+        .map(|e| e.is_loopback())
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    for e in [
+        "http://localhost:8787",
+        "http://LOCALHOST",
+        "http://127.0.0.1",
+        "http://127.8.9.10:3",
+        "http://127.255.255.254",
+        "http://[::1]:9000/base",
+    ] {
+        assert!(loopback(e), "{e}");
+    }
+    for e in [
+        "http://app.localhost",
+        "http://localhost.evil.example",
+        "http://127.0.0.1.evil.example",
+        "http://128.0.0.1",
+        "http://127.0.0.256",
+        "http://127.0.1",
+        "http://10.0.0.1:8080",
+        "http://[::2]",
+        "https://bedrock-agentcore.us-east-1.amazonaws.com",
+    ] {
+        assert!(!loopback(e), "{e}");
+    }
+}

@@ -294,7 +294,8 @@ export function credentialsSnapshot(v, kind) {
  * @param {string} hostname as `URL` gives it (IPv6 in brackets)
  */
 export function isLoopbackHost(hostname) {
-  return hostname === "localhost" || hostname.endsWith(".localhost") || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+  // Not names under `.localhost`: a resolver may send them anywhere.
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 /**

@@ -52,19 +52,6 @@ fn count(v: Option<f64>, key: &str, max: u32) -> Result<Option<u32>, String> {
     }
 }
 
-/// `localhost`, 127.0.0.0/8 or `[::1]`, with or without a port.
-fn is_loopback(authority: &str) -> bool {
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => return v6.starts_with("::1]"),
-        None => authority.split(':').next().unwrap_or(authority),
-    };
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host.strip_prefix("127.").is_some_and(|rest| {
-            rest.split('.').count() == 3 && rest.split('.').all(|o| o.parse::<u8>().is_ok())
-        })
-}
-
 /// A configured client. Created by the wrapper's `AgentCoreIdentityClient`.
 #[wasm_bindgen]
 pub struct WasmClient {
@@ -107,7 +94,7 @@ impl WasmClient {
         })
         .map_err(|e| config_error(&e.to_string()))?;
         if endpoint.scheme == "http"
-            && !is_loopback(&endpoint.authority)
+            && !endpoint.is_loopback()
             && config.allow_insecure_endpoint != Some(true)
         {
             return Err(invalid(

@@ -415,7 +415,7 @@ test("a credentials expiration that only claims to be a Date gives CredentialsPr
 
 test("endpoints are refused unless fetch sends them as written, and http: is for loopback only", async () => {
   const creds = { accessKeyId: "a", secretAccessKey: "b" };
-  for (const endpoint of ["https://h.example/a/../b", "https://h.example/./x", "https://h.example/a b", "https://h.example/é", "https://u:p@h.example", "https://h.example/?q=1", "https://h.example/#f", "http://h.example", "http://10.0.0.1:8080", "http://128.0.0.1", "http://localhost.evil.example", "http://127.0.0.1.evil.example", "ftp://h.example", "h.example", ""]) {
+  for (const endpoint of ["https://h.example/a/../b", "https://h.example/./x", "https://h.example/a b", "https://h.example/é", "https://u:p@h.example", "https://h.example/?q=1", "https://h.example/#f", "http://h.example", "http://10.0.0.1:8080", "http://128.0.0.1", "http://app.localhost", "http://localhost.evil.example", "http://127.0.0.1.evil.example", "ftp://h.example", "h.example", ""]) {
     assert.throws(() => new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint, credentials: creds }), pkg.ConfigurationError, endpoint);
   }
   for (const endpoint of ["http://127.0.0.1:8080", "http://127.8.9.10", "http://127.255.255.254:3", "http://localhost:1", "http://[::1]:2/base", "https://h.example/base/path", "https://h.example/%7e"]) {

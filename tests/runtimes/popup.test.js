@@ -80,6 +80,7 @@ const REFUSED_URLS = [
   "http://auth.example.com/authorize",
   "http://127.0.0.1.evil.example/authorize",
   "http://localhost.evil.example/authorize",
+  "http://app.localhost/authorize",
   "http://10.0.0.1/authorize",
   "http://[::2]/authorize",
   "https://user:password@auth.example.com/authorize",
