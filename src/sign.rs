@@ -118,8 +118,8 @@ impl fmt::Debug for Signed {
     }
 }
 
-/// What to sign.
-#[derive(Debug, Clone, Copy)]
+/// What to sign. `Debug` shows the body's length only: it holds the caller's tokens.
+#[derive(Clone, Copy)]
 pub struct SignableRequest<'a> {
     /// The `host` header value (`host[:port]`).
     pub authority: &'a str,
@@ -127,6 +127,16 @@ pub struct SignableRequest<'a> {
     pub path: &'a str,
     /// The body, exactly as sent.
     pub body: &'a str,
+}
+
+impl fmt::Debug for SignableRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignableRequest")
+            .field("authority", &self.authority)
+            .field("path", &self.path)
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
 }
 
 /// The headers the SDK's middleware adds before signing: the retry middleware's

@@ -335,4 +335,13 @@ fn debug_never_shows_secrets() {
     let shown = format!("{cache:?} {s:?}");
     assert!(!shown.contains("wJalrXUtnFEMI"));
     assert!(!shown.contains("session-token-canary"));
+    // The request to sign shows its body's length, not the tokens in it.
+    let req = SignableRequest {
+        authority: "h.example",
+        path: "/identities/oauth2/token",
+        body: r#"{"workloadIdentityToken":"workload-token-canary"}"#,
+    };
+    let shown = format!("{req:?}");
+    assert!(!shown.contains("workload-token-canary"), "{shown}");
+    assert!(shown.contains("body_bytes: 49"), "{shown}");
 }
