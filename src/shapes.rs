@@ -641,15 +641,6 @@ pub static GET_RESOURCE_PAYMENT_TOKEN_RESPONSE: StructShape = StructShape {
     union: false,
 };
 
-/// Whether a JSON number's text is a safe integer, the constraint on a `long` member: an integer
-/// value (`1e3` and `1.0` count) within ±(2^53 - 1), as JavaScript's `Number.isSafeInteger` of the
-/// parsed number (for texts [`crate::retry::parse_decimal`] reads exactly; others are refused).
-pub fn is_safe_integer(text: &str) -> bool {
-    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-    crate::retry::parse_decimal(text)
-        .is_some_and(|v| v.is_finite() && v.fract() == 0.0 && v.abs() <= MAX_SAFE)
-}
-
 /// Every operation of the Identity data plane this package speaks.
 pub static OPERATIONS: &[Operation] = &[
     Operation {
