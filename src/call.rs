@@ -13,10 +13,11 @@ use crate::endpoint::Endpoint;
 use crate::error::{parse_service_error, ServiceError};
 use crate::request::{prepare, PreparedRequest};
 use crate::response::{parse_output, Metadata, Output, ResponseError};
+/// One error of a failed `fetch`'s `cause` chain, as the host read it.
+pub use crate::retry::HostError;
 use crate::retry::{
     classify_host_error, classify_service_error, is_clock_skew_corrected, retry_after_ms,
-    updated_clock_offset, Decision, ErrorClass, HostErrorFacts, RetryQuota, RetryState,
-    ServiceErrorFacts,
+    updated_clock_offset, Decision, ErrorClass, RetryQuota, RetryState, ServiceErrorFacts,
 };
 use crate::shapes::Operation;
 use crate::sign::{Credentials, SdkHeaders, Signed, SigningKeyCache};
@@ -60,24 +61,6 @@ pub struct Reply {
     /// The body passed [`MAX_REPLY_BYTES`]; reading stopped there.
     #[serde(default)]
     pub too_large: bool,
-}
-
-/// One error of a failed `fetch`'s `cause` chain, as the host read it.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HostError {
-    /// `name`.
-    #[serde(default)]
-    pub name: String,
-    /// `message`.
-    #[serde(default)]
-    pub message: String,
-    /// `code`, when a string (Node's `ECONNRESET`, ...).
-    #[serde(default)]
-    pub code: Option<String>,
-    /// `instanceof TypeError`.
-    #[serde(default)]
-    pub is_type_error: bool,
 }
 
 /// How one attempt ended.
@@ -241,22 +224,11 @@ impl Call {
                 None,
                 CallError::Timeout(self.metadata(None, None)),
             ),
-            Outcome::Network(chain) => {
-                let facts: Vec<HostErrorFacts<'_>> = chain
-                    .iter()
-                    .map(|e| HostErrorFacts {
-                        name: &e.name,
-                        message: &e.message,
-                        code: e.code.as_deref(),
-                        is_type_error: e.is_type_error,
-                    })
-                    .collect();
-                (
-                    classify_host_error(&facts),
-                    None,
-                    CallError::Network(self.metadata(None, None)),
-                )
-            }
+            Outcome::Network(chain) => (
+                classify_host_error(&chain),
+                None,
+                CallError::Network(self.metadata(None, None)),
+            ),
         };
         match self
             .retry

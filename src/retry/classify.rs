@@ -1,6 +1,8 @@
 //! Which failures the standard strategy retries: the SDK's error classes and code lists
 //! (`service-error-classification/`), applied to a service error reply or a host failure.
 
+use serde::Deserialize;
+
 use super::{BASE_DELAY_MS, RETRY_COST, THROTTLING_BASE_DELAY_MS, THROTTLING_RETRY_COST};
 
 /// `THROTTLING_ERROR_CODES` (`service-error-classification/constants.js`).
@@ -162,16 +164,22 @@ pub fn classify_service_error(e: &ServiceErrorFacts<'_>) -> ErrorClass {
     }
 }
 
-/// One error of a host failure's `cause` chain (a rejected `fetch`, a timeout, ...).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct HostErrorFacts<'a> {
+/// One error of a host failure's `cause` chain (a rejected `fetch`, a timeout, ...), as the host
+/// read it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostError {
     /// The error's `name` (`TypeError`, `TimeoutError`, `AbortError`, ...).
-    pub name: &'a str,
+    #[serde(default)]
+    pub name: String,
     /// The error's `message`.
-    pub message: &'a str,
+    #[serde(default)]
+    pub message: String,
     /// The error's `code` property, if a string (Node's `ECONNRESET`, ...).
-    pub code: Option<&'a str>,
+    #[serde(default)]
+    pub code: Option<String>,
     /// `error instanceof TypeError`.
+    #[serde(default)]
     pub is_type_error: bool,
 }
 
@@ -181,24 +189,25 @@ const MAX_CAUSE_DEPTH: usize = 11;
 /// Classifies a failure without a reply: `chain[0]` is the error, `chain[1]` its `cause`, and so
 /// on. A per-attempt timeout is the SDK handler's `TimeoutError`; a caller's abort is an
 /// `AbortError` and is never retried.
-pub fn classify_host_error(chain: &[HostErrorFacts<'_>]) -> ErrorClass {
+pub fn classify_host_error(chain: &[HostError]) -> ErrorClass {
     let Some(top) = chain.first() else {
         return ErrorClass::ClientError;
     };
-    if THROTTLING_ERROR_CODES.contains(&top.name) {
+    if THROTTLING_ERROR_CODES.contains(&top.name.as_str()) {
         return ErrorClass::Throttling;
     }
-    let transient_here = |e: &HostErrorFacts<'_>| {
-        TRANSIENT_ERROR_CODES.contains(&e.name)
-            || e.code.is_some_and(|c| {
+    let transient_here = |e: &HostError| {
+        let (name, message, code) = (e.name.as_str(), e.message.as_str(), e.code.as_deref());
+        TRANSIENT_ERROR_CODES.contains(&name)
+            || code.is_some_and(|c| {
                 NODEJS_TRANSIENT_ERROR_CODES.contains(&c)
                     || FETCH_TRANSIENT_ERROR_CODES.contains(&c)
             })
             || (e.is_type_error
-                && (BROWSER_NETWORK_ERROR_MESSAGES.contains(&e.message)
-                    || FETCH_NETWORK_ERROR_MESSAGES.contains(&e.message)))
-            || (e.code == Some("ERR_HTTP2_STREAM_ERROR")
-                && e.message.contains("NGHTTP2_REFUSED_STREAM"))
+                && (BROWSER_NETWORK_ERROR_MESSAGES.contains(&message)
+                    || FETCH_NETWORK_ERROR_MESSAGES.contains(&message)))
+            || (code == Some("ERR_HTTP2_STREAM_ERROR")
+                && message.contains("NGHTTP2_REFUSED_STREAM"))
     };
     for e in chain.iter().take(MAX_CAUSE_DEPTH) {
         if e.name == "AbortError" {
@@ -280,12 +289,13 @@ mod tests {
 
     #[test]
     fn classifies_host_failures() {
-        let fetch = |message| HostErrorFacts {
-            name: "TypeError",
-            message,
-            code: None,
-            is_type_error: true,
+        let error = |name: &str, message: &str, code: Option<&str>, is_type_error| HostError {
+            name: name.into(),
+            message: message.into(),
+            code: code.map(Into::into),
+            is_type_error,
         };
+        let fetch = |message| error("TypeError", message, None, true);
         assert_eq!(
             classify_host_error(&[fetch("Failed to fetch")]),
             ErrorClass::Transient
@@ -299,33 +309,29 @@ mod tests {
             ErrorClass::ClientError
         );
         // Node's fetch: the code is on the cause.
-        let cause = HostErrorFacts {
-            name: "Error",
-            message: "connect ECONNREFUSED 127.0.0.1:1",
-            code: Some("ECONNREFUSED"),
-            is_type_error: false,
-        };
+        let cause = error(
+            "Error",
+            "connect ECONNREFUSED 127.0.0.1:1",
+            Some("ECONNREFUSED"),
+            false,
+        );
         assert_eq!(
-            classify_host_error(&[fetch("fetch failed"), cause]),
+            classify_host_error(&[fetch("fetch failed"), cause.clone()]),
             ErrorClass::Transient
         );
-        let timeout = HostErrorFacts {
-            name: "TimeoutError",
-            ..HostErrorFacts::default()
-        };
-        assert_eq!(classify_host_error(&[timeout]), ErrorClass::Transient);
-        let abort = HostErrorFacts {
-            name: "AbortError",
-            ..HostErrorFacts::default()
-        };
+        let timeout = error("TimeoutError", "", None, false);
+        assert_eq!(
+            classify_host_error(std::slice::from_ref(&timeout)),
+            ErrorClass::Transient
+        );
+        let abort = error("AbortError", "", None, false);
         assert_eq!(
             classify_host_error(&[abort, timeout]),
             ErrorClass::ClientError
         );
         assert_eq!(classify_host_error(&[]), ErrorClass::ClientError);
         // Causes are followed to depth 10 only.
-        let plain = HostErrorFacts::default();
-        let mut chain = vec![plain; 11];
+        let mut chain = vec![HostError::default(); 11];
         chain.push(cause);
         assert_eq!(classify_host_error(&chain), ErrorClass::ClientError);
         chain.remove(0);
