@@ -16,7 +16,7 @@ use super::executor::{Client, Host};
 use super::host::{factory, function};
 use crate::call::ClientState;
 use crate::endpoint::{resolve, resolve_region, EndpointParams};
-use crate::shapes::operation;
+use crate::shapes::{operation, Operation};
 use crate::user_agent::{check_app_id, user_agent};
 
 /// The client configuration, as the wrapper's snapshot gives it.
@@ -56,6 +56,20 @@ fn count(v: Option<f64>, key: &str, max: u32) -> Result<Option<u32>, String> {
 #[wasm_bindgen]
 pub struct WasmClient {
     inner: Client,
+}
+
+impl WasmClient {
+    /// The operation named `name`, or the configuration error for an unknown one.
+    fn operation(&self, name: &JsValue) -> Result<&'static Operation, JsValue> {
+        name.as_string()
+            .as_deref()
+            .and_then(operation)
+            .ok_or_else(|| {
+                self.inner
+                    .errors
+                    .simple(Kind::Configuration, "unknown operation", None)
+            })
+    }
 }
 
 #[wasm_bindgen]
@@ -153,25 +167,14 @@ impl WasmClient {
     #[cfg(feature = "bench")]
     #[wasm_bindgen(js_name = signOnly)]
     pub fn sign_only(&self, operation_name: JsValue, input: JsValue) -> Result<String, JsValue> {
-        match operation_name.as_string().as_deref().and_then(operation) {
-            Some(op) => self.inner.sign_only(op, input),
-            None => Err(self
-                .inner
-                .errors
-                .simple(Kind::Configuration, "unknown operation", None)),
-        }
+        self.inner
+            .sign_only(self.operation(&operation_name)?, input)
     }
 
     /// Starts a call of `operation` with `input` (plain data): validates and serialises it, and
     /// returns the call's id for `attempt`, `settle` and `end`. Throws a `ParamValidationError`.
     pub fn begin(&self, operation_name: JsValue, input: JsValue) -> Result<u32, JsValue> {
-        match operation_name.as_string().as_deref().and_then(operation) {
-            Some(op) => self.inner.begin(op, input),
-            None => Err(self
-                .inner
-                .errors
-                .simple(Kind::Configuration, "unknown operation", None)),
-        }
+        self.inner.begin(self.operation(&operation_name)?, input)
     }
 
     /// Whether the credentials provider must be called (and its answer given to

@@ -11,6 +11,9 @@ use super::host::factory;
 use crate::callback::{CallbackParams, Expectation, Signed, Stored};
 use crate::state::{self, CreateError, MIN_SECRET_LEN};
 
+/// The refusal of a secret shorter than [`MIN_SECRET_LEN`] bytes.
+const WEAK_SECRET: &str = "the state secret must be at least 32 bytes";
+
 /// Bytes from a `Uint8Array`.
 struct Bytes(Vec<u8>);
 
@@ -73,7 +76,7 @@ pub fn create_custom_state(options: JsValue, make_error: JsValue) -> Result<Stri
         o.ttl_seconds as u64 * 1000,
     )
     .map_err(|e| match e {
-        CreateError::WeakSecret => config_error("the state secret must be at least 32 bytes"),
+        CreateError::WeakSecret => config_error(WEAK_SECRET),
         CreateError::BadTtl => config_error("ttlSeconds is out of range"),
     })
 }
@@ -112,7 +115,7 @@ pub fn check_callback_state(
         .as_ref()
         .is_some_and(|s| s.0.len() < MIN_SECRET_LEN)
     {
-        return Err(config_error("the state secret must be at least 32 bytes"));
+        return Err(config_error(WEAK_SECRET));
     }
     let stored = match (&o.expected_state, o.expected_state_expires_at) {
         (None, None) => None,
