@@ -318,10 +318,11 @@ export interface CompleteResourceTokenAuthOutput {
 
 /**
  * Client for the AgentCore Identity data plane. The wasm module is loaded on the first call, once
- * per process or isolate; the constructor does no I/O. A wrong type or range in the configuration
- * (and an endpoint `fetch` would not send as written) throws a {@link ConfigurationError} from the
- * constructor; what the core checks when the module is loaded (the region and the endpoint rules)
- * rejects the first call with one.
+ * per process or isolate; the constructor does no I/O. A wrong type in the configuration (and an
+ * endpoint `fetch` would not send as written) throws a {@link ConfigurationError} from the
+ * constructor; what the core checks when the module is loaded (the region, the endpoint rules, the
+ * ranges of `maxAttempts`, `requestTimeoutMs` and `userAgentAppId`, and that the credentials have a
+ * non-empty `accessKeyId` and `secretAccessKey`) rejects the first call with one.
  */
 export declare class AgentCoreIdentityClient {
   constructor(config: ClientConfig);

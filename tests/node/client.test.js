@@ -246,6 +246,12 @@ test("configuration errors reject the first call", async () => {
     [{ region: "us-east-1", endpoint: "http://127.0.0.1:1", useFipsEndpoint: true, credentials: { accessKeyId: "a", secretAccessKey: "b" } }, /FIPS and custom endpoint/],
     [{ region: "us-east-1", credentials: { accessKeyId: "a" } }, /secretAccessKey/],
     [{ region: "us-east-1", maxAttempts: 0, credentials: { accessKeyId: "a", secretAccessKey: "b" } }, /maxAttempts/],
+    [{ region: "us-east-1", maxAttempts: 101, credentials: { accessKeyId: "a", secretAccessKey: "b" } }, /maxAttempts/],
+    [{ region: "us-east-1", requestTimeoutMs: 0, credentials: { accessKeyId: "a", secretAccessKey: "b" } }, /requestTimeoutMs/],
+    [{ region: "us-east-1", requestTimeoutMs: 3_600_001, credentials: { accessKeyId: "a", secretAccessKey: "b" } }, /requestTimeoutMs/],
+    [{ region: "us-east-1", userAgentAppId: "a".repeat(51), credentials: { accessKeyId: "a", secretAccessKey: "b" } }, /userAgentAppId/],
+    [{ region: "us-east-1", credentials: { accessKeyId: "", secretAccessKey: "b" } }, /accessKeyId/],
+    [{ region: "us-east-1", credentials: { accessKeyId: null, secretAccessKey: "b" } }, /accessKeyId/],
     [{ region: "us-east-1", endpoint: "ftp://x", credentials: { accessKeyId: "a", secretAccessKey: "b" } }, /endpoint/],
   ];
   for (const [config, re] of cases) {
