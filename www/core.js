@@ -233,8 +233,8 @@ export class AgentCoreIdentityClient {
         timeoutMs: optionalNumber(field(opts, "timeoutMs", what), "timeoutMs") ?? 600_000,
         signal: optionalSignal(field(opts, "signal", what), "signal"),
       };
-      if (o.pollIntervalMs < 10 || o.pollIntervalMs > 600_000) throw configError("pollIntervalMs must be from 10 to 600000 milliseconds");
-      if (o.timeoutMs < 1 || o.timeoutMs > 86_400_000) throw configError("timeoutMs must be from 1 to 86400000 milliseconds");
+      if (!Number.isInteger(o.pollIntervalMs) || o.pollIntervalMs < 10 || o.pollIntervalMs > 600_000) throw configError("pollIntervalMs must be a whole number from 10 to 600000 milliseconds");
+      if (!Number.isInteger(o.timeoutMs) || o.timeoutMs < 1 || o.timeoutMs > 86_400_000) throw configError("timeoutMs must be a whole number from 1 to 86400000 milliseconds");
       return o;
     }, what);
     // One plain copy of the input for the first call and the polls (read once: no getter runs twice).

@@ -367,7 +367,7 @@ export declare class AgentCoreIdentityClient {
    */
   getResourceOauth2TokenOrAuthorize(
     input: GetResourceOauth2TokenInput,
-    options: AuthorizeOptions,
+    options?: AuthorizeOptions,
   ): Promise<GetResourceOauth2TokenOutput>;
   /** [GetResourceApiKey](https://docs.aws.amazon.com/bedrock-agentcore/latest/APIReference/API_GetResourceApiKey.html): an API key from the token vault. */
   getResourceApiKey(input: GetResourceApiKeyInput, options?: CallOptions): Promise<GetResourceApiKeyOutput>;
@@ -502,9 +502,9 @@ export declare class CredentialsProviderError extends Error {
 export interface AuthorizeOptions extends CallOptions {
   /** Sends the user to `url` (a redirect, a link, a popup). Required when authorization is needed. */
   onAuthorizationUrl?: (url: string, info: { sessionUri: string }) => void | Promise<void>;
-  /** Time between polls. Default 5000 ms; doubled (up to 60 s) after throttling. */
+  /** Time between polls: a whole number of ms from 10 to 600000. Default 5000 ms; doubled (up to 60 s) after throttling. */
   pollIntervalMs?: number;
-  /** Give up after this long. Default 600000 ms (the service's session lifetime). */
+  /** Give up after this long: a whole number of ms from 1 to 86400000. Default 600000 ms (the service's session lifetime). */
   timeoutMs?: number;
 }
 

@@ -446,6 +446,12 @@ test("wrong types in the client configuration and call options are typed errors"
   for (const options of [5, "x", { signal: "s" }, { signal: {} }]) {
     assert.ok((await rejection(client.getResourceOauth2Token(m2m, options))) instanceof pkg.ConfigurationError);
   }
+  // The flow's times are whole milliseconds in range.
+  for (const options of [{ pollIntervalMs: 9 }, { pollIntervalMs: 10.5 }, { pollIntervalMs: 600_001 }, { timeoutMs: 0 }, { timeoutMs: 0.5 }, { timeoutMs: 86_400_001 }, { timeoutMs: NaN }, { pollIntervalMs: "50" }]) {
+    assert.ok((await rejection(client.getResourceOauth2TokenOrAuthorize(m2m, options))) instanceof pkg.ConfigurationError, JSON.stringify(options));
+  }
+  // Its options may be left out, as the types say.
+  assert.ok((await rejection(client.getResourceOauth2TokenOrAuthorize(m2m))) instanceof pkg.AuthorizationFlowError);
   for (const input of [null, 5, "x", [], Symbol("i"), new Proxy({}, { ownKeys() { throw new Error("trap"); } }), { a: () => 1 }]) {
     assert.ok((await rejection(client.getResourceOauth2Token(input))) instanceof pkg.ParamValidationError);
   }
