@@ -21,6 +21,8 @@ export class InMemoryStateStore {
   /** @type {Map<string, number>} */
   #seen = new Map();
   #lastSweep = 0;
+  /** The size that triggers the next sweep: twice what the last one left, so sweeps stay rare. */
+  #sweepAt = 10_000;
 
   /**
    * Records `nonce` until `expiresAtMs`; true the first time, false after.
@@ -30,9 +32,10 @@ export class InMemoryStateStore {
   async consume(nonce, expiresAtMs) {
     const now = Date.now();
     checkConsumeArgs(nonce, expiresAtMs, now);
-    if (now - this.#lastSweep > 60_000 || this.#seen.size > 10_000) {
+    if (now - this.#lastSweep > 60_000 || this.#seen.size > this.#sweepAt) {
       for (const [k, exp] of this.#seen) if (exp <= now) this.#seen.delete(k);
       this.#lastSweep = now;
+      this.#sweepAt = Math.max(10_000, 2 * this.#seen.size);
     }
     const exp = this.#seen.get(nonce);
     if (exp !== undefined && exp > now) return false;
