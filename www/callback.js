@@ -5,8 +5,8 @@ import { checkCallbackResult, checkCallbackState, createCustomState as wasmCreat
 import { init } from "./init.js";
 import { untilAbort } from "./host.js";
 import { makeError } from "./errors.js";
-import { checkConsumeArgs, timeoutOption } from "./stores.js";
-import { bytes, CHECK_INPUT, checked, configError, epochMs, field, isObject, optionalFunction, optionalNumber, optionalSignal, optionsObject, plainData, string } from "./guard.js";
+import { checkConsumeArgs } from "./stores.js";
+import { bytes, CHECK_INPUT, checked, configError, epochMs, field, isObject, optionalFunction, optionalSignal, optionsObject, plainData, string, wholeNumber } from "./guard.js";
 
 /** Longest callback input read (the core refuses queries over 16 KiB). */
 const MAX_INPUT = 64 * 1024;
@@ -53,11 +53,7 @@ const STORE_TIMEOUT_MS = 30_000;
  * @param {unknown} v
  */
 function ttlSeconds(v) {
-  const ttl = optionalNumber(v, "ttlSeconds") ?? DEFAULT_TTL_SECONDS;
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 365 * 86_400) {
-    throw configError("ttlSeconds must be a whole number of seconds from 1 to one year");
-  }
-  return ttl;
+  return wholeNumber(v, "ttlSeconds", 1, 365 * 86_400, DEFAULT_TTL_SECONDS, "seconds");
 }
 
 /**
@@ -201,7 +197,7 @@ export async function handleOauth2Callback(input, options) {
     // The method is read once, here: the store cannot swap it between the check and the call.
     const consume = isObject(store) ? field(store, "consume", "stateStore") : undefined;
     if (typeof consume !== "function") throw configError("stateStore must have a consume(nonce, expiresAtMs) method");
-    const storeTimeoutMs = timeoutOption(field(o, "stateStoreTimeoutMs", what), STORE_TIMEOUT_MS, "handleOauth2Callback", "stateStoreTimeoutMs");
+    const storeTimeoutMs = wholeNumber(field(o, "stateStoreTimeoutMs", what), "stateStoreTimeoutMs", 1, 600_000, STORE_TIMEOUT_MS);
     const client = field(o, "client", what);
     const userIdentifier = field(o, "userIdentifier", what);
     if ((client === undefined) !== (userIdentifier === undefined)) {

@@ -2,8 +2,8 @@
 // the object named after it; `StateStoreDurableObject` (re-exported by the app's Worker and bound in
 // wrangler.toml) records it until its expiry and deletes it with an alarm.
 import { makeError } from "./errors.js";
-import { field, isObject, optionsObject } from "./guard.js";
-import { askBackend, checkConsumeArgs, timeoutOption, unexpectedAnswer } from "./stores.js";
+import { field, isObject, optionsObject, wholeNumber } from "./guard.js";
+import { askBackend, checkConsumeArgs, unexpectedAnswer } from "./stores.js";
 
 const ORIGIN = "https://agentcore-identity-edge.state-store";
 const CONSUMED = '{"consumed":true}';
@@ -151,7 +151,7 @@ export class DurableObjectStateStore {
     }
     const o = optionsObject(options, "DurableObjectStateStore options", true);
     this.#namespace = ns;
-    this.#timeoutMs = timeoutOption(field(o, "timeoutMs", "DurableObjectStateStore options"), 10_000, "DurableObjectStateStore");
+    this.#timeoutMs = wholeNumber(field(o, "timeoutMs", "DurableObjectStateStore options"), "DurableObjectStateStore: timeoutMs", 1, 600_000, 10_000);
   }
 
   /**

@@ -19,6 +19,7 @@ import {
   optionalSignal,
   optionsObject,
   string,
+  wholeNumber,
 } from "./guard.js";
 import { init as attemptInit, read, resolveCredentials, runtime, sleep, untilAbort } from "./host.js";
 export { createCustomState, handleOauth2Callback, InMemoryStateStore } from "./callback.js";
@@ -229,12 +230,10 @@ export class AgentCoreIdentityClient {
       const opts = optionsObject(options, "options", true);
       const o = {
         onAuthorizationUrl: optionalFunction(field(opts, "onAuthorizationUrl", what), "onAuthorizationUrl"),
-        pollIntervalMs: optionalNumber(field(opts, "pollIntervalMs", what), "pollIntervalMs") ?? 5000,
-        timeoutMs: optionalNumber(field(opts, "timeoutMs", what), "timeoutMs") ?? 600_000,
+        pollIntervalMs: wholeNumber(field(opts, "pollIntervalMs", what), "pollIntervalMs", 10, 600_000, 5000),
+        timeoutMs: wholeNumber(field(opts, "timeoutMs", what), "timeoutMs", 1, 86_400_000, 600_000),
         signal: optionalSignal(field(opts, "signal", what), "signal"),
       };
-      if (!Number.isInteger(o.pollIntervalMs) || o.pollIntervalMs < 10 || o.pollIntervalMs > 600_000) throw configError("pollIntervalMs must be a whole number from 10 to 600000 milliseconds");
-      if (!Number.isInteger(o.timeoutMs) || o.timeoutMs < 1 || o.timeoutMs > 86_400_000) throw configError("timeoutMs must be a whole number from 1 to 86400000 milliseconds");
       return o;
     }, what);
     // One plain copy of the input for the first call and the polls (read once: no getter runs twice).

@@ -106,6 +106,21 @@ export function optionalNumber(v, what) {
 }
 
 /**
+ * A whole number from `min` to `max` (of `unit`), or `fallback` when undefined: the one rule for
+ * every timeout, interval and lifetime option.
+ * @param {unknown} v @param {string} what @param {number} min @param {number} max
+ * @param {number} fallback @param {string} [unit]
+ * @returns {number}
+ */
+export function wholeNumber(v, what, min, max, fallback, unit = "milliseconds") {
+  if (v === undefined) return fallback;
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min || v > max) {
+    throw configError(`${what} must be a whole number of ${unit} from ${min} to ${max}`);
+  }
+  return v;
+}
+
+/**
  * A time in epoch milliseconds; `undefined` means the real clock.
  * @param {unknown} v @param {string} what
  */

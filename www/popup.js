@@ -2,7 +2,7 @@
 // parameters from it with postMessage. Only these two functions touch `window`, and only when
 // called.
 import { makeError } from "./errors.js";
-import { checked, configError, isLoopbackHost, isObject, optionalSignal } from "./guard.js";
+import { checked, configError, isLoopbackHost, isObject, optionalSignal, wholeNumber } from "./guard.js";
 
 const MESSAGE_TYPE = "agentcore-identity-edge:oauth2-callback";
 /** The longest delay `setTimeout` honours; a longer one fires at once. */
@@ -72,10 +72,7 @@ function checkPopupOptions(options) {
   if (!isObject(options)) throw configError("authorizeInPopup needs an options object with callbackOrigin");
   const o = /** @type {Record<string, unknown>} */ (options);
   const callbackOrigin = checkOrigin(o.callbackOrigin, "callbackOrigin");
-  const timeoutMs = o.timeoutMs === undefined ? 600_000 : o.timeoutMs;
-  if (typeof timeoutMs !== "number" || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
-    throw configError(`timeoutMs must be an integer from 1 to ${MAX_TIMEOUT_MS}`);
-  }
+  const timeoutMs = wholeNumber(o.timeoutMs, "timeoutMs", 1, MAX_TIMEOUT_MS, 600_000);
   const features = o.features === undefined ? "popup,width=520,height=720" : o.features;
   if (typeof features !== "string") throw configError("features must be a string");
   // With these the browser returns no window and the callback page has no opener to post to.

@@ -2,8 +2,8 @@
 // `SET key 1 NX PX ms` per callback. The app passes the function that sends a command, so any
 // client works (node-redis, ioredis, an HTTP client for a Redis behind a REST API).
 import { makeError } from "./errors.js";
-import { field, optionsObject } from "./guard.js";
-import { askBackend, checkConsumeArgs, timeoutOption, unexpectedAnswer } from "./stores.js";
+import { field, optionsObject, wholeNumber } from "./guard.js";
+import { askBackend, checkConsumeArgs, unexpectedAnswer } from "./stores.js";
 
 const DEFAULT_PREFIX = "agentcore-identity-edge:state:";
 /** Printable ASCII without spaces, so the key reads the same through any client or REST path. */
@@ -36,7 +36,7 @@ export class RedisStateStore {
     }
     this.#sendCommand = /** @type {(args: string[]) => unknown} */ (sendCommand);
     this.#prefix = keyPrefix;
-    this.#timeoutMs = timeoutOption(field(o, "timeoutMs", "RedisStateStore options"), 5000, "RedisStateStore");
+    this.#timeoutMs = wholeNumber(field(o, "timeoutMs", "RedisStateStore options"), "RedisStateStore: timeoutMs", 1, 600_000, 5000);
   }
 
   /**

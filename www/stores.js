@@ -1,5 +1,4 @@
-// What the shared single-use stores have in common: the checks of `consume`'s arguments and of a
-// timeout, and one way to call a backend that fails closed (a typed error, never `true`, always
+// What the shared single-use stores have in common: the checks of `consume`'s arguments, and one way to call a backend that fails closed (a typed error, never `true`, always
 // settled). Messages never hold the nonce; the backend's error is kept as `cause`.
 import { makeError } from "./errors.js";
 
@@ -33,23 +32,6 @@ export function checkConsumeArgs(nonce, expiresAtMs, now) {
  */
 export function isNonce(nonce) {
   return typeof nonce === "string" && NONCE.test(nonce);
-}
-
-/**
- * A timeout option (`name`, by default `timeoutMs`): an integer from 1 to 600000, or `fallback`
- * when undefined.
- * @param {unknown} timeoutMs
- * @param {number} fallback
- * @param {string} owner
- * @param {string} [name]
- * @returns {number}
- */
-export function timeoutOption(timeoutMs, fallback, owner, name = "timeoutMs") {
-  if (timeoutMs === undefined) return fallback;
-  if (typeof timeoutMs !== "number" || !Number.isSafeInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
-    throw makeError("configuration", { message: `${owner}: ${name} must be an integer number of milliseconds from 1 to 600000` });
-  }
-  return timeoutMs;
 }
 
 /**
