@@ -2,7 +2,7 @@
 // parameters from it with postMessage. Only these two functions touch `window`, and only when
 // called.
 import { makeError } from "./errors.js";
-import { checked, configError, isLoopbackHost, isObject, optionalSignal, wholeNumber } from "./guard.js";
+import { checked, configError, isLoopbackHost, isObject, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
 
 const MESSAGE_TYPE = "agentcore-identity-edge:oauth2-callback";
 /** The longest delay `setTimeout` honours; a longer one fires at once. */
@@ -69,8 +69,7 @@ function uniqueWindowName() {
  * @param {unknown} options
  */
 function checkPopupOptions(options) {
-  if (!isObject(options)) throw configError("authorizeInPopup needs an options object with callbackOrigin");
-  const o = /** @type {Record<string, unknown>} */ (options);
+  const o = /** @type {Record<string, unknown>} */ (optionsObject(options, "authorizeInPopup options (with callbackOrigin)", false));
   const callbackOrigin = checkOrigin(o.callbackOrigin, "callbackOrigin");
   const timeoutMs = wholeNumber(o.timeoutMs, "timeoutMs", 1, MAX_TIMEOUT_MS, 600_000);
   const features = o.features === undefined ? "popup,width=520,height=720" : o.features;
@@ -184,9 +183,8 @@ export function authorizeInPopup(authorizationUrl, options) {
  */
 export function postCallbackToOpener(options) {
   const w = /** @type {Window} */ (/** @type {unknown} */ (globalThis));
-  if (options !== undefined && !isObject(options)) throw configError("postCallbackToOpener takes an options object");
   const { targetOrigin, close } = checked(() => {
-    const o = /** @type {Record<string, unknown>} */ (options ?? {});
+    const o = /** @type {Record<string, unknown>} */ (optionsObject(options, "postCallbackToOpener options", true));
     const targetOrigin = checkOrigin(o.targetOrigin === undefined ? w.location?.origin : o.targetOrigin, "targetOrigin");
     const close = o.close === undefined ? true : o.close;
     if (typeof close !== "boolean") throw configError("close must be a boolean");

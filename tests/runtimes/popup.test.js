@@ -160,7 +160,7 @@ describe("authorizeInPopup: arguments", () => {
   });
 
   test("options that are not an object -> ConfigurationError", async () => {
-    for (const options of [undefined, null, "", 42, NaN, Symbol("x"), "https://app.example.com"]) {
+    for (const options of [undefined, null, "", 42, NaN, Symbol("x"), "https://app.example.com", []]) {
       const e = await refusal(authorizeInPopup(URL_OK, /** @type {any} */ (options)));
       assert.ok(e instanceof ConfigurationError, String(e));
     }
@@ -289,7 +289,7 @@ describe("postCallbackToOpener", () => {
     for (const close of ["", null, NaN, 1, "true", {}, Symbol("x")]) {
       assert.throws(() => postCallbackToOpener({ close }), (e) => e instanceof ConfigurationError && /close/.test(e.message));
     }
-    for (const options of [null, "", 42, Symbol("x")]) {
+    for (const options of [null, "", 42, Symbol("x"), [], ["https://app.example.com"]]) {
       assert.throws(() => postCallbackToOpener(options), ConfigurationError);
     }
     assert.deepEqual(opener.posted, []);
