@@ -24,9 +24,9 @@ export class RedisStateStore {
    * @param {import("./redis.js").RedisStateStoreOptions} options
    */
   constructor(options) {
-    const o = optionsObject(options, "RedisStateStore options", true);
+    const o = optionsObject(options, "RedisStateStore options", false);
     const sendCommand = field(o, "sendCommand", "RedisStateStore options");
-    if (options === undefined || typeof sendCommand !== "function") {
+    if (typeof sendCommand !== "function") {
       throw makeError("configuration", { message: "RedisStateStore: sendCommand must be a function that runs one Redis command" });
     }
     const given = field(o, "keyPrefix", "RedisStateStore options");
