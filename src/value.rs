@@ -98,12 +98,19 @@ impl<'de> DeserializeSeed<'de> for Seed {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        if self.depth > MAX_DEPTH {
-            return Err(de::Error::custom(format_args!(
+        d.deserialize_any(ValueVisitor { depth: self.depth })
+    }
+}
+
+impl ValueVisitor {
+    /// An array or object at `depth` (the outermost at 0): at most [`MAX_DEPTH`] levels of them.
+    fn enter<E: de::Error>(&self) -> Result<usize, E> {
+        if self.depth >= MAX_DEPTH {
+            return Err(E::custom(format_args!(
                 "nested deeper than {MAX_DEPTH} levels"
             )));
         }
-        d.deserialize_any(ValueVisitor { depth: self.depth })
+        Ok(self.depth + 1)
     }
 }
 
@@ -155,21 +162,19 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let depth = self.enter()?;
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(v) = seq.next_element_seed(Seed {
-            depth: self.depth + 1,
-        })? {
+        while let Some(v) = seq.next_element_seed(Seed { depth })? {
             items.push(v);
         }
         Ok(Value::Array(items))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let depth = self.enter()?;
         let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
         while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value_seed(Seed {
-                depth: self.depth + 1,
-            })?;
+            let value = map.next_value_seed(Seed { depth })?;
             members.push((key, value));
         }
         Ok(Value::Object(members))
@@ -239,11 +244,20 @@ mod tests {
 
     #[test]
     fn refuses_deep_nesting() {
-        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 2), "]".repeat(MAX_DEPTH + 2));
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
         let e = serde_json::from_str::<Value>(&deep).unwrap_err();
         assert!(e.to_string().contains("nested deeper"), "{e}");
-        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        // 32 levels, the innermost holding a scalar, as the wrapper's plain-data copy allows.
+        let ok = format!("{}1{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(serde_json::from_str::<Value>(&ok).is_ok());
+        let objects = format!("{}1{}", r#"{"a":"#.repeat(MAX_DEPTH), "}".repeat(MAX_DEPTH));
+        assert!(serde_json::from_str::<Value>(&objects).is_ok());
+        let deeper = format!(
+            "{}1{}",
+            r#"{"a":"#.repeat(MAX_DEPTH + 1),
+            "}".repeat(MAX_DEPTH + 1)
+        );
+        assert!(serde_json::from_str::<Value>(&deeper).is_err());
     }
 
     #[test]

@@ -403,6 +403,19 @@ test("the 1 MiB reply cap counts decoded bytes: a small gzip body that inflates 
   assert.ok(cancelled && pulled < 2 * 1024 * 1024, `read ${pulled} bytes, cancelled: ${cancelled}`);
 });
 
+test("replies and inputs are nested at most 32 levels", async () => {
+  const nested = (/** @type {number} */ n) => `${"[".repeat(n)}1${"]".repeat(n)}`;
+  const client = (/** @type {string} */ body) => new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1, fetch: async () => new Response(body) });
+  // The reply's object is the first level.
+  assert.equal((await client(`{"accessToken":"t","x":${nested(31)}}`).getResourceOauth2Token(m2m)).accessToken, "t");
+  const e = await rejection(client(`{"accessToken":"t","x":${nested(32)}}`).getResourceOauth2Token(m2m));
+  assert.ok(e instanceof pkg.ResponseError, e?.name);
+  // The input's object too: 32 levels reach the model check, 33 are refused as not plain data.
+  const at = (/** @type {number} */ n) => rejection(client('{"accessToken":"t"}').getResourceOauth2Token({ ...m2m, customParameters: { a: JSON.parse(nested(n)) } }));
+  assert.match((await at(30)).message, /customParameters\["a"\]: expected a string/);
+  assert.match((await at(31)).message, /plain data/);
+});
+
 test("a credentials expiration that only claims to be a Date gives CredentialsProviderError", async () => {
   const fake = { [Symbol.toStringTag]: "Date" };
   const throwing = { get [Symbol.toStringTag]() { throw new Error("tag"); } };
