@@ -22,6 +22,8 @@ function badArguments(now) {
     ["nonce empty", "", later],
     ["nonce of 21 characters", nonce.slice(1), later],
     ["nonce of 23 characters", `${nonce}A`, later],
+    ["nonce of 42 characters", `${nonce}${nonce}`.slice(0, 42), later],
+    ["nonce of 44 characters", `${nonce}${nonce}`, later],
     ["nonce with padding", `${nonce.slice(2)}==`, later],
     ["nonce in the standard alphabet", `${nonce.slice(1)}+`, later],
     ["expiry NaN", nonce, NaN],
