@@ -2,7 +2,7 @@
 //! fixed order in the manner of oauth4webapi's `validateAuthResponse`:
 //!
 //! 1. an oversized query, or one with too many parameters, is refused; so is any duplicated
-//!    parameter (checked in linear time);
+//!    parameter (at most 16 names, compared pairwise);
 //! 2. an expectation is required (a state secret, the state the app stored, or both);
 //! 3. `state` must be present and non-empty;
 //! 4. `state` is verified (MAC, expiry, binding; and/or constant-time equality with the stored
