@@ -9,12 +9,9 @@
 
 use serde::Serialize;
 
-use crate::error_code::rest_json_error_code;
+use crate::error_code::{rest_json_error_code, UNKNOWN_ERROR_NAME};
 use crate::shapes::{modeled_error, Fault};
 use crate::value::{integer_text, Value};
-
-/// The `name` given to an error reply that carries no error code, as the SDK names it.
-pub const UNKNOWN_ERROR: &str = crate::error_code::UNKNOWN_ERROR_NAME;
 
 /// A parsed error reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,9 +38,6 @@ pub struct FieldError {
     /// Why it failed.
     pub message: String,
 }
-
-/// Reduces a raw error type to its code (`sanitizeErrorCode`).
-pub use crate::error_code::sanitize_error_code as sanitize_code;
 
 fn reason_phrase(status: u16) -> &'static str {
     match status {
@@ -89,7 +83,7 @@ pub fn parse_service_error(
     let header = error_type.filter(|h| !h.trim().is_empty());
     let code = rest_json_error_code(header, &members)
         .filter(|c| !c.trim().is_empty())
-        .unwrap_or_else(|| UNKNOWN_ERROR.to_owned());
+        .unwrap_or_else(|| UNKNOWN_ERROR_NAME.to_owned());
 
     // An empty or blank message is no message: fall back to one that names the error.
     let given = text("message")
@@ -97,7 +91,7 @@ pub fn parse_service_error(
         .filter(|m| !m.trim().is_empty());
     let message = match given {
         Some(m) => m.to_owned(),
-        None if code == UNKNOWN_ERROR => format!(
+        None if code == UNKNOWN_ERROR_NAME => format!(
             "HTTP {status} {} with no AWS error code in the reply",
             reason_phrase(status)
         )

@@ -1,6 +1,7 @@
 //! Error replies, parsed as botocore and the AWS SDK for JavaScript parse restJson1.
 
-use agentcore_identity_edge::error::{self, sanitize_code, FieldError, ServiceError};
+use agentcore_identity_edge::error::{self, FieldError, ServiceError};
+use agentcore_identity_edge::error_code::sanitize_error_code as sanitize_code;
 
 /// Parses an error reply whose body is `body` as the host's `JSON.parse` would read it (`None`
 /// when it is not JSON).
