@@ -2,7 +2,7 @@
 //! needs: JavaScript's `Number()` and an exact decimal parser small enough for WebAssembly.
 
 /// The largest time value a JavaScript `Date` holds (`TimeClip`).
-const MAX_JS_TIME_MS: f64 = 8.64e15;
+pub const MAX_JS_TIME_MS: f64 = 8.64e15;
 
 /// `new Date(t).getTime()`: truncated toward zero, `None` for an invalid date.
 fn time_clip(t: f64) -> Option<i64> {

@@ -48,3 +48,9 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
     // writing them cannot fail.
     value.serialize(&ser).unwrap_or(JsValue::UNDEFINED)
 }
+
+/// `n` if it is a whole number from `min` to `max`: the range check of every count, id and
+/// lifetime the wrapper hands over.
+pub(crate) fn whole_in(n: f64, min: f64, max: f64) -> Option<f64> {
+    (n.fract() == 0.0 && (min..=max).contains(&n)).then_some(n)
+}

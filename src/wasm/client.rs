@@ -9,7 +9,7 @@ use js_sys::Reflect;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::boundary::{from_js, Refusal};
+use super::boundary::{from_js, whole_in, Refusal};
 use super::credentials::{CredentialSource, CredentialStore, CredentialsIn};
 use super::errors::Kind;
 use super::executor::{Client, Host};
@@ -47,7 +47,7 @@ struct ConfigIn {
 fn count(v: Option<f64>, key: &str, max: u32) -> Result<Option<u32>, String> {
     match v {
         None => Ok(None),
-        Some(n) if n.fract() == 0.0 && (1.0..=f64::from(max)).contains(&n) => Ok(Some(n as u32)),
+        Some(n) if whole_in(n, 1.0, f64::from(max)).is_some() => Ok(Some(n as u32)),
         Some(_) => Err(format!("{key} must be a whole number from 1 to {max}")),
     }
 }
@@ -214,7 +214,7 @@ impl WasmClient {
     /// A call id as `begin` returned it.
     fn id(&self, id: &JsValue) -> Result<u32, JsValue> {
         id.as_f64()
-            .filter(|n| n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(n))
+            .and_then(|n| whole_in(n, 0.0, f64::from(u32::MAX)))
             .map(|n| n as u32)
             .ok_or_else(|| self.inner.unknown_call())
     }

@@ -5,10 +5,11 @@
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::boundary::from_js;
+use super::boundary::{from_js, whole_in};
 use super::errors::Kind;
 use super::host::factory;
 use crate::callback::{CallbackParams, Expectation, Signed, Stored};
+use crate::retry::MAX_JS_TIME_MS;
 use crate::state::{self, CreateError, MIN_SECRET_LEN};
 
 /// The refusal of a secret shorter than [`MIN_SECRET_LEN`] bytes.
@@ -39,7 +40,7 @@ impl<'de> Deserialize<'de> for Bytes {
 /// A time in epoch milliseconds: finite and positive (the wrapper turns `undefined` into the
 /// real clock).
 fn epoch_ms(now: f64) -> Option<u64> {
-    (now.is_finite() && now > 0.0 && now <= 8.64e15).then_some(now as u64)
+    (now.is_finite() && now > 0.0 && now <= MAX_JS_TIME_MS).then_some(now as u64)
 }
 
 #[derive(Deserialize)]
@@ -60,7 +61,7 @@ pub fn create_custom_state(options: JsValue, make_error: JsValue) -> Result<Stri
         from_js(options).map_err(|r| config_error(&r.describe("createCustomState options")))?;
     let now =
         epoch_ms(o.now).ok_or_else(|| config_error("now must be a time in epoch milliseconds"))?;
-    if !(o.ttl_seconds.fract() == 0.0 && (1.0..=86_400.0 * 365.0).contains(&o.ttl_seconds)) {
+    if whole_in(o.ttl_seconds, 1.0, 86_400.0 * 365.0).is_none() {
         return Err(config_error(
             "ttlSeconds must be a whole number of seconds from 1 to one year",
         ));
