@@ -463,6 +463,15 @@ test("wrong types in the client configuration and call options are typed errors"
   for (const options of [{ pollIntervalMs: 9 }, { pollIntervalMs: 10.5 }, { pollIntervalMs: 600_001 }, { timeoutMs: 0 }, { timeoutMs: 0.5 }, { timeoutMs: 86_400_001 }, { timeoutMs: NaN }, { pollIntervalMs: "50" }]) {
     assert.ok((await rejection(client.getResourceOauth2TokenOrAuthorize(m2m, options))) instanceof pkg.ConfigurationError, JSON.stringify(options));
   }
+  // Its input is read once: a getter that throws the first time is the call's typed refusal, not
+  // a second reading that succeeds.
+  let reads = 0;
+  const flaky = { ...m2m, get workloadIdentityToken() { if (reads++ === 0) throw new Error("first read"); return "w"; } };
+  let handled = 0;
+  const flakyErr = await rejection(client.getResourceOauth2TokenOrAuthorize(flaky, { onAuthorizationUrl: () => void handled++ }));
+  assert.ok(flakyErr instanceof pkg.ParamValidationError, flakyErr?.name);
+  assert.equal(reads, 1);
+  assert.equal(handled, 0);
   // Its options may be left out, as the types say.
   assert.ok((await rejection(client.getResourceOauth2TokenOrAuthorize(m2m))) instanceof pkg.AuthorizationFlowError);
   for (const input of [null, 5, "x", [], Symbol("i"), new Proxy({}, { ownKeys() { throw new Error("trap"); } }), { a: () => 1 }]) {
