@@ -222,6 +222,14 @@ describe("authorizeInPopup: arguments", () => {
     );
     setTimeout(() => (closing.closed = true), 50);
     const closedByUser = await flow;
+    // No callback within timeoutMs: a PopupError "timeout", and the popup is closed.
+    const slow = fakePopup();
+    const late = await authorizeInPopup(URL_OK, { callbackOrigin: APP, popup: slow, timeoutMs: 50 }).then(
+      () => assert.fail("resolved"),
+      (e) => e,
+    );
+    assert.ok(late instanceof PopupError && late.code === "timeout", `${late?.name} ${late?.code}`);
+    assert.equal(slow.closed, true);
     assert.ok(closedByUser instanceof PopupError, closedByUser?.name);
     assert.equal(closedByUser.code, "popup_closed");
     assert.equal(win.listeners.size, 0);
