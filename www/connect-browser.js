@@ -1,0 +1,286 @@
+// The browser half of the connect routes: `connectProvider` opens the consent popup from a click,
+// asks the app's own backend (the connect routes) to start the flow with the page's cookies, and
+// waits for the callback page's message. It holds no credential and imports neither the client nor
+// the wasm: only the package's error classes and argument checks.
+import { makeError } from "./errors.js";
+import { checked, configError, isLoopbackHost, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
+
+const MESSAGE_TYPE = "agentcore-identity-edge:connect";
+/** The longest delay `setTimeout` honours; a longer one fires at once. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+/** A provider id: one path segment, letters, digits, `_`, `-` and inner dots. */
+const PROVIDER_ID = /^[A-Za-z0-9_-](?:[A-Za-z0-9._-]{0,126}[A-Za-z0-9_-])?$/;
+/** A base path such as `/agentcore` or `/api/agentcore`: no dot segments, query, fragment or trailing slash. */
+const BASE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/;
+/** An error code from the routes or the callback page: shown as is only when it has this shape. */
+const ERROR_CODE = /^[a-z][a-z0-9_]{0,63}$/;
+const MAX_MESSAGE = 300;
+
+/**
+ * A refusal from the connect routes or the callback page: `code` is the route's error code
+ * (`unauthenticated`, `origin_refused`, `state_replayed`, ...) or, for a reply that is not the
+ * routes' JSON, `network_error` or `response_invalid`; `status` is the HTTP status when there was
+ * one. The message never holds a URL, a state or a token.
+ */
+export class ConnectError extends Error {
+  /** @param {{ code: string, message: string, status?: number | undefined, provider?: string | undefined, cause?: unknown }} props */
+  constructor(props) {
+    super(props.message, props.cause === undefined ? undefined : { cause: props.cause });
+    this.name = "ConnectError";
+    /** @type {string} */
+    this.code = props.code;
+    /** @type {number | undefined} */
+    this.status = props.status;
+    /** @type {string | undefined} */
+    this.provider = props.provider;
+  }
+}
+
+/**
+ * Own property `key` of `o`, or undefined: an option inherited through the prototype chain is never
+ * read.
+ * @param {object} o @param {string} key
+ * @returns {unknown}
+ */
+function own(o, key) {
+  return Object.hasOwn(o, key) ? /** @type {Record<string, unknown>} */ (o)[key] : undefined;
+}
+
+/**
+ * `value` if it is a serialized http(s) origin (`https://app.example.com`).
+ * @param {unknown} value
+ */
+function checkOrigin(value) {
+  if (typeof value !== "string" || value === "") throw configError("origin must be a non-empty origin string such as https://app.example.com");
+  /** @type {URL} */
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    throw configError("origin must be an origin such as https://app.example.com");
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.origin !== value) {
+    throw configError("origin must be an http(s) origin such as https://app.example.com, without a path or a trailing slash");
+  }
+  return value;
+}
+
+/**
+ * The checked arguments of {@link connectProvider}.
+ * @param {unknown} provider
+ * @param {unknown} options
+ */
+function checkArguments(provider, options) {
+  if (typeof provider !== "string" || !PROVIDER_ID.test(provider)) {
+    throw configError("provider must be a provider id of the connect routes: 1 to 128 letters, digits, '_', '-' or inner '.'");
+  }
+  const o = optionsObject(options, "connectProvider options", true);
+  const basePath = own(o, "basePath") === undefined ? "/agentcore" : own(o, "basePath");
+  if (typeof basePath !== "string" || !BASE_PATH.test(basePath) || basePath.length > 256) {
+    throw configError("basePath must be a path such as /agentcore: segments of letters, digits, '.', '_', '~', '-', no trailing slash");
+  }
+  const rawOrigin = own(o, "origin");
+  const location = /** @type {{ location?: { origin?: unknown } }} */ (globalThis).location;
+  const origin = checkOrigin(rawOrigin === undefined ? location?.origin : rawOrigin);
+  const timeoutMs = wholeNumber(own(o, "timeoutMs"), "timeoutMs", 1, MAX_TIMEOUT_MS, 300_000);
+  const features = own(o, "features") === undefined ? "popup,width=520,height=720" : own(o, "features");
+  if (typeof features !== "string") throw configError("features must be a string");
+  // With these the browser returns no window and the callback page has no opener to post to.
+  if (/(^|[\s,])(noopener|noreferrer)([\s,=]|$)/i.test(features)) throw configError("features must not contain noopener or noreferrer");
+  const signal = optionalSignal(own(o, "signal"), "signal");
+  const w = /** @type {{ open?: unknown, fetch?: unknown, addEventListener?: unknown }} */ (globalThis);
+  if (typeof w.open !== "function" || typeof w.fetch !== "function" || typeof w.addEventListener !== "function") {
+    throw configError("connectProvider runs in a browser window (window.open, fetch and message events)");
+  }
+  return { provider, basePath, origin, timeoutMs, features, signal };
+}
+
+/**
+ * The authorization URL, parsed, if a browser may navigate to it: `https:`, or `http:` on a
+ * loopback host, without credentials. The message never holds the URL.
+ * @param {unknown} raw
+ */
+function authorizationUrl(raw) {
+  /** @type {URL | null} */
+  let url = null;
+  try {
+    url = typeof raw === "string" ? new URL(raw) : null;
+  } catch {
+    url = null;
+  }
+  const safe = url !== null && (url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname)));
+  if (!url || !safe || url.username !== "" || url.password !== "") {
+    throw makeError("popup", {
+      code: "url_refused",
+      message: "refused to open the authorization URL: only https, or http on a loopback host, without credentials in the URL",
+    });
+  }
+  return url;
+}
+
+/**
+ * A short, single-line message from an untrusted reply, or `fallback`.
+ * @param {unknown} text @param {string} fallback
+ */
+function plainMessage(text, fallback) {
+  if (typeof text !== "string" || text === "") return fallback;
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, " ").trim();
+  return line === "" ? fallback : line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}…` : line;
+}
+
+/**
+ * The `{ error: { code, message } }` of a refusal, as a ConnectError.
+ * @param {unknown} body @param {number | undefined} status @param {string} provider @param {string} fallback
+ */
+function refusal(body, status, provider, fallback) {
+  const error = body !== null && typeof body === "object" && Object.hasOwn(body, "error") ? /** @type {{ error: unknown }} */ (body).error : undefined;
+  const e = error !== null && typeof error === "object" ? /** @type {Record<string, unknown>} */ (error) : {};
+  const code = Object.hasOwn(e, "code") && typeof e.code === "string" && ERROR_CODE.test(e.code) ? e.code : "response_invalid";
+  const message = plainMessage(Object.hasOwn(e, "message") ? e.message : undefined, fallback);
+  return new ConnectError({ code, message, status, provider });
+}
+
+/**
+ * Whether `win` is closed; a window whose `closed` cannot be read counts as closed.
+ * @param {Window} win
+ */
+function isClosed(win) {
+  try {
+    return win.closed !== false;
+  } catch {
+    return true;
+  }
+}
+
+/** A fresh window name per flow, so that no other window is reused for the consent page. */
+function uniqueWindowName() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `agentcore-connect-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/**
+ * Connects the signed-in user's account at `provider` through the app's connect routes. Call it
+ * from a click: the popup opens at once (popup blockers allow it), then the connect route is
+ * POSTed with the page's cookies; the popup goes to the consent page, and the callback page's
+ * message (from `origin`, from that popup only) settles the promise. See connect-browser.d.ts.
+ * @param {string} provider
+ * @param {import("./connect-browser.js").ConnectProviderOptions} [options]
+ * @returns {Promise<{ provider: string, status: "connected" }>}
+ */
+export function connectProvider(provider, options) {
+  const w = /** @type {Window} */ (/** @type {unknown} */ (globalThis));
+  return new Promise((resolve, reject) => {
+    /** @type {ReturnType<typeof checkArguments>} */
+    let a;
+    try {
+      a = checked(() => checkArguments(provider, options), "connectProvider arguments");
+    } catch (e) {
+      return reject(e);
+    }
+    const { basePath, origin, timeoutMs, features, signal } = a;
+    const id = a.provider;
+    if (signal?.aborted) return reject(signal.reason);
+    /** @type {Window | null} */
+    let popup;
+    try {
+      popup = w.open("about:blank", uniqueWindowName(), features);
+    } catch (e) {
+      return reject(makeError("popup", { code: "popup_blocked", message: `the browser refused to open the consent popup (${e instanceof Error ? e.name : "error"})` }));
+    }
+    if (!popup) return reject(makeError("popup", { code: "popup_blocked", message: "the browser blocked the consent popup" }));
+    const target = popup;
+    const request = new AbortController();
+    let settled = false;
+
+    /** @param {MessageEvent} event */
+    const onMessage = (event) => {
+      if (settled || event.origin !== origin || event.source !== target) return;
+      const data = /** @type {unknown} */ (event.data);
+      if (data === null || typeof data !== "object") return;
+      const d = /** @type {Record<string, unknown>} */ (data);
+      if (!Object.hasOwn(d, "type") || d.type !== MESSAGE_TYPE) return;
+      if (Object.hasOwn(d, "provider") && d.provider !== undefined && d.provider !== id) return;
+      if (d.status === "connected" && d.provider === id) return succeed();
+      if (d.status === "error") {
+        const code = typeof d.code === "string" && ERROR_CODE.test(d.code) ? d.code : "callback_refused";
+        fail(new ConnectError({ code, message: plainMessage(d.message, "the callback was refused"), provider: id }));
+      }
+    };
+    const onAbort = () => fail(signal?.reason);
+    const closedTimer = setInterval(() => {
+      if (isClosed(target)) fail(makeError("popup", { code: "popup_closed", message: "the consent popup was closed before the account was connected" }));
+    }, 250);
+    const timeout = setTimeout(() => fail(makeError("popup", { code: "timeout", message: `the account was not connected within ${timeoutMs} ms` })), timeoutMs);
+
+    function finish() {
+      settled = true;
+      clearInterval(closedTimer);
+      clearTimeout(timeout);
+      w.removeEventListener("message", onMessage);
+      signal?.removeEventListener("abort", onAbort);
+      request.abort();
+      try {
+        target.close();
+      } catch {
+        // a cross-origin popup may refuse; nothing else to do
+      }
+    }
+    function succeed() {
+      if (settled) return;
+      finish();
+      resolve({ provider: id, status: "connected" });
+    }
+    /** @param {unknown} reason */
+    function fail(reason) {
+      if (settled) return;
+      finish();
+      reject(reason);
+    }
+
+    w.addEventListener("message", onMessage);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    start().catch(fail);
+
+    async function start() {
+      /** @type {Response} */
+      let res;
+      try {
+        res = await w.fetch(`${origin}${basePath}/connect/${encodeURIComponent(id)}`, {
+          method: "POST",
+          credentials: "include",
+          redirect: "manual",
+          cache: "no-store",
+          headers: { "content-type": "application/json", accept: "application/json" },
+          body: "{}",
+          signal: request.signal,
+        });
+      } catch (cause) {
+        throw new ConnectError({ code: "network_error", message: "the connect route could not be reached", provider: id, cause });
+      }
+      if (settled) return;
+      if (res.type === "opaqueredirect" || (res.status >= 300 && res.status < 400)) {
+        throw new ConnectError({ code: "response_invalid", message: "the connect route answered with a redirect, which is not followed", status: res.status, provider: id });
+      }
+      /** @type {unknown} */
+      let body = null;
+      try {
+        body = await res.json();
+      } catch {
+        body = null;
+      }
+      if (settled) return;
+      if (!res.ok) throw refusal(body, res.status, id, `the connect route answered HTTP ${res.status}`);
+      const b = body !== null && typeof body === "object" ? /** @type {Record<string, unknown>} */ (body) : {};
+      if (!Object.hasOwn(b, "provider") || b.provider !== id) {
+        throw new ConnectError({ code: "response_invalid", message: "the connect route's reply is not for this provider", status: res.status, provider: id });
+      }
+      if (b.status === "connected") return succeed();
+      if (b.status !== "authorization_required" || !Object.hasOwn(b, "authorizationUrl")) {
+        throw new ConnectError({ code: "response_invalid", message: "the connect route's reply has no known status", status: res.status, provider: id });
+      }
+      const url = authorizationUrl(b.authorizationUrl);
+      if (isClosed(target)) throw makeError("popup", { code: "popup_closed", message: "the consent popup was closed before the account was connected" });
+      target.location.href = url.href;
+    }
+  });
+}
