@@ -2,12 +2,13 @@
 // package by name; each built app then runs (in Chromium, or in workerd through Miniflare).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { gzipSync } from "node:zlib";
 import { Miniflare } from "miniflare";
 import { serveConsole } from "../../scripts/console-server.mjs";
-import { bin, emulator, launch, project, SMOKE, smokeConfig, verifySmoke as verify } from "./support.js";
+import { bin, emulator, launch, project, root, SMOKE, smokeConfig, verifySmoke as verify } from "./support.js";
 
 /** Serves `dist` and runs `window.run(config)` in Chromium. */
 async function runInChromium(t, emu, dist, pagePath) {
@@ -66,4 +67,20 @@ test("Vite: the production build runs in Chromium", { timeout: 120_000 }, async 
   const assets = readdirSync(join(dir, "dist/assets"));
   assert.ok(assets.some((f) => f.endsWith(".wasm")), `Vite emitted the module: ${assets}`);
   verify(emu, await runInChromium(t, emu, join(dir, "dist"), "index.html"));
+});
+
+test("esbuild: connectProvider alone ships no client and no wasm, and stays under its gzip ceiling", { timeout: 90_000 }, async (t) => {
+  const dir = project("esbuild-connect-browser", {
+    "src/app.js": `import { connectProvider } from "agentcore-identity-edge/connect/browser";\nwindow.connectProvider = connectProvider;\n`,
+  });
+  execFileSync(bin("esbuild"), ["src/app.js", "--bundle", "--minify", "--format=esm", "--platform=browser", "--metafile=dist/meta.json", "--outfile=dist/app.js"], { cwd: dir, stdio: "pipe" });
+  const inputs = Object.keys(JSON.parse(readFileSync(join(dir, "dist/meta.json"), "utf8")).inputs).map((p) => p.replace(/^.*node_modules\/agentcore-identity-edge\//, ""));
+  assert.deepEqual(inputs.filter((p) => p.startsWith("www/")).sort(), ["www/connect-browser.js", "www/errors.js", "www/guard.js"], `the bundle's inputs: ${inputs}`);
+  assert.ok(!inputs.some((p) => /\.wasm$|\/wasm\//.test(p)), `no wasm or wasm glue: ${inputs}`);
+  const bundle = readFileSync(join(dir, "dist/app.js"));
+  assert.doesNotMatch(bundle.toString("utf8"), /WebAssembly|agentcore_identity_edge_bg|AgentCoreIdentityClient/);
+  const gzip = gzipSync(bundle, { level: 9 }).length;
+  const { ceilingGzipBytes } = JSON.parse(readFileSync(join(root, "benches", "size-budget.json"), "utf8")).connectBrowser;
+  t.diagnostic(`connectProvider bundle: ${bundle.length} B minified, ${gzip} B gzip -9 (ceiling ${ceilingGzipBytes} B)`);
+  assert.ok(gzip <= ceilingGzipBytes, `${gzip} B gzip is above the ceiling of ${ceilingGzipBytes} B`);
 });
