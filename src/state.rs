@@ -295,4 +295,43 @@ mod tests {
         assert_eq!(stored_state_key("x").len(), 43);
         assert_ne!(stored_state_key("x"), stored_state_key("y"));
     }
+
+    /// `raw` with its version byte set to `version` and its MAC recomputed, as a holder of the
+    /// secret would make it.
+    fn with_version(raw: &[u8], version: u8) -> String {
+        let mut t = raw.to_vec();
+        t[0] = version;
+        let body = t[..RAW_LEN - MAC_LEN].to_vec();
+        t[RAW_LEN - MAC_LEN..].copy_from_slice(&mac(SECRET, &body, b"alice"));
+        URL_SAFE_NO_PAD.encode(&t)
+    }
+
+    #[test]
+    fn another_version_with_a_valid_mac_is_a_mismatch() {
+        let raw = URL_SAFE_NO_PAD.decode(make("alice")).unwrap();
+        assert_eq!(raw[0], 1);
+        // The re-MACed state of the current version still verifies: only the version differs.
+        assert!(verify(&with_version(&raw, 1), SECRET, b"alice", NOW).is_ok());
+        for version in [0u8, 2, 0x81, 0xff] {
+            assert_eq!(
+                verify(&with_version(&raw, version), SECRET, b"alice", NOW),
+                Err(StateError::Mismatch),
+                "version {version}"
+            );
+        }
+    }
+
+    #[test]
+    fn secrets_of_exactly_the_minimum_length_are_accepted() {
+        let secret = [b'k'; MIN_SECRET_LEN];
+        let s = create(&secret, b"", [3; 16], NOW, 1).unwrap();
+        assert!(verify(&s, &secret, b"", NOW).is_ok());
+        let short = &secret[..MIN_SECRET_LEN - 1];
+        assert_eq!(
+            create(short, b"", [3; 16], NOW, 1),
+            Err(CreateError::WeakSecret)
+        );
+        // A state made with the long secret never verifies under its 31-byte prefix.
+        assert_eq!(verify(&s, short, b"", NOW), Err(StateError::Mismatch));
+    }
 }
