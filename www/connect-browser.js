@@ -8,8 +8,8 @@ import { checked, configError, isLoopbackHost, optionalSignal, optionsObject, wh
 const MESSAGE_TYPE = "agentcore-identity-edge:connect";
 /** The longest delay `setTimeout` honours; a longer one fires at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
-/** A provider id: one path segment, letters, digits, `_`, `-` and inner dots. */
-const PROVIDER_ID = /^[A-Za-z0-9_-](?:[A-Za-z0-9._-]{0,126}[A-Za-z0-9_-])?$/;
+/** A provider id of the connect routes: one path segment of letters, digits, `_` and `-`. */
+const PROVIDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** A base path such as `/agentcore` or `/api/agentcore`: no dot segments, query, fragment or trailing slash. */
 const BASE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/;
 /** An error code from the routes or the callback page: shown as is only when it has this shape. */
@@ -72,7 +72,7 @@ function checkOrigin(value) {
  */
 function checkArguments(provider, options) {
   if (typeof provider !== "string" || !PROVIDER_ID.test(provider)) {
-    throw configError("provider must be a provider id of the connect routes: 1 to 128 letters, digits, '_', '-' or inner '.'");
+    throw configError("provider must be a provider id of the connect routes: 1 to 64 letters, digits, '_' or '-'");
   }
   const o = optionsObject(options, "connectProvider options", true);
   const basePath = own(o, "basePath") === undefined ? "/agentcore" : own(o, "basePath");

@@ -120,9 +120,9 @@ describe("connectProvider: the flow", () => {
   });
 
   test("basePath, origin and features are used as given; the provider is one path segment", async () => {
-    win.reply = () => json({ provider: "my.provider-1", status: "connected" });
-    await connectProvider("my.provider-1", { basePath: "/api/connect", origin: "http://127.0.0.1:8787", features: "popup,width=600" });
-    assert.equal(win.requests[0].url, "http://127.0.0.1:8787/api/connect/connect/my.provider-1");
+    win.reply = () => json({ provider: "my_provider-1", status: "connected" });
+    await connectProvider("my_provider-1", { basePath: "/api/connect", origin: "http://127.0.0.1:8787", features: "popup,width=600" });
+    assert.equal(win.requests[0].url, "http://127.0.0.1:8787/api/connect/connect/my_provider-1");
     assert.equal(win.opened[0].features, "popup,width=600");
   });
 
@@ -263,7 +263,7 @@ describe("connectProvider: refusals reject with typed errors and close the popup
 });
 
 describe("connectProvider: wrong arguments are ConfigurationErrors, before any window or request", () => {
-  const WRONG_PROVIDERS = ["", null, undefined, NaN, 42, {}, [], Symbol("p"), "a/b", "..", ".hidden", "a b", "a?b", "a#b", "x".repeat(129), "é", new String("github")];
+  const WRONG_PROVIDERS = ["", null, undefined, NaN, 42, {}, [], Symbol("p"), "a/b", "..", ".hidden", "a b", "a?b", "a#b", "x".repeat(65), "a.b", "é", new String("github")];
   const WRONG_OPTIONS = [
     null,
     [],
