@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Command line entry point: node emulator/cli.js [--port N] [--host H] [--config FILE] [...]
+// Command line entry point: node emulator/cli.js [--port N] [--host H] [--config FILE] [...], installed as
+// the package's bin (npx agentcore-identity-edge-emulator).
 import { readFileSync } from "node:fs";
 import { startEmulator } from "./server.js";
 
-const USAGE = `Usage: node emulator/cli.js [options]
+const USAGE = `Usage: agentcore-identity-edge-emulator [options]   (in the repository: npm run emulator)
 
   --port N                 port to listen on (default 0: a free port)
   --host HOST              address to bind (default 127.0.0.1)
@@ -16,12 +17,14 @@ const USAGE = `Usage: node emulator/cli.js [options]
   --error-rate R           fraction 0..1 answered 500 InternalServerException
   --latency-ms MS          delay before every data-plane reply
   --clock-offset-ms MS     server clock offset (signature skew checks, Date header, expiries)
+  --cors-origin ORIGIN     also answer this origin's CORS requests on the data plane (repeatable;
+                           "*" for any); loopback origins are always answered
   --quiet                  no per-request log lines
   -h, --help               this text
 `;
 
 function parseArgs(argv) {
-  const opts = { faults: {} };
+  const opts = { faults: {}, corsOrigins: [] };
   const needValue = (i, flag) => {
     if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) throw new Error(`${flag} needs a value`);
     return argv[i + 1];
@@ -84,6 +87,9 @@ function parseArgs(argv) {
       case "--clock-offset-ms":
         opts.faults.clockOffsetMs = num(value(), flag, { integer: true });
         break;
+      case "--cors-origin":
+        opts.corsOrigins.push(value());
+        break;
       case "--quiet":
         opts.quiet = true;
         break;
@@ -142,6 +148,7 @@ async function main() {
       host: opts.host ?? "127.0.0.1",
       config,
       faults: opts.faults,
+      corsOrigins: opts.corsOrigins,
       log: opts.quiet ? undefined : (line) => process.stdout.write(`[${new Date().toISOString()}] ${line}\n`),
     });
   } catch (e) {

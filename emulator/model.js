@@ -1,9 +1,11 @@
-// Loads the botocore service model (the source of truth) and indexes its operations by HTTP route.
+// Loads the botocore service model and indexes its operations by HTTP route. The package carries its own
+// copy of the model (model/, from tests/fixtures/aws-model, the repository's source of truth; a test
+// checks that the two are byte for byte the same).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const DEFAULT_MODEL_PATH = fileURLToPath(
-  new URL("../tests/fixtures/aws-model/bedrock-agentcore-identity.json", import.meta.url),
+  new URL("./model/bedrock-agentcore-identity.json", import.meta.url),
 );
 
 /**

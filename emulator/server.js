@@ -25,15 +25,19 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * @param {object} [options.config] configuration (top-level keys replace the defaults; see NOTES.md)
  * @param {object} [options.faults] initial fault set
  * @param {(line: string) => void} [options.log] receives one line per request (never secrets)
- * @param {string} [options.modelPath] botocore model (defaults to tests/fixtures/aws-model/...)
+ * @param {string} [options.modelPath] botocore model (defaults to the package's model/bedrock-agentcore-identity.json)
+ * @param {string[]} [options.corsOrigins] origins besides loopback ones that the data plane's CORS
+ *   answers (exact `scheme://host[:port]`, or `"*"` for any); loopback origins are always answered
  */
-export async function startEmulator({ port = 0, host = "127.0.0.1", config, faults, log, modelPath } = {}) {
+export async function startEmulator({ port = 0, host = "127.0.0.1", config, faults, log, modelPath, corsOrigins = [] } = {}) {
+  const allowedOrigins = corsOriginList(corsOrigins);
   const model = loadModel(modelPath);
   const cfg = resolveConfig(config ?? {});
   const faultState = new FaultState(faults);
   const now = () => Date.now() + faultState.clockOffsetMs;
   const logLine = typeof log === "function" ? log : () => {};
   let baseUrl = "";
+  let actualPort = 0;
   const identity = new Identity({ config: cfg, now, baseUrl: () => baseUrl });
   let requestLog = [];
   const pendingDelays = new Set();
@@ -57,9 +61,13 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
     res.setHeader("x-amzn-RequestId", requestId);
     res.setHeader("Date", new Date(now()).toUTCString());
     const origin = req.headers.origin;
-    // The admin API (sessions, request log, faults) answers pages on this machine only.
-    if (!pathOf(req.url).startsWith(ADMIN_PREFIX)) res.setHeader("Access-Control-Allow-Origin", origin || "*");
-    else if (isLoopbackOrigin(origin)) res.setHeader("Access-Control-Allow-Origin", origin);
+    // The admin API (sessions, request log, faults) answers pages on this machine only; the data plane
+    // and the consent page answer those and the origins given in `corsOrigins`.
+    if (origin === undefined) {
+      if (!pathOf(req.url).startsWith(ADMIN_PREFIX)) res.setHeader("Access-Control-Allow-Origin", "*");
+    } else if (isLoopbackOrigin(origin) || (!pathOf(req.url).startsWith(ADMIN_PREFIX) && originAllowed(allowedOrigins, origin))) {
+      res.setHeader("Access-Control-Allow-Origin", origin);
+    }
     res.setHeader("Access-Control-Expose-Headers", EXPOSE_HEADERS);
     res.setHeader("Vary", "Origin");
   }
@@ -249,6 +257,13 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
   // ---------------- admin API ----------------
 
   async function admin(req, res, pathname) {
+    if (!isLoopbackHost(req.headers.host, actualPort)) {
+      // A name that resolves here after DNS rebinding (attacker.example -> 127.0.0.1) is still a page
+      // elsewhere: only this machine's own names, at this port, reach the admin API.
+      req.resume();
+      res.setHeader("Connection", "close");
+      return sendJson(res, 403, { message: "The admin API answers requests to this machine's loopback names (Host) only." });
+    }
     if (req.headers.origin !== undefined && !isLoopbackOrigin(req.headers.origin)) {
       // A page elsewhere (a form, a no-cors fetch): refused before the body is read or anything changes.
       req.resume();
@@ -310,9 +325,57 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
         }
         return sendJson(res, 200, { expired: identity.expireSessions(input.sessionUri) });
       }
+      case "POST /__emulator/sessions/approve":
+      case "POST /__emulator/sessions/deny": {
+        const target = input !== null && typeof input === "object" && !Array.isArray(input) ? (input.sessionUri ?? input.authorizationUrl) : undefined;
+        const r = decideFromCode(target, route.endsWith("/approve"));
+        if (r.error) return sendJson(res, r.error.status, { code: r.error.code, message: r.error.message });
+        logLine(`${route} -> ${route.endsWith("/approve") ? "approved" : "denied"}`);
+        return sendJson(res, 200, { callbackUrl: r.callbackUrl });
+      }
       default:
         return sendJson(res, 404, { message: `No admin endpoint ${route}.` });
     }
+  }
+
+  // ---------------- consent from code ----------------
+
+  /**
+   * Approves or denies the pending session named by a session URI or by its authorization URL, as the
+   * consent form would. Returns the callback URL the browser would be sent to, or an error.
+   * @returns {{ callbackUrl: string, error?: undefined } | { error: { status: number, code: string, message: string } }}
+   */
+  function decideFromCode(target, allow) {
+    const uri = sessionUriOf(target);
+    if (uri === null) {
+      return { error: { status: 400, code: "INVALID_ARGUMENT", message: "Give a session URI or an authorization URL of this emulator." } };
+    }
+    const r = identity.decide(uri, allow);
+    if (r.status === "redirect") return { callbackUrl: r.location };
+    if (r.status === "unknown") return { error: { status: 404, code: "UNKNOWN_SESSION", message: "No such authorization session." } };
+    if (r.status === "expired") return { error: { status: 409, code: "SESSION_EXPIRED", message: "The authorization session has expired." } };
+    return { error: { status: 409, code: "SESSION_DECIDED", message: "The authorization session was already approved or denied." } };
+  }
+
+  /** The session URI in `value` (itself, or the request_uri of an authorization URL), or null. */
+  function sessionUriOf(value) {
+    if (typeof value !== "string" || value === "") return null;
+    if (!/^https?:\/\//i.test(value)) return value;
+    let url;
+    try {
+      url = new URL(value);
+    } catch {
+      return null;
+    }
+    if (url.pathname !== CONSENT_PATH || url.searchParams.getAll("request_uri").length !== 1) return null;
+    return url.searchParams.get("request_uri") || null;
+  }
+
+  /** Throws an EmulatorError for a refused decision, else returns the callback URL. */
+  function decideOrThrow(target, allow) {
+    const r = decideFromCode(target, allow);
+    if (r.error) throw new EmulatorError(r.error.code, r.error.message);
+    return { callbackUrl: r.callbackUrl };
   }
 
   // ---------------- CORS ----------------
@@ -320,6 +383,10 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
   function preflight(req, res, pathname) {
     req.resume();
     const loopback = isLoopbackOrigin(req.headers.origin);
+    if (!pathname.startsWith(ADMIN_PREFIX) && req.headers.origin !== undefined && !loopback && !originAllowed(allowedOrigins, req.headers.origin)) {
+      res.writeHead(403, { "Content-Length": 0 });
+      return res.end();
+    }
     if (pathname.startsWith(ADMIN_PREFIX) && !loopback) {
       res.writeHead(403, { "Content-Length": 0 });
       return res.end();
@@ -382,7 +449,7 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
       resolve();
     });
   });
-  const actualPort = server.address().port;
+  actualPort = server.address().port;
   const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   baseUrl = `http://${urlHost}:${actualPort}`;
 
@@ -407,6 +474,8 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
       requestLog = [];
     },
     expireSessions: (uri) => identity.expireSessions(uri),
+    approve: (target) => decideOrThrow(target, true),
+    deny: (target) => decideOrThrow(target, false),
     close: async () => {
       if (closed) return;
       closed = true;
@@ -425,6 +494,56 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
 }
 
 // ---------------- module helpers ----------------
+
+/** A refused call of the emulator's own API (approve, deny); `code` is stable, the message has no secret. */
+export class EmulatorError extends Error {
+  /**
+   * @param {string} code
+   * @param {string} message
+   * @param {{ cause?: unknown }} [options]
+   */
+  constructor(code, message, options) {
+    super(message, options);
+    this.name = "EmulatorError";
+    this.code = code;
+  }
+}
+
+/** Checks the `corsOrigins` option: an array of exact origins (scheme://host[:port]) or "*". */
+function corsOriginList(value) {
+  if (!Array.isArray(value)) throw new EmulatorError("INVALID_ARGUMENT", "corsOrigins must be an array of origins");
+  for (const o of value) {
+    if (o === "*") continue;
+    let url;
+    try {
+      url = typeof o === "string" ? new URL(o) : null;
+    } catch {
+      url = null;
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== o) {
+      throw new EmulatorError("INVALID_ARGUMENT", "corsOrigins: each entry must be an origin such as https://app.example.com (no path), or \"*\"");
+    }
+  }
+  return new Set(value);
+}
+
+function originAllowed(allowed, origin) {
+  return allowed.has("*") || allowed.has(origin);
+}
+
+/**
+ * True when a request's Host names this machine by a loopback name or address (localhost, 127.0.0.0/8,
+ * [::1]) with the emulator's own port: what a browser sends after DNS rebinding (attacker.example:PORT)
+ * is not.
+ */
+export function isLoopbackHost(hostHeader, port) {
+  if (typeof hostHeader !== "string") return false;
+  const m = /^(\[::1\]|[A-Za-z0-9.]+)(?::(\d{1,5}))?$/.exec(hostHeader);
+  // No port in Host means 80, as a browser leaves it out there.
+  if (!m || (m[2] ?? "80") !== String(port)) return false;
+  const name = m[1].toLowerCase();
+  return name === "localhost" || name === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
 
 function pathOf(url) {
   const q = url.indexOf("?");

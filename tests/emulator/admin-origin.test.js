@@ -95,7 +95,7 @@ describe("admin routes and a foreign Origin", () => {
     }
   });
 
-  test("data plane: CORS as before, but Allow-Private-Network to loopback origins only", async () => {
+  test("data plane: a foreign origin's preflight is refused by default; Allow-Private-Network to loopback origins only", async () => {
     const ask = (origin) =>
       raw("OPTIONS", "/identities/oauth2/token", {
         origin,
@@ -104,8 +104,8 @@ describe("admin routes and a foreign Origin", () => {
         "access-control-request-private-network": "true",
       });
     const foreign = await ask("https://evil.example");
-    assert.equal(foreign.status, 204);
-    assert.equal(foreign.headers["access-control-allow-origin"], "https://evil.example");
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.headers["access-control-allow-origin"], undefined);
     assert.equal(foreign.headers["access-control-allow-private-network"], undefined);
     const local = await ask("http://localhost:5173");
     assert.equal(local.status, 204);

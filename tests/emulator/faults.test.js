@@ -214,17 +214,17 @@ describe("request log", () => {
 });
 
 describe("CORS", () => {
-  test("preflight from any origin", async () => {
+  test("preflight from a loopback origin", async () => {
     const res = await fetch(`${emu.url}/identities/oauth2/token`, {
       method: "OPTIONS",
       headers: {
-        origin: "https://app.example.com",
+        origin: "http://localhost:5173",
         "access-control-request-method": "POST",
         "access-control-request-headers": "authorization,content-type,x-amz-date,x-amz-content-sha256,x-amz-security-token",
       },
     });
     assert.equal(res.status, 204);
-    assert.equal(res.headers.get("access-control-allow-origin"), "https://app.example.com");
+    assert.equal(res.headers.get("access-control-allow-origin"), "http://localhost:5173");
     assert.equal(res.headers.get("access-control-allow-methods"), "POST, GET, OPTIONS");
     assert.equal(res.headers.get("access-control-allow-headers"), "authorization,content-type,x-amz-date,x-amz-content-sha256,x-amz-security-token");
     assert.equal(res.headers.get("access-control-expose-headers"), "x-amzn-requestid, x-amzn-errortype, date");
