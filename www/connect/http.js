@@ -1,0 +1,124 @@
+// The connect routes' responses: JSON with no-store, the CORS grant for allowed origins only, and
+// the callback page (strict CSP, its one script allowed by a fresh nonce).
+
+export const MESSAGE_TYPE = "agentcore-identity-edge:connect";
+
+/** Headers on every response of the routes. */
+const COMMON = {
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+};
+
+/**
+ * A JSON response.
+ * @param {number} status @param {unknown} body @param {Record<string, string>} [headers]
+ */
+export function json(status, body, headers = {}) {
+  return new Response(JSON.stringify(body), { status, headers: { ...COMMON, "content-type": "application/json; charset=utf-8", ...headers } });
+}
+
+/**
+ * `{ error: { code, message } }`.
+ * @param {number} status @param {string} code @param {string} message @param {Record<string, string>} headers
+ */
+export function errorResponse(status, code, message, headers) {
+  return json(status, { error: { code, message } }, headers);
+}
+
+/**
+ * The request's Origin header, or null.
+ * @param {Request} request
+ */
+export function originOf(request) {
+  return request.headers.get("origin");
+}
+
+/**
+ * The CORS grant, with credentials, for an origin in `allowed`; only `vary` for any other.
+ * @param {string | null} origin @param {string[]} allowed
+ * @returns {Record<string, string>}
+ */
+export function corsHeaders(origin, allowed) {
+  if (origin !== null && allowed.includes(origin)) {
+    return { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", vary: "Origin" };
+  }
+  return { vary: "Origin" };
+}
+
+/**
+ * The answer to a CORS preflight: a grant of `method` and `content-type` for an allowed origin,
+ * a 403 with no grant for any other.
+ * @param {Request} request @param {string[]} allowed @param {string} method
+ */
+export function preflight(request, allowed, method) {
+  const origin = originOf(request);
+  if (origin === null || !allowed.includes(origin)) {
+    return json(403, { error: { code: "origin_refused", message: "this origin may not call these routes" } });
+  }
+  return new Response(null, {
+    status: 204,
+    headers: {
+      ...COMMON,
+      "access-control-allow-methods": method,
+      "access-control-allow-headers": "content-type",
+      "access-control-max-age": "600",
+    },
+  });
+}
+
+/** @param {string} s */
+const esc = (s) => s.replace(/[&<>"']/g, (c) => /** @type {Record<string, string>} */ ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+
+/** JSON that is safe inside a script element. @param {unknown} v */
+const scriptJson = (v) => JSON.stringify(v).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+
+/** A fresh nonce for the page's script. */
+function nonce() {
+  const b = crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...b));
+}
+
+/**
+ * The callback page: it posts the outcome to its opener, once per trusted origin (the browser
+ * delivers it only where the opener's origin matches), then closes; without an opener it says the
+ * outcome in plain words.
+ * @param {number} status
+ * @param {string[]} origins
+ * @param {{ status: "connected", provider: string } | { status: "error", code: string, message: string, provider?: string }} outcome
+ */
+export function callbackPage(status, origins, outcome) {
+  const message = { type: MESSAGE_TYPE, ...outcome };
+  const title = outcome.status === "connected" ? "Account connected" : "Account not connected";
+  const text =
+    outcome.status === "connected"
+      ? `Your ${outcome.provider} account is connected. You can close this window.`
+      : `The account was not connected: ${outcome.message} (${outcome.code}).`;
+  const n = nonce();
+  const script = `(function(){var m=${scriptJson(message)},o=${scriptJson(origins)};if(!window.opener)return;for(var i=0;i<o.length;i++){try{window.opener.postMessage(m,o[i])}catch(e){}}window.close()})();`;
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+</head>
+<body>
+<main>
+<h1>${esc(title)}</h1>
+<p role="status">${esc(text)}</p>
+</main>
+<script nonce="${n}">${script}</script>
+</body>
+</html>
+`;
+  return new Response(html, {
+    status,
+    headers: {
+      ...COMMON,
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": `default-src 'none'; script-src 'nonce-${n}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      "x-frame-options": "DENY",
+    },
+  });
+}
