@@ -1,21 +1,19 @@
-// Example Worker: connects a user's account through AgentCore Identity's user-federation flow.
-//   GET  /          sign-in (a demo login) or the "Connect" button
-//   POST /login     demo login: a new anonymous user id in a signed session cookie
-//   POST /connect   makes a customState bound to the user and sends them to the consent page
-//   GET  /callback  verifies the redirect (single use, in a Durable Object), binds the session to
-//                   the user, and gets the token from the vault
-//
-// Who the user is comes only from the session cookie, signed with HMAC-SHA256 under a key derived
-// from STATE_SECRET; replace `/login` with your app's own sign-in. The Worker refuses to run
-// without its settings (STATE_SECRET of at least 32 bytes, the AWS keys, the Durable Object).
-import { AgentCoreIdentityClient, CallbackError, createCustomState, handleOauth2Callback } from "agentcore-identity-edge";
+// Example Worker: the backend of the agent console (../console/). It holds the AWS credentials and
+// the user's session; the console holds neither.
+//   POST /login, /logout   the demo sign-in: a signed session cookie (replace with your own sign-in)
+//   GET  /session          who is signed in, for the console
+//   /agentcore/*           createConnectRoutes: connections, connect, callback (and token, if enabled)
+//   everything else        the console's files ([assets]), with their security headers
+// The Worker refuses to run without its settings (the AWS keys, STATE_SECRET of 32 bytes or more,
+// PROVIDERS, the Durable Object).
+import { AgentCoreIdentityClient } from "agentcore-identity-edge";
 import { DurableObjectStateStore } from "agentcore-identity-edge/cloudflare";
+import { createConnectRoutes } from "agentcore-identity-edge/connect";
 
 // The Durable Object that makes each customState single use across every instance of this Worker
 // (bound as AGENTCORE_STATE in wrangler.toml).
 export { StateStoreDurableObject } from "agentcore-identity-edge/cloudflare";
 
-const SESSION_COOKIE = "session";
 const SESSION_SECONDS = 8 * 3600;
 const USER_ID = /^[A-Za-z0-9_.@-]{1,128}$/;
 const encoder = new TextEncoder();
@@ -28,106 +26,32 @@ const encoder = new TextEncoder();
  * @property {string} [AWS_SESSION_TOKEN]
  * @property {string} [AGENTCORE_ENDPOINT]
  * @property {string} [WORKLOAD_NAME]
- * @property {string} [PROVIDER_NAME]
- * @property {string} [SCOPES]
+ * @property {unknown} [PROVIDERS]
  * @property {string} [STATE_SECRET]
+ * @property {string} [EXPOSE_ACCESS_TOKENS]
  * @property {import("agentcore-identity-edge/cloudflare").DurableObjectNamespaceLike} [AGENTCORE_STATE]
+ * @property {{ fetch(request: Request): Promise<Response> }} [ASSETS]
  */
 
-/**
- * @typedef {object} Config
- * @property {string} region
- * @property {string} accessKeyId
- * @property {string} secretAccessKey
- * @property {string | undefined} sessionToken
- * @property {string | undefined} endpoint
- * @property {string} workloadName
- * @property {string} providerName
- * @property {string[]} scopes
- * @property {string} stateSecret
- * @property {import("agentcore-identity-edge/cloudflare").DurableObjectNamespaceLike} stateNamespace
- */
-
-/** @param {unknown} v */
+/** @param {unknown} v @returns {v is string} */
 const nonEmpty = (v) => typeof v === "string" && v.length > 0;
-
-/**
- * The Worker's settings, or the names of those missing (names only: never a value).
- * @param {Env} env
- * @returns {{ config: Config } | { missing: string[] }}
- */
-function configOf(env) {
-  const missing = /** @type {string[]} */ ([]);
-  for (const name of /** @type {const} */ (["AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "WORKLOAD_NAME", "PROVIDER_NAME"])) {
-    if (!nonEmpty(env[name])) missing.push(name);
-  }
-  if (typeof env.STATE_SECRET !== "string" || encoder.encode(env.STATE_SECRET).length < 32) missing.push("STATE_SECRET (32 bytes or more)");
-  if (!env.AGENTCORE_STATE || typeof env.AGENTCORE_STATE.idFromName !== "function") missing.push("AGENTCORE_STATE (Durable Object binding)");
-  if (missing.length) return { missing };
-  return {
-    config: {
-      region: /** @type {string} */ (env.AWS_REGION),
-      accessKeyId: /** @type {string} */ (env.AWS_ACCESS_KEY_ID),
-      secretAccessKey: /** @type {string} */ (env.AWS_SECRET_ACCESS_KEY),
-      sessionToken: nonEmpty(env.AWS_SESSION_TOKEN) ? env.AWS_SESSION_TOKEN : undefined,
-      endpoint: nonEmpty(env.AGENTCORE_ENDPOINT) ? env.AGENTCORE_ENDPOINT : undefined,
-      workloadName: /** @type {string} */ (env.WORKLOAD_NAME),
-      providerName: /** @type {string} */ (env.PROVIDER_NAME),
-      scopes: (env.SCOPES ?? "").split(",").filter(Boolean),
-      stateSecret: /** @type {string} */ (env.STATE_SECRET),
-      stateNamespace: /** @type {import("agentcore-identity-edge/cloudflare").DurableObjectNamespaceLike} */ (env.AGENTCORE_STATE),
-    },
-  };
-}
-
-// ---- HTML: every value written into a page is escaped.
-
-/** @param {unknown} s */
-const esc = (s) =>
-  String(s).replace(/[&<>"']/g, (c) => /** @type {Record<string, string>} */ ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-
-/**
- * A page from `text` (escaped here) and optional trusted `actions` markup.
- * @param {string} text
- * @param {number} [status]
- * @param {{ headers?: Record<string, string>, actions?: string }} [more]
- */
-function page(text, status = 200, more = {}) {
-  const body = `<!doctype html><html lang="en"><meta charset="utf-8"><title>AgentCore Identity example</title><p>${esc(text)}</p>${more.actions ?? ""}</html>`;
-  return new Response(body, {
-    status,
-    headers: {
-      "content-type": "text/html; charset=utf-8",
-      "content-security-policy": "default-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-      "x-content-type-options": "nosniff",
-      "referrer-policy": "no-referrer",
-      "cache-control": "no-store",
-      ...more.headers,
-    },
-  });
-}
-
-/** @param {string} action @param {string} label */
-const button = (action, label) => `<form method="post" action="${esc(action)}"><button>${esc(label)}</button></form>`;
-
-// ---- Where the Worker may send the browser, and whether a cookie may drop `Secure`.
 
 /** @param {string} hostname */
 const isLoopback = (hostname) => hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname);
 
+// ---- The demo sign-in: a cookie holding base64url(JSON { sub, exp }) "." base64url(HMAC-SHA256).
+
 /**
- * The authorization URL if it is `https:` (or `http:` on a loopback host, as the local emulator
- * gives); null for anything else.
- * @param {unknown} raw
+ * The session cookie's name for `url`: `__Host-session` (Secure, Path=/, no Domain: the browser
+ * keeps it to this exact host, over https) over https; plain `session` only for http on a loopback
+ * host (local development); null for http anywhere else, where no session is given or read.
+ * @param {URL} url
  */
-function safeAuthorizationUrl(raw) {
-  if (typeof raw !== "string" || !URL.canParse(raw)) return null;
-  const url = new URL(raw);
-  if (url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname))) return url.href;
+function cookieName(url) {
+  if (url.protocol === "https:") return "__Host-session";
+  if (url.protocol === "http:" && isLoopback(url.hostname)) return "session";
   return null;
 }
-
-// ---- The session cookie: base64url(JSON { sub, exp }) "." base64url(HMAC-SHA256).
 
 /** @param {Uint8Array} bytes */
 const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -145,146 +69,153 @@ async function sessionKey(secret) {
   return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 }
 
-/** @param {Config} config @param {string} userId @param {URL} url */
-async function sessionCookie(config, userId, url) {
-  const payload = b64url(encoder.encode(JSON.stringify({ sub: userId, exp: Math.floor(Date.now() / 1000) + SESSION_SECONDS })));
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await sessionKey(config.stateSecret), encoder.encode(payload)));
-  // `Secure` always, except for plain http on a loopback host (local development and tests).
-  const secure = url.protocol === "http:" && isLoopback(url.hostname) ? "" : "; Secure";
-  return `${SESSION_COOKIE}=${payload}.${b64url(mac)}; Path=/; Max-Age=${SESSION_SECONDS}; HttpOnly; SameSite=Lax${secure}`;
+/** @param {string} name @param {string} value @param {number} maxAge */
+function setCookie(name, value, maxAge) {
+  return `${name}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${name.startsWith("__Host-") ? "; Secure" : ""}`;
 }
 
 /**
- * The signed-in user, or undefined. The MAC is checked (in constant time, by WebCrypto) before
+ * The signed-in user id, or null. The MAC is checked (in constant time, by WebCrypto) before
  * anything in the cookie is read.
- * @param {Config} config
- * @param {Request} request
- * @returns {Promise<string | undefined>}
+ * @param {Request} request @param {string} secret
  */
-async function currentUser(config, request) {
-  const cookies = request.headers.get("cookie") ?? "";
-  const value = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([A-Za-z0-9_-]{1,1024})\\.([A-Za-z0-9_-]{43})(?:;|$)`).exec(cookies);
-  if (!value) return undefined;
+async function currentUser(request, secret) {
+  const name = cookieName(new URL(request.url));
+  if (!name) return null;
+  const value = new RegExp(`(?:^|;\\s*)${name}=([A-Za-z0-9_-]{1,1024})\\.([A-Za-z0-9_-]{43})(?:;|$)`).exec(request.headers.get("cookie") ?? "");
+  if (!value) return null;
   const mac = fromB64url(value[2]);
-  if (!mac || !(await crypto.subtle.verify("HMAC", await sessionKey(config.stateSecret), mac, encoder.encode(value[1])))) return undefined;
-  const json = fromB64url(value[1]);
-  if (!json) return undefined;
-  /** @type {unknown} */
+  if (!mac || !(await crypto.subtle.verify("HMAC", await sessionKey(secret), mac, encoder.encode(value[1])))) return null;
+  /** @type {{ sub?: unknown, exp?: unknown }} */
   let claims;
   try {
-    claims = JSON.parse(new TextDecoder().decode(json));
+    claims = JSON.parse(new TextDecoder().decode(fromB64url(value[1]) ?? new Uint8Array()));
   } catch {
-    return undefined;
+    return null;
   }
-  const { sub, exp } = /** @type {{ sub?: unknown, exp?: unknown }} */ (claims ?? {});
-  if (typeof sub !== "string" || !USER_ID.test(sub) || typeof exp !== "number" || exp * 1000 <= Date.now()) return undefined;
+  const { sub, exp } = claims ?? {};
+  if (typeof sub !== "string" || !USER_ID.test(sub) || typeof exp !== "number" || exp * 1000 <= Date.now()) return null;
   return sub;
 }
 
-// ---- The flow.
-
-/** @param {Config} config */
-function clientFor(config) {
-  return new AgentCoreIdentityClient({
-    region: config.region,
-    endpoint: config.endpoint,
-    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey, sessionToken: config.sessionToken },
-  });
-}
+/** @param {number} status @param {unknown} body @param {Record<string, string>} [headers] */
+const json = (status, body, headers = {}) =>
+  Response.json(body, { status, headers: { "cache-control": "no-store", "x-content-type-options": "nosniff", ...headers } });
 
 /**
- * @param {AgentCoreIdentityClient} client
- * @param {Config} config
- * @param {string} userId
- * @param {string} origin
+ * /login and /logout change the session: only from this origin's own pages (the `Origin` header,
+ * which browsers send on every POST), so another site cannot sign a visitor in or out.
+ * @param {Request} request @param {URL} url @param {string} secret
  */
-async function tokenInput(client, config, userId, origin) {
-  const { workloadAccessToken } = await client.getWorkloadAccessTokenForUserId({ workloadName: config.workloadName, userId });
-  return {
-    workloadIdentityToken: workloadAccessToken,
-    resourceCredentialProviderName: config.providerName,
-    scopes: config.scopes,
-    oauth2Flow: /** @type {const} */ ("USER_FEDERATION"),
-    resourceOauth2ReturnUrl: `${origin}/callback`,
-  };
+async function session(request, url, secret) {
+  if (request.method !== "POST") return json(405, { error: { code: "method_not_allowed", message: "use POST" } }, { allow: "POST" });
+  if (request.headers.get("origin") !== url.origin) return json(403, { error: { code: "origin_refused", message: "this request must come from the app's own pages" } });
+  const name = cookieName(url);
+  if (!name) return json(403, { error: { code: "insecure_transport", message: "sign-in needs https" } });
+  if (url.pathname === "/logout") return json(200, { userId: null }, { "set-cookie": setCookie(name, "", 0) });
+  // Demo sign-in: a fresh anonymous id. Your app signs the user in here instead.
+  const userId = `user-${crypto.randomUUID()}`;
+  const payload = b64url(encoder.encode(JSON.stringify({ sub: userId, exp: Math.floor(Date.now() / 1000) + SESSION_SECONDS })));
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await sessionKey(secret), encoder.encode(payload)));
+  return json(200, { userId }, { "set-cookie": setCookie(name, `${payload}.${b64url(mac)}`, SESSION_SECONDS) });
 }
 
-/** @param {Request} request @param {Config} config */
-async function route(request, config) {
-  const url = new URL(request.url);
-  const { method } = request;
-  const client = clientFor(config);
+// ---- The console's files, with their security headers.
 
-  if (url.pathname === "/login" && method === "POST") {
-    // Demo login: a fresh anonymous id. Your app signs the user in here instead.
-    const userId = `user-${crypto.randomUUID()}`;
-    return new Response(null, { status: 303, headers: { location: "/", "set-cookie": await sessionCookie(config, userId, url), "cache-control": "no-store" } });
+/**
+ * The console's Content-Security-Policy for `html`: scripts from this origin and the page's inline
+ * import maps by their SHA-256; requests to this origin only.
+ * @param {string} html
+ */
+async function csp(html) {
+  const hashes = [];
+  for (const m of html.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)) {
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(m[1])));
+    hashes.push(` 'sha256-${btoa(String.fromCharCode(...digest))}'`);
   }
+  return `default-src 'none'; script-src 'self'${hashes.join("")}; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'none'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'`;
+}
 
-  if (url.pathname === "/connect" && method === "POST") {
-    const userId = await currentUser(config, request);
-    if (!userId) return page("Sign in first.", 401, { actions: button("/login", "Sign in") });
-    const input = await tokenInput(client, config, userId, url.origin);
-    const customState = await createCustomState({ secret: config.stateSecret, binding: userId });
-    const out = await client.getResourceOauth2Token({ ...input, customState });
-    if (out.accessToken) return page("Already connected: the vault has a token for you.");
-    const location = safeAuthorizationUrl(out.authorizationUrl);
-    if (!location) {
-      return out.authorizationUrl === undefined
-        ? page(`The session is ${out.sessionStatus ?? "unknown"}.`, 502)
-        : page("The service gave an authorization URL this Worker will not follow.", 502);
-    }
-    return new Response(null, { status: 303, headers: { location, "cache-control": "no-store", "referrer-policy": "no-referrer" } });
+/** @param {Request} request @param {{ fetch(request: Request): Promise<Response> }} assets */
+async function asset(request, assets) {
+  if (request.method !== "GET" && request.method !== "HEAD") return json(405, { error: { code: "method_not_allowed", message: "use GET" } }, { allow: "GET, HEAD" });
+  const res = await assets.fetch(request);
+  const headers = new Headers(res.headers);
+  headers.set("x-content-type-options", "nosniff");
+  headers.set("referrer-policy", "no-referrer");
+  if (!(headers.get("content-type") ?? "").startsWith("text/html")) return new Response(res.body, { status: res.status, headers });
+  const html = await res.text();
+  headers.set("content-security-policy", await csp(html));
+  headers.set("cache-control", "no-store");
+  return new Response(request.method === "HEAD" ? null : html, { status: res.status, headers });
+}
+
+// ---- The Worker.
+
+/**
+ * The connect routes for `env`, made once per isolate; null (with the names of the missing
+ * settings in the log, never a value) until every setting is there.
+ * @type {WeakMap<Env, ReturnType<typeof createConnectRoutes>>}
+ */
+const routesByEnv = new WeakMap();
+
+/** @param {Env} env */
+function routesFor(env) {
+  const known = routesByEnv.get(env);
+  if (known) return known;
+  const missing = /** @type {string[]} */ ([]);
+  for (const name of /** @type {const} */ (["AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "WORKLOAD_NAME"])) if (!nonEmpty(env[name])) missing.push(name);
+  if (!nonEmpty(env.STATE_SECRET) || encoder.encode(env.STATE_SECRET).length < 32) missing.push("STATE_SECRET (32 bytes or more)");
+  if (typeof env.PROVIDERS !== "object" || env.PROVIDERS === null) missing.push("PROVIDERS");
+  if (!env.AGENTCORE_STATE || !env.ASSETS) missing.push("AGENTCORE_STATE, ASSETS (bindings)");
+  if (missing.length) {
+    console.error(`the Worker is not configured: ${missing.join(", ")}`);
+    return null;
   }
-
-  if (url.pathname === "/callback" && method === "GET") {
-    const userId = await currentUser(config, request);
-    if (!userId) return page("No session: sign in and connect again.", 401);
-    try {
-      const { sessionUri } = await handleOauth2Callback(request, {
-        stateSecret: config.stateSecret,
-        binding: userId,
-        stateStore: new DurableObjectStateStore(config.stateNamespace),
-        client,
-        userIdentifier: { userId },
-      });
-      const input = await tokenInput(client, config, userId, url.origin);
-      const { accessToken } = await client.getResourceOauth2Token({ ...input, sessionUri });
-      if (!accessToken) return page("The authorization is still pending.", 202);
-      // Use the token here (call the provider's API); never send it to the browser.
-      return page(`Connected: a token of ${accessToken.length} characters is in the vault for ${userId}.`);
-    } catch (e) {
-      if (e instanceof CallbackError) {
-        const code = /** @type {string} */ (e.code);
-        return page(`Refused: ${code}.`, code === "state_store_unavailable" ? 503 : 400);
-      }
-      throw e;
-    }
-  }
-
-  if (url.pathname === "/" && method === "GET") {
-    const userId = await currentUser(config, request);
-    if (!userId) return page("Sign in to connect your account.", 200, { actions: button("/login", "Sign in (demo)") });
-    return page(`Signed in as ${userId}.`, 200, { actions: button("/connect", "Connect your account") });
-  }
-
-  return page("Not found.", 404);
+  const secret = /** @type {string} */ (env.STATE_SECRET);
+  const routes = createConnectRoutes({
+    client: new AgentCoreIdentityClient({
+      region: /** @type {string} */ (env.AWS_REGION),
+      endpoint: nonEmpty(env.AGENTCORE_ENDPOINT) ? env.AGENTCORE_ENDPOINT : undefined,
+      credentials: {
+        accessKeyId: /** @type {string} */ (env.AWS_ACCESS_KEY_ID),
+        secretAccessKey: /** @type {string} */ (env.AWS_SECRET_ACCESS_KEY),
+        sessionToken: nonEmpty(env.AWS_SESSION_TOKEN) ? env.AWS_SESSION_TOKEN : undefined,
+      },
+    }),
+    workloadName: /** @type {string} */ (env.WORKLOAD_NAME),
+    providers: /** @type {any} */ (env.PROVIDERS),
+    stateSecret: secret,
+    stateStore: new DurableObjectStateStore(/** @type {import("agentcore-identity-edge/cloudflare").DurableObjectNamespaceLike} */ (env.AGENTCORE_STATE)),
+    // Who the user is comes from this app's own sign-in only.
+    authenticate: async (request) => {
+      const userId = await currentUser(request, secret);
+      return userId ? { userId } : null;
+    },
+    exposeAccessTokens: env.EXPOSE_ACCESS_TOKENS === "true",
+  });
+  routesByEnv.set(env, routes);
+  return routes;
 }
 
 export default {
   /** @param {Request} request @param {Env} env */
   async fetch(request, env) {
-    const checked = configOf(env);
-    if ("missing" in checked) {
-      console.error(`the Worker is not configured: ${checked.missing.join(", ")}`);
-      return page("This Worker is not configured.", 500);
-    }
     try {
-      return await route(request, checked.config);
+      const routes = routesFor(env);
+      if (!routes) return json(500, { error: { code: "not_configured", message: "this Worker is not configured" } });
+      const secret = /** @type {string} */ (env.STATE_SECRET);
+      const url = new URL(request.url);
+      if (url.pathname === "/login" || url.pathname === "/logout") return await session(request, url, secret);
+      if (url.pathname === "/session") {
+        const userId = await currentUser(request, secret);
+        return userId ? json(200, { userId }) : json(401, { error: { code: "unauthenticated", message: "sign in first" } });
+      }
+      return (await routes.handle(request)) ?? (await asset(request, /** @type {NonNullable<Env["ASSETS"]>} */ (env.ASSETS)));
     } catch (e) {
       // The error's name only: a message could hold what the service said.
       console.error(`request failed: ${e instanceof Error ? e.name : typeof e}`);
-      return page("Something went wrong.", 500);
+      return json(500, { error: { code: "internal_error", message: "something went wrong" } });
     }
   },
 };
