@@ -1,0 +1,362 @@
+// agentcore-identity-edge/connect under Node 20: the routes behind a node:http adapter, against the
+// emulator. The whole flow (sign-in, connect, consent, callback page, connections, token route),
+// each refusal, CORS, and a scan of every response for the AWS secret key, the workload tokens and
+// the customStates. Then every option check.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { allow, assertNoSecrets, authenticate, browser, emulator, jwt, packages, pageMessage, recordingClient, serve, STATE_SECRET, WORKLOAD } from "./connect-helpers.js";
+
+const { pkg, connect } = await packages();
+const CONSOLE = "https://console.example";
+const FOREIGN = "https://evil.example";
+
+/**
+ * The routes (two providers on the emulator's user-federation provider, by scope) and a second
+ * instance under /exposed with exposeAccessTokens, served together.
+ */
+async function setup(t, extra = {}) {
+  const emu = await emulator(t);
+  const { client, workloadTokens } = recordingClient(pkg, emu);
+  const options = {
+    client,
+    workloadName: WORKLOAD,
+    providers: {
+      docs: { resourceCredentialProviderName: "demo-user-provider", scopes: ["docs.read"] },
+      mail: { resourceCredentialProviderName: "demo-user-provider", scopes: ["mail.read"], customParameters: { prompt: "consent" } },
+    },
+    stateSecret: STATE_SECRET,
+    stateStore: new pkg.InMemoryStateStore(),
+    authenticate,
+    allowedOrigins: [CONSOLE],
+    ...extra,
+  };
+  const routes = connect.createConnectRoutes(options);
+  const exposed = connect.createConnectRoutes({ ...options, basePath: "/exposed", exposeAccessTokens: true });
+  const { origin } = await serve(t, [(r) => routes.handle(r), (r) => exposed.handle(r)]);
+  const b = browser(origin);
+  const customStates = new Set();
+  /** Connect `provider` for the cookie's user and allow the consent; the callback's path and query. */
+  const consented = async (cookie, provider = "docs", base = "/agentcore") => {
+    const r = await b.post(`${base}/connect/${provider}`, cookie);
+    assert.equal(r.status, 200, r.body);
+    const out = r.json();
+    assert.equal(out.status, "authorization_required");
+    assert.equal(out.provider, provider);
+    const location = await allow(out.authorizationUrl);
+    customStates.add(location.searchParams.get("state"));
+    assert.equal(location.origin, origin);
+    return location.pathname + location.search;
+  };
+  const connected = async (cookie) => Object.fromEntries((await b.call("/agentcore/connections", { cookie })).json().connections.map((c) => [c.provider, c.connected]));
+  const secrets = () => [emu.credentials.secretAccessKey, ...workloadTokens, ...customStates];
+  return { emu, routes, exposed, origin, b, consented, connected, secrets, options, workloadTokens };
+}
+
+test("the flow: connect, consent, callback page, connections, token route; nothing secret in any response", async (t) => {
+  const { origin, b, consented, connected, secrets, workloadTokens } = await setup(t);
+  const alice = "test_user=alice";
+
+  const list = await b.call("/agentcore/connections", { cookie: alice });
+  assert.equal(list.status, 200);
+  assert.match(list.headers.get("content-type"), /^application\/json/);
+  assert.deepEqual(list.json(), { connections: [{ provider: "docs", connected: false }, { provider: "mail", connected: false }] });
+
+  const callback = await consented(alice, "docs");
+  assert.match(callback, /^\/agentcore\/callback\?/);
+  const page = await b.call(callback, { cookie: alice });
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get("content-type"), /^text\/html/);
+  const csp = page.headers.get("content-security-policy");
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.match(csp, /base-uri 'none'/);
+  const nonce = /script-src 'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+  assert.ok(nonce, "the script is allowed by nonce only");
+  assert.ok(page.body.includes(`<script nonce="${nonce}">`));
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  assert.equal(page.headers.get("referrer-policy"), "no-referrer");
+  assert.equal(page.headers.get("x-content-type-options"), "nosniff");
+  const { message, origins } = pageMessage(page.body);
+  assert.deepEqual(message, { type: "agentcore-identity-edge:connect", status: "connected", provider: "docs" });
+  assert.deepEqual(origins, [origin, CONSOLE]);
+  assert.match(page.body, /Your docs account is connected/);
+
+  assert.deepEqual(await connected(alice), { docs: true, mail: false });
+  // Connecting again: the vault has the token.
+  assert.deepEqual((await b.post("/agentcore/connect/docs", alice)).json(), { provider: "docs", status: "connected" });
+
+  // The token route: 404 unless exposeAccessTokens, then the token.
+  const hidden = await b.post("/agentcore/token/docs", alice);
+  assert.equal(hidden.status, 404);
+  assert.equal(hidden.json().error.code, "not_found");
+  const token = await b.post("/exposed/token/docs", alice);
+  assert.equal(token.status, 200);
+  const { provider, accessToken } = token.json();
+  assert.equal(provider, "docs");
+  assert.match(accessToken, /^emu_at_/);
+  // Not connected yet for mail: the token route starts the flow.
+  const mail = (await b.post("/exposed/token/mail", alice)).json();
+  assert.equal(mail.status, "authorization_required");
+  assert.match(mail.authorizationUrl, /^http:\/\/127\.0\.0\.1:\d+\/oauth2\/authorize\?/);
+
+  // cache-control: no-store and nosniff on every response the routes gave.
+  for (const r of b.seen) {
+    const h = new Map(r.headers);
+    assert.equal(h.get("cache-control"), "no-store", r.url);
+    assert.equal(h.get("x-content-type-options"), "nosniff", r.url);
+  }
+  assert.ok(workloadTokens.size >= 2);
+  assertNoSecrets(b.seen, secrets());
+  // The access token is only in the token route's answer.
+  assertNoSecrets(b.seen.filter((r) => !r.url.endsWith("/exposed/token/docs")), [accessToken]);
+});
+
+test("a user's token (userToken): GetWorkloadAccessTokenForJWT, and the session bound with the same token", async (t) => {
+  const { b, consented, connected, secrets } = await setup(t);
+  const cookie = `test_jwt=${jwt("carol")}`;
+  const callback = await consented(cookie, "mail");
+  const page = await b.call(callback, { cookie });
+  assert.equal(page.status, 200, page.body);
+  assert.deepEqual(pageMessage(page.body).message, { type: "agentcore-identity-edge:connect", status: "connected", provider: "mail" });
+  assert.deepEqual(await connected(cookie), { docs: false, mail: true });
+  // Another token for another subject is another user.
+  assert.deepEqual(await connected(`test_jwt=${jwt("dave")}`), { docs: false, mail: false });
+  assertNoSecrets(b.seen, [...secrets(), cookie.slice("test_jwt=".length)]);
+});
+
+test("refused: a replayed callback; user B's callback in user A's browser (B stays not connected)", async (t) => {
+  const { b, consented, connected, secrets } = await setup(t);
+  const alice = "test_user=alice";
+  const bob = "test_user=bob";
+
+  const aliceCallback = await consented(alice);
+  assert.equal((await b.call(aliceCallback, { cookie: alice })).status, 200);
+  const replay = await b.call(aliceCallback, { cookie: alice });
+  assert.equal(replay.status, 409);
+  assert.deepEqual(pageMessage(replay.body).message, {
+    type: "agentcore-identity-edge:connect",
+    status: "error",
+    code: "state_replayed",
+    message: "this callback was already used",
+    provider: "docs",
+  });
+  assert.match(replay.body, /was not connected/);
+
+  const bobCallback = await consented(bob);
+  const crossed = await b.call(bobCallback, { cookie: alice });
+  assert.equal(crossed.status, 400);
+  const { message } = pageMessage(crossed.body);
+  assert.equal(message.code, "state_mismatch");
+  assert.equal(message.provider, undefined);
+  assert.deepEqual(await connected(bob), { docs: false, mail: false });
+  // Without a session the callback is refused too, and burns nothing.
+  const anonymous = await b.call(bobCallback);
+  assert.equal(anonymous.status, 401);
+  assert.equal(pageMessage(anonymous.body).message.code, "unauthenticated");
+  assert.deepEqual(await connected(bob), { docs: false, mail: false });
+  // The mismatch consumed nothing: in Bob's own browser his callback completes.
+  assert.equal((await b.call(bobCallback, { cookie: bob })).status, 200);
+  assert.deepEqual(await connected(bob), { docs: true, mail: false });
+
+  // A denied consent: the page says so, the provider stays not connected.
+  const r = (await b.post("/agentcore/connect/mail", bob)).json();
+  const denied = await allow(r.authorizationUrl, "deny");
+  const page = await b.call(denied.pathname + denied.search, { cookie: bob });
+  assert.equal(page.status, 403);
+  assert.equal(pageMessage(page.body).message.code, "authorization_denied");
+  assert.deepEqual(await connected(bob), { docs: true, mail: false });
+  // A callback with no state at all.
+  const bare = await b.call("/agentcore/callback?session_id=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Ax", { cookie: bob });
+  assert.equal(bare.status, 400);
+  assert.equal(pageMessage(bare.body).message.code, "state_missing");
+  assertNoSecrets(b.seen, secrets());
+});
+
+test("refused: no session (401), a foreign Origin, Origin: null, no Origin (403), a form post (415)", async (t) => {
+  const { b, origin } = await setup(t);
+  const alice = "test_user=alice";
+  const code = async (r) => [r.status, r.json().error.code];
+
+  assert.deepEqual(await code(await b.call("/agentcore/connections")), [401, "unauthenticated"]);
+  assert.deepEqual(await code(await b.post("/agentcore/connect/docs")), [401, "unauthenticated"]);
+  assert.deepEqual(await code(await b.post("/agentcore/connect/docs", alice, { headers: { origin: FOREIGN } })), [403, "origin_refused"]);
+  assert.deepEqual(await code(await b.post("/agentcore/connect/docs", alice, { headers: { origin: "null" } })), [403, "origin_refused"]);
+  assert.deepEqual(await code(await b.call("/agentcore/connect/docs", { method: "POST", cookie: alice, body: "{}", headers: { "content-type": "application/json" } })), [403, "origin_refused"]);
+  assert.deepEqual(await code(await b.post("/exposed/token/docs", alice, { headers: { origin: FOREIGN } })), [403, "origin_refused"]);
+  // A form post, and text/plain (what a cross-site form or a no-cors fetch can send).
+  const form = await b.call("/agentcore/connect/docs", { method: "POST", cookie: alice, body: "a=1", headers: { origin, "content-type": "application/x-www-form-urlencoded" } });
+  assert.deepEqual(await code(form), [415, "unsupported_media_type"]);
+  assert.deepEqual(await code(await b.post("/agentcore/connect/docs", alice, { headers: { "content-type": "text/plain" } })), [415, "unsupported_media_type"]);
+  // The allowed console origin passes the Origin check.
+  assert.equal((await b.post("/agentcore/connect/docs", alice, { headers: { origin: CONSOLE } })).json().status, "authorization_required");
+  // A body that is not a JSON object; one too large.
+  assert.deepEqual(await code(await b.post("/agentcore/connect/docs", alice, { body: "[]" })), [400, "invalid_body"]);
+  assert.deepEqual(await code(await b.post("/agentcore/connect/docs", alice, { body: "{" })), [400, "invalid_body"]);
+  assert.deepEqual(await code(await b.post("/agentcore/connect/docs", alice, { body: JSON.stringify({ pad: "x".repeat(5000) }) })), [413, "body_too_large"]);
+  // A user id in the body or the query is not a sign-in.
+  assert.deepEqual(await code(await b.post("/agentcore/connect/docs?userId=alice", undefined, { body: JSON.stringify({ userId: "alice" }) })), [401, "unauthenticated"]);
+  // Unknown provider, unknown route, wrong method; a path outside basePath is the app's.
+  assert.deepEqual(await code(await b.post("/agentcore/connect/nope", alice)), [404, "unknown_provider"]);
+  assert.deepEqual(await code(await b.post("/agentcore/connect/docs/x", alice)), [404, "not_found"]);
+  assert.deepEqual(await code(await b.call("/agentcore/nope", { cookie: alice })), [404, "not_found"]);
+  const get = await b.call("/agentcore/connect/docs", { cookie: alice });
+  assert.deepEqual(await code(get), [405, "method_not_allowed"]);
+  assert.equal(get.headers.get("allow"), "POST");
+  assert.deepEqual(await code(await b.post("/agentcore/connections", alice)), [405, "method_not_allowed"]);
+  const app = await b.call("/agentcorex/connections", { cookie: alice });
+  assert.equal(app.body, "app");
+  for (const r of b.seen.filter((r) => !r.url.includes("/agentcorex/"))) assert.equal(new Map(r.headers).get("cache-control"), "no-store");
+});
+
+test("CORS: a grant with credentials for allowedOrigins only, preflight included", async (t) => {
+  const { b } = await setup(t);
+  const alice = "test_user=alice";
+  const granted = await b.call("/agentcore/connections", { cookie: alice, headers: { origin: CONSOLE } });
+  assert.equal(granted.headers.get("access-control-allow-origin"), CONSOLE);
+  assert.equal(granted.headers.get("access-control-allow-credentials"), "true");
+  assert.match(granted.headers.get("vary"), /Origin/);
+  // Errors carry the grant too, so the console can read them.
+  const refused = await b.call("/agentcore/connections", { headers: { origin: CONSOLE } });
+  assert.equal(refused.status, 401);
+  assert.equal(refused.headers.get("access-control-allow-origin"), CONSOLE);
+
+  for (const origin of [FOREIGN, "null"]) {
+    const r = await b.call("/agentcore/connections", { cookie: alice, headers: { origin } });
+    assert.equal(r.headers.get("access-control-allow-origin"), null);
+    assert.equal(r.headers.get("access-control-allow-credentials"), null);
+  }
+  const own = await b.call("/agentcore/connections", { cookie: alice });
+  assert.equal(own.headers.get("access-control-allow-origin"), null);
+
+  const preflight = (origin, path = "/agentcore/connect/docs") =>
+    b.call(path, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+  const ok = await preflight(CONSOLE);
+  assert.equal(ok.status, 204);
+  assert.equal(ok.headers.get("access-control-allow-origin"), CONSOLE);
+  assert.equal(ok.headers.get("access-control-allow-credentials"), "true");
+  assert.equal(ok.headers.get("access-control-allow-methods"), "POST");
+  assert.equal(ok.headers.get("access-control-allow-headers"), "content-type");
+  assert.equal(ok.headers.get("cache-control"), "no-store");
+  assert.equal((await preflight(CONSOLE, "/agentcore/connections")).headers.get("access-control-allow-methods"), "GET");
+  for (const origin of [FOREIGN, "null"]) {
+    const no = await preflight(origin);
+    assert.equal(no.status, 403);
+    assert.equal(no.headers.get("access-control-allow-origin"), null);
+    assert.equal(no.headers.get("access-control-allow-methods"), null);
+  }
+  // The token route does not exist without exposeAccessTokens, preflight or not.
+  assert.equal((await preflight(CONSOLE, "/agentcore/token/docs")).status, 404);
+});
+
+test("startConnect: the server starts a flow and shows the link; its callback lands on the routes", async (t) => {
+  const { b, routes, origin, options, connected } = await setup(t);
+  await assert.rejects(routes.startConnect({ user: { userId: "erin" }, provider: "docs" }), { name: "ConfigurationError", message: /origin/ });
+  const out = await routes.startConnect({ user: { userId: "erin" }, provider: "docs", origin });
+  assert.equal(out.status, "authorization_required");
+  const location = await allow(out.authorizationUrl);
+  assert.equal((await b.call(location.pathname + location.search, { cookie: "test_user=erin" })).status, 200);
+  assert.deepEqual(await connected("test_user=erin"), { docs: true, mail: false });
+  // The exported function: the options, then the user and the provider.
+  assert.deepEqual(await connect.startConnect({ ...options, origin }, { user: { userId: "erin" }, provider: "docs" }), { provider: "docs", status: "connected" });
+  await assert.rejects(connect.startConnect({ ...options, origin }, { user: { userId: "erin" }, provider: "nope" }), { name: "ConfigurationError", message: /provider/ });
+  await assert.rejects(connect.startConnect({ ...options, origin }, { user: null, provider: "docs" }), { name: "ConfigurationError" });
+  await assert.rejects(connect.startConnect({ ...options, stateSecret: "short" }, { user: { userId: "erin" }, provider: "docs" }), { name: "ConfigurationError", message: /stateSecret/ });
+});
+
+test("handle never throws: a wrong argument, a sign-in that throws or answers nonsense, a service error", async (t) => {
+  const emu = await emulator(t);
+  const { client } = recordingClient(pkg, emu);
+  const base = { client, workloadName: WORKLOAD, providers: { docs: { resourceCredentialProviderName: "demo-user-provider", scopes: ["s"] } }, stateSecret: STATE_SECRET, stateStore: new pkg.InMemoryStateStore(), authenticate };
+  const routes = connect.createConnectRoutes(base);
+  for (const bad of [undefined, null, "http://x/agentcore/connections", {}, { url: 5 }, new URL("http://x/agentcore/connections"), { url: "http://x/agentcore/connections", method: "GET" }]) {
+    const r = await routes.handle(bad);
+    assert.equal(r.status, 500);
+    assert.deepEqual(await r.json(), { error: { code: "internal_error", message: "handle takes a Request" } });
+  }
+  const get = (path, headers = {}) => new Request(`http://127.0.0.1/agentcore${path}`, { headers: { cookie: "test_user=alice", ...headers } });
+  assert.equal(await routes.handle(new Request("http://127.0.0.1/elsewhere")), null);
+
+  const SECRET_TEXT = "do-not-show-this-0123456789";
+  for (const answer of [() => { throw new Error(SECRET_TEXT); }, () => Promise.reject(new Error(SECRET_TEXT)), () => ({ userId: "" }), () => ({ userId: "a", userToken: "b" }), () => "alice", () => ({ userId: 5 }), () => ({})]) {
+    const r = await connect.createConnectRoutes({ ...base, authenticate: answer }).handle(get("/connections"));
+    assert.equal(r.status, 500);
+    const text = await r.text();
+    assert.equal(JSON.parse(text).error.code, "internal_error");
+    assert.ok(!text.includes(SECRET_TEXT));
+  }
+  // An inherited userId is not a user.
+  const inherited = await connect.createConnectRoutes({ ...base, authenticate: () => Object.create({ userId: "alice" }) }).handle(get("/connections"));
+  assert.equal(inherited.status, 500);
+
+  // A workload the service does not know: a service error, by its name only, mapped to a status.
+  const unknown = await connect.createConnectRoutes({ ...base, workloadName: "no-such-workload" }).handle(get("/connections"));
+  assert.equal(unknown.status, 404);
+  const body = await unknown.text();
+  assert.deepEqual(JSON.parse(body).error.code, "not_found");
+  assert.doesNotMatch(body, /no-such-workload|stack|at /);
+  // The service out of reach.
+  const down = new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint: "http://127.0.0.1:9", credentials: emu.credentials, maxAttempts: 1 });
+  const unreachable = await connect.createConnectRoutes({ ...base, client: down }).handle(get("/connections"));
+  assert.equal(unreachable.status, 503);
+  assert.equal((await unreachable.json()).error.code, "service_unavailable");
+  // A store that fails: the callback is refused with 503, never accepted.
+  const failing = connect.createConnectRoutes({ ...base, stateStore: { consume: () => Promise.reject(new Error("down")) } });
+  const started = await failing.startConnect({ user: { userId: "alice" }, provider: "docs", origin: "http://127.0.0.1:1" });
+  const location = await allow(started.authorizationUrl);
+  const refused = await failing.handle(get(location.search.replace(/^/, "/callback")));
+  assert.equal(refused.status, 503);
+  assert.equal(pageMessage(await refused.text()).message.code, "state_store_unavailable");
+});
+
+test("options: each is checked on creation, own properties only, and the error names it", async (t) => {
+  const emu = await emulator(t);
+  const { client } = recordingClient(pkg, emu);
+  const good = { client, workloadName: WORKLOAD, providers: { docs: { resourceCredentialProviderName: "demo-user-provider", scopes: ["s"] } }, stateSecret: STATE_SECRET, stateStore: new pkg.InMemoryStateStore(), authenticate };
+  assert.equal(typeof connect.createConnectRoutes(good).handle, "function");
+  const refused = (options, name) => {
+    assert.throws(() => connect.createConnectRoutes(options), (e) => e instanceof pkg.ConfigurationError && (name === undefined || e.message.includes(name)), `${name}: ${String(options && Object.keys(options))}`);
+  };
+  for (const bad of [undefined, null, "", 5, [], Symbol("x"), () => good]) refused(bad);
+  const wrongs = {
+    client: [undefined, null, "", {}, { getResourceOauth2Token() {} }, NaN, Symbol("c")],
+    workloadName: [undefined, null, "", 5, NaN, {}, Symbol("w"), "x".repeat(256), "\ud800"],
+    providers: [undefined, null, "", {}, [], NaN, Symbol("p"), { "a/b": good.providers.docs }, { "": good.providers.docs }, { [".."]: good.providers.docs }, { docs: null }, { docs: "" }, { docs: {} }, { docs: { resourceCredentialProviderName: "", scopes: [] } }, { docs: { resourceCredentialProviderName: "p", scopes: "s" } }, { docs: { resourceCredentialProviderName: "p", scopes: [""] } }, { docs: { resourceCredentialProviderName: "p", scopes: [5] } }, { docs: { resourceCredentialProviderName: "p", scopes: [], customParameters: { a: 5 } } }, { docs: { resourceCredentialProviderName: "p", scopes: [], extra: 1 } }, Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`p${i}`, good.providers.docs]))],
+    stateSecret: [undefined, null, "", "x".repeat(31), new Uint8Array(31), NaN, {}, Symbol("s"), 12345678901234567890123456789012],
+    stateStore: [undefined, null, "", {}, { consume: "no" }, NaN, Symbol("s")],
+    authenticate: [undefined, null, "", {}, NaN, Symbol("a"), "() => null"],
+    basePath: [null, "", "agentcore", "/agentcore/", "/", "/a/../b", "/a b", "/a?x", NaN, {}, Symbol("b")],
+    allowedOrigins: [null, "", "https://a.example", [""], ["https://a.example/"], ["https://a.example/path"], ["*"], ["null"], ["ftp://a.example"], [null], [NaN], [{}], [Symbol("o")]],
+    exposeAccessTokens: [null, "", "true", 1, NaN, {}, Symbol("e")],
+    origin: [null, "", "https://a.example/", "a.example", "null", NaN, {}, Symbol("o")],
+  };
+  for (const [name, values] of Object.entries(wrongs)) {
+    for (const value of values) {
+      const options = { ...good, [name]: value };
+      if (value === undefined) delete options[name];
+      refused(options, name === "client" ? "client" : name);
+    }
+  }
+  refused({ ...good, stateSecrets: STATE_SECRET }, "stateSecrets");
+  // A getter that throws is refused, never thrown through.
+  refused(Object.defineProperty({ ...good }, "workloadName", { get() { throw new Error("boom"); }, enumerable: true }), "workloadName");
+
+  // Object.prototype pollution: an inherited option is no option.
+  for (const [key, value] of [["exposeAccessTokens", true], ["allowedOrigins", [FOREIGN]], ["stateStore", new pkg.InMemoryStateStore()], ["authenticate", () => ({ userId: "mallory" })], ["basePath", "/x"]]) {
+    Object.prototype[key] = value;
+    try {
+      if (key === "stateStore" || key === "authenticate") {
+        const options = { ...good };
+        delete options[key];
+        refused(options, key);
+      } else {
+        const routes = connect.createConnectRoutes(good);
+        const post = (path, origin) => new Request(`http://127.0.0.1${path}`, { method: "POST", body: "{}", headers: { origin, "content-type": "application/json", cookie: "test_user=alice" } });
+        if (key === "exposeAccessTokens") assert.equal((await routes.handle(post("/agentcore/token/docs", "http://127.0.0.1"))).status, 404);
+        if (key === "allowedOrigins") assert.equal((await routes.handle(post("/agentcore/connect/docs", FOREIGN))).status, 403);
+        if (key === "basePath") assert.equal(await routes.handle(post("/x/connect/docs", "http://127.0.0.1")), null);
+      }
+    } finally {
+      delete Object.prototype[key];
+    }
+  }
+});
