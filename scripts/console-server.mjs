@@ -1,5 +1,7 @@
-// Serves the agent console (www/index.html and its files) and the package it imports under /pkg/,
-// on loopback. Used by `npm run demo` and by the browser tests.
+// Serves the browser tests' app (tests/runtimes/browser-app/: a page that runs the client itself
+// against the emulator) and the package it imports under /pkg/, or a built app (staticRoot), on
+// loopback. Used by the browser and bundler tests. (The agent console, www/console/, is served by
+// the example Worker.)
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
@@ -128,7 +130,7 @@ export async function serveConsole({ packageRoot = root, staticRoot, demoConfig,
       if (path === null) return badRequest(res);
       if (path.startsWith("/pkg/www/")) file = inside(join(packageRoot, "www"), path.slice("/pkg/www".length));
       else if (staticRoot) file = inside(staticRoot, path);
-      else if (CONSOLE_FILES.has(path)) file = join(root, "www", path);
+      else if (CONSOLE_FILES.has(path)) file = join(root, "tests", "runtimes", "browser-app", path);
       if (!file) throw Object.assign(new Error("not found"), { code: "ENOENT" });
       const body = await readFile(file);
       /** @type {Record<string, string>} */

@@ -1,5 +1,5 @@
-// The console's file server (scripts/console-server.mjs), over raw HTTP: the package under /pkg/,
-// no way out of the served folders, and the console pages' Content-Security-Policy.
+// The browser tests' file server (scripts/console-server.mjs), over raw HTTP: the package under
+// /pkg/, no way out of the served folders, and the test app's pages' Content-Security-Policy.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -8,6 +8,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { serveConsole } from "../../scripts/console-server.mjs";
 import { root } from "./support.js";
+
+/** The browser test app: a page that runs the client itself against the emulator (browser.test.js). */
+const APP = join(root, "tests", "runtimes", "browser-app");
 
 /** GET with the request target sent exactly as written (fetch would normalize it). */
 function rawGet(base, target) {
@@ -139,7 +142,7 @@ const hashOf = (text) => `'sha256-${createHash("sha256").update(text).digest("ba
 describe("Content-Security-Policy of the console pages", () => {
   for (const page of ["index.html", "callback.html"]) {
     test(`${page}: a strict policy in a meta tag, before any script or style, and no inline script or handler`, () => {
-      const html = readFileSync(join(root, "www", page), "utf8");
+      const html = readFileSync(join(APP, page), "utf8");
       const meta = metaCsp(html);
       assert.ok(meta, "no CSP meta tag");
       assert.ok(html.indexOf("Content-Security-Policy") < html.search(/<script|<link/), "the policy must come first");
@@ -169,9 +172,9 @@ describe("Content-Security-Policy of the console pages", () => {
   }
 
   test("index.html may connect to itself, loopback (the emulator) and AWS only", () => {
-    const csp = parseCsp(metaCsp(readFileSync(join(root, "www", "index.html"), "utf8")));
+    const csp = parseCsp(metaCsp(readFileSync(join(APP, "index.html"), "utf8")));
     assert.deepEqual(csp.get("connect-src"), ["'self'", "http://127.0.0.1:*", "http://localhost:*", "https://*.amazonaws.com", "https://*.amazonaws.com.cn", "https://*.amazonaws.eu"]);
-    const callback = parseCsp(metaCsp(readFileSync(join(root, "www", "callback.html"), "utf8")));
+    const callback = parseCsp(metaCsp(readFileSync(join(APP, "callback.html"), "utf8")));
     assert.deepEqual(callback.get("connect-src"), ["'none'"]);
   });
 
