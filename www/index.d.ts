@@ -323,6 +323,23 @@ export interface CompleteResourceTokenAuthOutput {
  * constructor; what the core checks when the module is loaded (the region, the endpoint rules, the
  * ranges of `maxAttempts`, `requestTimeoutMs` and `userAgentAppId`, and that the credentials have a
  * non-empty `accessKeyId` and `secretAccessKey`) rejects the first call with one.
+ *
+ * @example An M2M token (against the emulator, add `endpoint: emulator.url` and its `credentials`)
+ * ```ts
+ * import { AgentCoreIdentityClient } from "agentcore-identity-edge";
+ *
+ * const client = new AgentCoreIdentityClient({
+ *   region: "us-east-1",
+ *   credentials: { accessKeyId: "AKIA...", secretAccessKey: "..." },
+ * });
+ * const { workloadAccessToken } = await client.getWorkloadAccessToken({ workloadName: "demo-workload" });
+ * const { accessToken } = await client.getResourceOauth2Token({
+ *   workloadIdentityToken: workloadAccessToken,
+ *   resourceCredentialProviderName: "demo-m2m-provider",
+ *   scopes: ["read"],
+ *   oauth2Flow: "M2M",
+ * });
+ * ```
  */
 export declare class AgentCoreIdentityClient {
   constructor(config: ClientConfig);
@@ -616,6 +633,24 @@ export interface Oauth2CallbackResult {
  * with the stored state) and unused, only then `error`, then `session_id`; then binds the session
  * to the user if a client is given. Rejects with {@link CallbackError}, or
  * {@link ConfigurationError} for a wrong option (checked before anything is consumed).
+ *
+ * @example The callback route of a Worker (the state made by {@link createCustomState} with the same secret and binding)
+ * ```ts
+ * import { CallbackError, handleOauth2Callback } from "agentcore-identity-edge";
+ *
+ * try {
+ *   const { sessionUri } = await handleOauth2Callback(request, {
+ *     stateSecret: env.STATE_SECRET,
+ *     binding: userId,
+ *     client,
+ *     userIdentifier: { userId },
+ *   });
+ *   // The session is bound to the user: ask for the token again with this sessionUri.
+ * } catch (e) {
+ *   if (e instanceof CallbackError) return new Response(`refused: ${e.code}`, { status: 400 });
+ *   throw e;
+ * }
+ * ```
  */
 export declare function handleOauth2Callback(
   input: URL | Request | URLSearchParams | string,
