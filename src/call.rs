@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::date::parse_http_date;
 use crate::endpoint::Endpoint;
 use crate::error::{parse_service_error, ServiceError};
+use crate::error_code::UNKNOWN_ERROR_NAME;
 use crate::request::{prepare, PreparedRequest};
 use crate::response::{parse_output, Metadata, Output, ResponseError};
 /// One error of a failed `fetch`'s `cause` chain, as the host read it.
@@ -19,7 +20,7 @@ use crate::retry::{
     classify_host_error, classify_service_error, is_clock_skew_corrected, retry_after_ms,
     updated_clock_offset, Decision, ErrorClass, RetryQuota, RetryState, ServiceErrorFacts,
 };
-use crate::shapes::Operation;
+use crate::shapes::{Fault, Operation};
 use crate::sign::{Credentials, SdkHeaders, Signed, SigningKeyCache};
 use crate::validate::{Body, Issue};
 use crate::value::Value;
@@ -32,11 +33,27 @@ pub const MAX_REPLY_BYTES: usize = 1024 * 1024;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Reply {
-    /// The HTTP status.
+    /// The HTTP status (0 for a browser's opaque redirect).
     pub status: u16,
+    /// The `Response`'s `type` (`"basic"`, `"cors"`, `"opaqueredirect"`, ...), when the host has
+    /// one.
+    #[serde(default, rename = "type")]
+    pub response_type: Option<String>,
     /// `x-amzn-requestid`.
     #[serde(default)]
     pub request_id: Option<String>,
+    /// `x-amzn-request-id`: the request id when `x-amzn-requestid` is absent.
+    #[serde(default)]
+    pub amzn_request_id: Option<String>,
+    /// `x-amz-request-id`: the request id when neither of the above is present.
+    #[serde(default)]
+    pub amz_request_id: Option<String>,
+    /// `x-amz-id-2`.
+    #[serde(default)]
+    pub extended_request_id: Option<String>,
+    /// `x-amz-cf-id`.
+    #[serde(default)]
+    pub cf_id: Option<String>,
     /// `x-amzn-errortype`.
     #[serde(default)]
     pub error_type: Option<String>,
@@ -63,7 +80,29 @@ pub struct Reply {
     pub too_large: bool,
 }
 
+impl Reply {
+    /// Whether the reply is a redirect: a 3xx status, or a browser's opaque redirect (a `fetch`
+    /// with `redirect: "manual"` sees status 0 and type `opaqueredirect`). A redirect is never
+    /// followed: it ends the call as an error reply, as the AWS SDK's does, and is never retried.
+    pub fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.status)
+            || (self.status == 0 && self.response_type.as_deref() == Some("opaqueredirect"))
+    }
+
+    /// `$metadata.requestId` as the AWS SDK reads it: `x-amzn-requestid`, else
+    /// `x-amzn-request-id`, else `x-amz-request-id`.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id
+            .as_deref()
+            .or(self.amzn_request_id.as_deref())
+            .or(self.amz_request_id.as_deref())
+    }
+}
+
 /// How one attempt ended.
+// One `Outcome` per attempt, built once and moved into `Call::on_outcome`: boxing the reply would
+// only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Outcome {
     /// A reply came.
@@ -176,10 +215,13 @@ impl Call {
         )
     }
 
-    fn metadata(&self, status: Option<u16>, request_id: Option<String>) -> Metadata {
+    /// The `$metadata` of the current attempt, from its reply if one came.
+    fn metadata(&self, reply: Option<&Reply>) -> Metadata {
         Metadata {
-            http_status_code: status,
-            request_id,
+            http_status_code: reply.map(|r| r.status),
+            request_id: reply.and_then(Reply::request_id).map(str::to_owned),
+            extended_request_id: reply.and_then(|r| r.extended_request_id.clone()),
+            cf_id: reply.and_then(|r| r.cf_id.clone()),
             attempts: self.retry.attempt(),
             total_retry_delay: self.retry.total_delay_ms(),
         }
@@ -196,6 +238,11 @@ impl Call {
         random: f64,
     ) -> Next {
         let (class, retry_after, failure) = match outcome {
+            // Checked before anything is learnt from the reply: a redirect may come from a proxy
+            // or another host, and its `Date` and body say nothing of the service.
+            Outcome::Reply(reply) if reply.is_redirect() => {
+                return Next::Done(Err(self.redirect(&reply)))
+            }
             Outcome::Reply(reply) => {
                 state.clock_offset_ms = updated_clock_offset(
                     reply.date.as_deref().and_then(parse_http_date),
@@ -222,12 +269,12 @@ impl Call {
             Outcome::TimedOut => (
                 ErrorClass::Transient,
                 None,
-                CallError::Timeout(self.metadata(None, None)),
+                CallError::Timeout(self.metadata(None)),
             ),
             Outcome::Network(chain) => (
                 classify_host_error(&chain),
                 None,
-                CallError::Network(self.metadata(None, None)),
+                CallError::Network(self.metadata(None)),
             ),
         };
         match self
@@ -241,6 +288,26 @@ impl Call {
         }
     }
 
+    /// A redirect, as the AWS SDK ends on one: an error reply without a code (`Unknown`, the
+    /// caller's fault) after this attempt. Its body and headers are not read: not even its error
+    /// code may make it retried.
+    fn redirect(&self, reply: &Reply) -> CallError {
+        let status = if reply.status == 0 {
+            "an opaque redirect (HTTP 0)".to_owned()
+        } else {
+            format!("HTTP {}", reply.status)
+        };
+        let err = ServiceError {
+            code: UNKNOWN_ERROR_NAME.to_owned(),
+            message: format!("the reply is {status}: redirects are not followed"),
+            status: reply.status,
+            fault: Fault::Client,
+            reason: None,
+            field_list: None,
+        };
+        CallError::Service(Box::new(err), self.metadata(Some(reply)))
+    }
+
     /// An error reply: its class, its retry-after hint and the error it ends as.
     fn error_reply(
         &self,
@@ -248,7 +315,7 @@ impl Call {
         skew_corrected: bool,
         local_now_ms: i64,
     ) -> (ErrorClass, Option<u64>, CallError) {
-        let meta = self.metadata(Some(reply.status), reply.request_id.clone());
+        let meta = self.metadata(Some(&reply));
         let err = parse_service_error(
             reply.status,
             reply.error_type.as_deref(),
@@ -282,7 +349,7 @@ impl Call {
     }
 
     fn success(&mut self, reply: Reply, state: &mut ClientState) -> Result<Output, CallError> {
-        let meta = self.metadata(Some(reply.status), reply.request_id);
+        let meta = self.metadata(Some(&reply));
         if reply.too_large {
             return Err(too_large(meta));
         }

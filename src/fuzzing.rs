@@ -19,6 +19,8 @@ fn meta() -> Metadata {
     Metadata {
         http_status_code: Some(200),
         request_id: Some("fuzz".into()),
+        extended_request_id: None,
+        cf_id: None,
         attempts: 1,
         total_retry_delay: 0,
     }

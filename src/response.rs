@@ -63,9 +63,15 @@ pub struct Metadata {
     /// The HTTP status, when a reply came.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http_status_code: Option<u16>,
-    /// `x-amzn-RequestId`.
+    /// `x-amzn-RequestId`, else `x-amzn-request-id`, else `x-amz-request-id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// `x-amz-id-2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_request_id: Option<String>,
+    /// `x-amz-cf-id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cf_id: Option<String>,
     /// Attempts made.
     pub attempts: u32,
     /// Milliseconds slept between attempts.
@@ -159,6 +165,8 @@ mod tests {
         Metadata {
             http_status_code: Some(200),
             request_id: Some("req-1".into()),
+            extended_request_id: None,
+            cf_id: None,
             attempts: 2,
             total_retry_delay: 37,
         }

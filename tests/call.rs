@@ -88,14 +88,8 @@ fn reply(status: u16, body: Option<&str>) -> Reply {
     Reply {
         status,
         request_id: Some(format!("req-{status}")),
-        error_type: None,
-        date: None,
-        retry_after: None,
-        amz_retry_after: None,
-        has_age: false,
         parsed: body.map(value),
-        empty: false,
-        too_large: false,
+        ..Reply::default()
     }
 }
 
@@ -140,6 +134,8 @@ fn meta(status: Option<u16>, attempts: u32, total_retry_delay: u64) -> Metadata 
     Metadata {
         http_status_code: status,
         request_id: status.map(|s| format!("req-{s}")),
+        extended_request_id: None,
+        cf_id: None,
         attempts,
         total_retry_delay,
     }
@@ -1108,4 +1104,132 @@ fn debug_never_shows_the_body() {
     let shown = format!("{c:?}");
     assert!(shown.contains("GetResourceOauth2Token"), "{shown}");
     assert!(!shown.contains("canary"), "{shown}");
+}
+
+#[test]
+fn a_redirect_ends_the_call_as_an_unknown_client_error_after_one_attempt() {
+    for status in [301, 302, 303, 307, 308, 300, 304, 399] {
+        let mut state = ClientState::default();
+        let mut c = call(3);
+        // A redirect that names a throttling code, asks for a retry and carries a skewed Date:
+        // none of it is read.
+        let redirect = Reply {
+            error_type: Some("ThrottlingException".into()),
+            retry_after: Some("1".into()),
+            date: Some(PLUS_10_MIN_HTTP.into()),
+            ..reply(
+                status,
+                Some(r#"{"message":"moved","accessToken":"other-host"}"#),
+            )
+        };
+        let (delays, done) = run(&mut c, &mut state, 0.5, |_| {
+            Outcome::Reply(redirect.clone())
+        });
+        assert!(delays.is_empty(), "HTTP {status} was retried");
+        match expect_error(done) {
+            CallError::Service(e, m) => {
+                assert_eq!(e.code, "Unknown");
+                assert_eq!(e.status, status);
+                assert_eq!(e.fault, shapes::Fault::Client);
+                assert_eq!(
+                    e.message,
+                    format!("the reply is HTTP {status}: redirects are not followed")
+                );
+                assert_eq!(m, meta(Some(status), 1, 0));
+            }
+            other => panic!("HTTP {status}: {other:?}"),
+        }
+        assert_eq!(state.clock_offset_ms, 0, "HTTP {status} moved the clock");
+        assert_eq!(state.quota.available(), 500);
+    }
+}
+
+#[test]
+fn a_browser_opaque_redirect_is_a_redirect_and_other_statuses_are_not() {
+    let opaque = Reply {
+        status: 0,
+        response_type: Some("opaqueredirect".into()),
+        ..Reply::default()
+    };
+    assert!(opaque.is_redirect());
+    let mut state = ClientState::default();
+    let mut c = call(3);
+    let (delays, done) = run(&mut c, &mut state, 0.5, |_| Outcome::Reply(opaque.clone()));
+    assert!(delays.is_empty());
+    match expect_error(done) {
+        CallError::Service(e, m) => {
+            assert_eq!((e.code.as_str(), e.status), ("Unknown", 0));
+            assert_eq!(e.fault, shapes::Fault::Client);
+            assert!(e.message.contains("opaque redirect"), "{}", e.message);
+            assert_eq!(m.http_status_code, Some(0));
+            assert_eq!(m.attempts, 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    for (status, kind) in [
+        (0, Some("opaque")),
+        (0, None),
+        (200, Some("opaqueredirect")),
+        (299, None),
+        (400, None),
+    ] {
+        let r = Reply {
+            status,
+            response_type: kind.map(str::to_owned),
+            ..Reply::default()
+        };
+        assert!(!r.is_redirect(), "{status} {kind:?}");
+    }
+}
+
+#[test]
+fn metadata_reads_the_request_id_headers_in_the_sdk_order() {
+    let ids = |a: Option<&str>, b: Option<&str>, c: Option<&str>| Reply {
+        request_id: a.map(str::to_owned),
+        amzn_request_id: b.map(str::to_owned),
+        amz_request_id: c.map(str::to_owned),
+        ..Reply::default()
+    };
+    assert_eq!(ids(Some("a"), Some("b"), Some("c")).request_id(), Some("a"));
+    assert_eq!(ids(None, Some("b"), Some("c")).request_id(), Some("b"));
+    assert_eq!(ids(None, None, Some("c")).request_id(), Some("c"));
+    assert_eq!(ids(None, None, None).request_id(), None);
+
+    // On a result and on an error, with x-amz-id-2 and x-amz-cf-id.
+    for (status, body) in [
+        (200, r#"{"accessToken":"t"}"#),
+        (404, r#"{"message":"no such provider"}"#),
+    ] {
+        let mut state = ClientState::default();
+        let mut c = call(1);
+        let r = Reply {
+            extended_request_id: Some("ext-2".into()),
+            cf_id: Some("cf-3".into()),
+            ..ids(None, None, Some("amz-1"))
+        };
+        let r = Reply {
+            status,
+            parsed: Some(value(body)),
+            ..r
+        };
+        sign_at(&mut c, NOW, &mut state);
+        let m = match c.on_outcome(Outcome::Reply(r), NOW, &mut state, 0.5) {
+            Next::Done(Ok(out)) => out.metadata,
+            Next::Done(Err(CallError::Service(_, m))) => m,
+            other => panic!("{other:?}"),
+        };
+        let want = Metadata {
+            request_id: Some("amz-1".into()),
+            extended_request_id: Some("ext-2".into()),
+            cf_id: Some("cf-3".into()),
+            ..meta(Some(status), 1, 0)
+        };
+        assert_eq!(m, want);
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            format!(
+                r#"{{"httpStatusCode":{status},"requestId":"amz-1","extendedRequestId":"ext-2","cfId":"cf-3","attempts":1,"totalRetryDelay":0}}"#
+            )
+        );
+    }
 }

@@ -169,7 +169,7 @@ export class DurableObjectStateStore {
     return askBackend(
       () => {
         const stub = this.#namespace.get(this.#namespace.idFromName(nonce));
-        return stub.fetch(`${ORIGIN}/consume`, { method: "POST", headers: { "content-type": "application/json" }, body });
+        return stub.fetch(`${ORIGIN}/consume`, { method: "POST", headers: { "content-type": "application/json" }, body, redirect: "manual" });
       },
       async (res) => {
         if (!res || typeof res !== "object" || typeof res.text !== "function") throw unexpectedAnswer("the Durable Object");

@@ -68,8 +68,8 @@ const attemptSignals = new WeakMap();
 
 /**
  * The `fetch` init of one attempt: `POST`, the signed headers (given as one `name\nvalue\n...`
- * string: one crossing from wasm), the body, and the caller's signal combined with the attempt's
- * timeout.
+ * string: one crossing from wasm), the body, `redirect: "manual"`, and the caller's signal
+ * combined with the attempt's timeout.
  * @param {string} headerLines
  * @param {string} body
  * @param {AbortSignal | undefined} user
@@ -81,10 +81,14 @@ export function init(headerLines, body, user, timeoutMs) {
   /** @type {Record<string, string>} */
   const headers = {};
   for (let i = 0; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
-  if (user === undefined && timeoutMs === undefined) return { method: "POST", headers, body };
+  // A redirect is never followed: it is the reply, and the core makes it an error. Following it
+  // would send the signed body and the session token to wherever the `location` points.
+  /** @type {RequestRedirect} */
+  const redirect = "manual";
+  if (user === undefined && timeoutMs === undefined) return { method: "POST", headers, body, redirect };
   const timeout = timeoutMs === undefined ? undefined : timeoutSignal(timeoutMs);
   const signal = user && timeout ? anySignal(user, timeout) : /** @type {AbortSignal} */ (user ?? timeout);
-  const out = { method: "POST", headers, body, signal };
+  const out = { method: "POST", headers, body, redirect, signal };
   attemptSignals.set(out, { user, timeout });
   return out;
 }
@@ -191,7 +195,12 @@ async function settle(pending, sig, maxBytes) {
     /** @type {Record<string, unknown>} */
     const reply = {
       status: response.status,
+      type: typeof response.type === "string" ? response.type : undefined,
       requestId: h.get("x-amzn-requestid") ?? undefined,
+      amznRequestId: h.get("x-amzn-request-id") ?? undefined,
+      amzRequestId: h.get("x-amz-request-id") ?? undefined,
+      extendedRequestId: h.get("x-amz-id-2") ?? undefined,
+      cfId: h.get("x-amz-cf-id") ?? undefined,
       errorType: h.get("x-amzn-errortype") ?? undefined,
       date: h.get("date") ?? undefined,
       retryAfter: h.get("retry-after") ?? undefined,
