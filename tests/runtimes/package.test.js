@@ -14,6 +14,11 @@ const EXPECTED_FILES = [
   "www/callback.js",
   "www/cloudflare.d.ts",
   "www/cloudflare.js",
+  "www/connect-browser.d.ts",
+  "www/connect-browser.js",
+  "www/connect.d.ts",
+  "www/connect.js",
+  "www/connect/http.js",
   "www/core.js",
   "www/errors.js",
   "www/guard.js",
@@ -58,6 +63,11 @@ test("@arethetypeswrong/cli: no problems for ESM under node16 and bundler resolu
   for (const kind of kinds) {
     const res = analysis.entrypoints["."].resolutions[kind];
     assert.ok(res.resolution?.fileName?.endsWith("www/index.d.ts"), `${kind}: ${JSON.stringify(res.resolution)}`);
+    // The connect subpaths too: each finds its own types.
+    for (const [entry, types] of [["./connect", "www/connect.d.ts"], ["./connect/browser", "www/connect-browser.d.ts"]]) {
+      const sub = analysis.entrypoints[entry]?.resolutions[kind];
+      assert.ok(sub?.resolution?.fileName?.endsWith(types), `${entry} ${kind}: ${JSON.stringify(sub?.resolution)}`);
+    }
   }
 });
 

@@ -25,6 +25,30 @@ export const stores: StateStore[] = [
   new DurableObjectStateStore({ idFromName: (name: string) => name, get: (_id: unknown) => ({ fetch: (input: string, init: RequestInit) => fetch(input, init) }) }, { timeoutMs: 1000 }),
 ];
 export { StateStoreDurableObject };
+import { createConnectRoutes, startConnect, type ConnectRoutesOptions, type StartConnectResult } from "agentcore-identity-edge/connect";
+import { InMemoryStateStore } from "agentcore-identity-edge";
+const connectOptions: ConnectRoutesOptions = {
+  client, workloadName: "w", stateSecret: "x".repeat(32), stateStore: new InMemoryStateStore(),
+  providers: { github: { resourceCredentialProviderName: "gh", scopes: ["repo"], customParameters: { prompt: "consent" } } },
+  authenticate: async (request: Request) => (request.headers.get("cookie") ? { userId: "u" } : null),
+  allowedOrigins: ["https://console.example"], exposeAccessTokens: false, basePath: "/agentcore", origin: "https://app.example",
+};
+export async function connectRoute(request: Request): Promise<Response> {
+  const routes = createConnectRoutes(connectOptions);
+  const started: StartConnectResult = await routes.startConnect({ user: { userToken: "a.b.c" }, provider: "github" });
+  if (started.status === "authorization_required") void started.authorizationUrl.length;
+  void (await startConnect(connectOptions, { user: { userId: "u" }, provider: "github" })).provider;
+  return (await routes.handle(request)) ?? new Response("app");
+}
+import { connectProvider, ConnectError } from "agentcore-identity-edge/connect/browser";
+export async function connectClick(): Promise<string> {
+  try {
+    return (await connectProvider("github", { basePath: "/agentcore", timeoutMs: 1000 })).status;
+  } catch (e) {
+    if (e instanceof ConnectError) return e.code;
+    throw e;
+  }
+}
 `;
 const BAD = `
 import { AgentCoreIdentityClient } from "agentcore-identity-edge";
@@ -33,6 +57,8 @@ client.getResourceOauth2Token({ workloadIdentityToken: "w", resourceCredentialPr
 client.completeResourceTokenAuth({ sessionUri: "s", userIdentifier: { userId: "u", userToken: "t" } });
 import { RedisStateStore } from "agentcore-identity-edge";
 new RedisStateStore({ keyPrefix: "app:" });
+import { createConnectRoutes } from "agentcore-identity-edge/connect";
+createConnectRoutes({ client, workloadName: "w", stateSecret: "s", stateStore: { consume: async () => true }, providers: { gh: { resourceCredentialProviderName: "gh" } }, authenticate: () => ({ userId: "u", userToken: "t" }) });
 `;
 
 const TSC = join(root, "node_modules", "typescript", "bin", "tsc");
@@ -52,5 +78,7 @@ for (const [module, resolution] of [["esnext", "bundler"], ["node16", "node16"],
     assert.match(bad.stdout, /"CLIENT_CREDENTIALS"/);
     assert.match(bad.stdout, /userToken/);
     assert.match(bad.stdout, /sendCommand/);
+    assert.match(bad.stdout, /Property 'scopes' is missing/);
+    assert.match(bad.stdout, /not assignable to type 'ConnectUser/);
   });
 }
