@@ -1,0 +1,115 @@
+// The emulator as a user installs it: an empty folder with only the two packed tarballs installed
+// (this package, from tests/support/package.mjs, and agentcore-identity-edge-emulator, from
+// scripts/pack-emulator.mjs), offline. `npx agentcore-identity-edge-emulator` starts there, and the
+// README's node:test file (the block under "Testing your agent against it") runs there as the user's
+// own test: M2M and the user-federation flow with the consent approved from code.
+import assert from "node:assert/strict";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import { packEmulator } from "../../scripts/pack-emulator.mjs";
+import { cacheDir, ensurePackage, root } from "../support/package.mjs";
+
+const dir = join(cacheDir, "scratch", "emulator-package");
+
+/** The README's node:test block that uses the emulator package. */
+function readmeTestFile() {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const blocks = [...readme.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+  const mine = blocks.filter((b) => b.includes('from "node:test"') && b.includes('from "agentcore-identity-edge-emulator"'));
+  assert.equal(mine.length, 1, "README.md has one node:test block that imports agentcore-identity-edge-emulator");
+  return mine[0];
+}
+
+before(() => {
+  const mainTarball = process.env.AGENTCORE_PACKAGE_TARBALL || ensurePackage().tarball;
+  const packed = packEmulator(join(cacheDir, "pack-emulator"));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "my-agent", private: true, type: "module" }, null, 2));
+  // --offline: everything the emulator needs is inside its tarball; nothing may come from a registry.
+  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock", mainTarball, packed.tarball], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+});
+
+test("only the two tarballs are installed, the emulator with its dependency inside", () => {
+  const top = readdirSync(join(dir, "node_modules")).filter((n) => !n.startsWith("."));
+  assert.deepEqual(top.sort(), ["agentcore-identity-edge", "agentcore-identity-edge-emulator"]);
+  const inside = readdirSync(join(dir, "node_modules", "agentcore-identity-edge-emulator", "node_modules", "@smithy"));
+  assert.ok(inside.includes("signature-v4"), inside.join(", "));
+  const manifest = JSON.parse(readFileSync(join(dir, "node_modules", "agentcore-identity-edge-emulator", "package.json"), "utf8"));
+  assert.equal(manifest.name, "agentcore-identity-edge-emulator");
+  assert.ok(readdirSync(join(dir, "node_modules", "agentcore-identity-edge-emulator", "model")).includes("bedrock-agentcore-identity.json"));
+});
+
+test("npx agentcore-identity-edge-emulator starts: its first line gives the URL, the URL answers", async () => {
+  // detached: npx runs the bin in a child process; the whole group is stopped at the end.
+  // As the README writes it; installed in the folder, so npx runs it without asking or downloading.
+  const child = spawn("npx", ["agentcore-identity-edge-emulator", "--port", "0", "--quiet"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let err = "";
+  child.stderr.on("data", (d) => (err += d));
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  try {
+    const first = await new Promise((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+        if (out.includes("\n")) resolve(out.split("\n")[0]);
+      });
+      child.on("exit", (code) => reject(new Error(`npx exited ${code} before its first line: ${err}`)));
+    });
+    const m = /^AgentCore Identity emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first);
+    assert.ok(m, first);
+    const health = await fetch(`${m[1]}/__emulator/health`);
+    assert.equal(health.status, 200);
+    assert.equal((await health.json()).ok, true);
+  } finally {
+    try {
+      process.kill(-(/** @type {number} */ (child.pid)), "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+    await exited;
+  }
+});
+
+test("the README's node:test file runs in that folder: M2M and user federation, consent approved from code", () => {
+  writeFileSync(join(dir, "agent.test.js"), readmeTestFile());
+  // Without NODE_TEST_CONTEXT, which would make the inner runner report to this one instead of printing.
+  const { NODE_TEST_CONTEXT, ...env } = process.env;
+  void NODE_TEST_CONTEXT;
+  const r = spawnSync(process.execPath, ["--test", "--test-reporter=tap", "agent.test.js"], { cwd: dir, env, encoding: "utf8", timeout: 120_000 });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /^# pass 2$/m, r.stdout);
+  assert.match(r.stdout, /^# fail 0$/m, r.stdout);
+  assert.match(r.stdout, /^ok \d+ - M2M: a token for the agent itself$/m);
+  assert.match(r.stdout, /^ok \d+ - user federation: authorization URL, consent, callback, token$/m);
+});
+
+test("the user's file type-checks against both packages' types (tsc --strict, checkJs)", () => {
+  writeFileSync(join(dir, "agent.test.js"), readmeTestFile());
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "es2022",
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        lib: ["es2022", "dom"],
+        allowJs: true,
+        checkJs: true,
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        typeRoots: [join(root, "node_modules", "@types")],
+        types: ["node"],
+      },
+      files: ["agent.test.js"],
+    }),
+  );
+  const r = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: dir, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
