@@ -5,13 +5,15 @@ import { checkCallbackResult, checkCallbackState, createCustomState as wasmCreat
 import { init } from "./init.js";
 import { untilAbort } from "./host.js";
 import { makeError } from "./errors.js";
-import { checkConsumeArgs } from "./stores.js";
-import { bytes, CHECK_INPUT, checked, configError, epochMs, field, isObject, optionalFunction, optionalSignal, optionsObject, plainData, string, wholeNumber } from "./guard.js";
+import { checkConsumeArgs, CLOCK_SKEW_MS } from "./stores.js";
+import { bytes, CHECK_INPUT, checked, configError, epochMs, field, isObject, member, optionalFunction, optionalSignal, optionsObject, plainData, string, wholeNumber } from "./guard.js";
 
 /** Longest callback input read (the core refuses queries over 16 KiB). */
 const MAX_INPUT = 64 * 1024;
 /** Default lifetime of a state, in seconds: the service's session lifetime. */
 const DEFAULT_TTL_SECONDS = 600;
+/** Shortest `expectedState`: 22 base64url characters carry 128 bits. */
+const MIN_EXPECTED_STATE = 22;
 
 /**
  * A single-use store kept in this isolate's memory, with expiry. Enough for one process; a
@@ -25,7 +27,8 @@ export class InMemoryStateStore {
   #sweepAt = 10_000;
 
   /**
-   * Records `nonce` until `expiresAtMs`; true the first time, false after.
+   * Records `nonce` until `expiresAtMs` and the clock-skew allowance (5 minutes) after it; true
+   * the first time, false after.
    * @param {string} nonce
    * @param {number} expiresAtMs
    */
@@ -39,7 +42,8 @@ export class InMemoryStateStore {
     }
     const exp = this.#seen.get(nonce);
     if (exp !== undefined && exp > now) return false;
-    this.#seen.set(nonce, expiresAtMs);
+    // Kept past the state's expiry: a clock that steps back cannot make it new again.
+    this.#seen.set(nonce, expiresAtMs + CLOCK_SKEW_MS);
     return true;
   }
 }
@@ -158,7 +162,9 @@ function userOf(v) {
   const wrong = () => configError("userIdentifier must be { userId } or { userToken }, one non-empty string");
   if (!isObject(v) || Array.isArray(v)) throw wrong();
   const copy = /** @type {Record<string, unknown>} */ (plainData(v, wrong));
-  const { userId, userToken } = copy;
+  // Own members only: an inherited (polluted) `userToken` is no member.
+  const userId = Object.hasOwn(copy, "userId") ? copy.userId : undefined;
+  const userToken = Object.hasOwn(copy, "userToken") ? copy.userToken : undefined;
   if ((userId === undefined) === (userToken === undefined)) throw wrong();
   if (typeof (userId ?? userToken) !== "string" || (userId ?? userToken) === "") throw wrong();
   return copy;
@@ -177,6 +183,9 @@ export async function handleOauth2Callback(input, options) {
     const rawSecret = field(o, "stateSecret", what);
     const secret = rawSecret === undefined ? undefined : bytes(rawSecret, "stateSecret");
     const expectedState = string(field(o, "expectedState", what), "expectedState", { optional: true, nonEmpty: true });
+    if (expectedState !== undefined && expectedState.length < MIN_EXPECTED_STATE) {
+      throw configError(`expectedState must be at least ${MIN_EXPECTED_STATE} characters (128 bits in base64url)`);
+    }
     const issuedAt = field(o, "expectedStateIssuedAt", what);
     const now = epochMs(field(o, "now", what), "now");
     // Checked whether or not a stored state uses it: a wrong value is refused, never ignored.
@@ -191,11 +200,16 @@ export async function handleOauth2Callback(input, options) {
       if (issued > now + 60_000) throw configError("expectedStateIssuedAt is in the future: it must be the time the state was issued, in milliseconds since the epoch");
       expectedStateExpiresAt = issued + ttl * 1000;
     }
-    const bound = binding(field(o, "binding", what));
+    const rawBinding = field(o, "binding", what);
+    // A stored state carries no binding to check: a binding given with it is refused, not ignored.
+    if (rawBinding !== undefined && secret === undefined && expectedState !== undefined) {
+      throw configError("binding is checked only in a state made by createCustomState (with stateSecret); a stored expectedState carries none: keep the user in your session store instead");
+    }
+    const bound = binding(rawBinding);
     const given = field(o, "stateStore", what);
     const store = given === undefined ? defaultStore : given;
     // The method is read once, here: the store cannot swap it between the check and the call.
-    const consume = isObject(store) ? field(store, "consume", "stateStore") : undefined;
+    const consume = isObject(store) ? member(store, "consume", "stateStore") : undefined;
     if (typeof consume !== "function") throw configError("stateStore must have a consume(nonce, expiresAtMs) method");
     const storeTimeoutMs = wholeNumber(field(o, "stateStoreTimeoutMs", what), "stateStoreTimeoutMs", 1, 600_000, STORE_TIMEOUT_MS);
     const client = field(o, "client", what);
@@ -203,8 +217,8 @@ export async function handleOauth2Callback(input, options) {
     if ((client === undefined) !== (userIdentifier === undefined)) {
       throw configError("client and userIdentifier go together: give both to complete the session binding, or neither");
     }
-    const complete = isObject(client) ? optionalFunction(field(client, "completeResourceTokenAuth", "client"), "client.completeResourceTokenAuth") : undefined;
-    const checkInput = isObject(client) ? optionalFunction(field(client, CHECK_INPUT, "client"), "client") : undefined;
+    const complete = isObject(client) ? optionalFunction(member(client, "completeResourceTokenAuth", "client"), "client.completeResourceTokenAuth") : undefined;
+    const checkInput = isObject(client) ? optionalFunction(member(client, CHECK_INPUT, "client"), "client") : undefined;
     if (client !== undefined && !(complete && checkInput)) throw configError("client must be an AgentCoreIdentityClient");
     const user = userIdentifier === undefined ? undefined : userOf(userIdentifier);
     const signal = optionalSignal(field(o, "signal", what), "signal");

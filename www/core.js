@@ -21,7 +21,7 @@ import {
   string,
   wholeNumber,
 } from "./guard.js";
-import { init as attemptInit, read, resolveCredentials, runtime, sleep, untilAbort } from "./host.js";
+import { credentialsWithin, init as attemptInit, read, resolveCredentials, runtime, sleep, untilAbort } from "./host.js";
 export { createCustomState, handleOauth2Callback, InMemoryStateStore } from "./callback.js";
 export { authorizeInPopup, postCallbackToOpener } from "./popup.js";
 export { RedisStateStore } from "./redis.js";
@@ -62,8 +62,9 @@ const CONFIG_NUMBERS = ["maxAttempts", "requestTimeoutMs"];
 function configSnapshot(config) {
   if (!isObject(config)) throw configError("Invalid Configuration: the client needs a configuration object");
   const what = "config";
+  // No prototype: the core reads members by name, and nothing may come from Object.prototype.
   /** @type {Record<string, unknown>} */
-  const snapshot = {};
+  const snapshot = Object.create(null);
   for (const key of CONFIG_STRINGS) {
     const v = field(config, key, what);
     if (v !== undefined) snapshot[key] = string(v, `Invalid Configuration: ${key}`);
@@ -191,7 +192,8 @@ export class AgentCoreIdentityClient {
 
   /**
    * Calls the credentials provider (once for all the calls waiting) and gives its answer to the
-   * core, which checks it. A provider that never answers does not outlast the caller's abort.
+   * core, which checks it. A provider that never answers does not outlast the caller's abort, nor
+   * `requestTimeoutMs` when it is set.
    * @param {WasmClient} wasm
    * @param {AbortSignal | undefined} signal
    */
@@ -203,7 +205,8 @@ export class AgentCoreIdentityClient {
       this.#pendingCredentials = pending;
     }
     try {
-      wasm.setCredentials(await untilAbort(pending, signal));
+      const timeoutMs = /** @type {number | undefined} */ (this.#config.snapshot.requestTimeoutMs);
+      wasm.setCredentials(await untilAbort(credentialsWithin(pending, timeoutMs), signal));
     } finally {
       // Shared until the first waiter has handed the answer to the core, or given up (its abort):
       // a provider call that never settles does not hold up later calls.

@@ -29,13 +29,34 @@ export function checked(check, what) {
 }
 
 /**
- * Reads `key` of `obj`; a throwing getter or proxy trap becomes a ConfigurationError.
+ * Reads the option `key` of `obj` as an own property only: a value inherited through the
+ * prototype chain (`Object.prototype.stateStore`, left by a prototype pollution elsewhere in the
+ * app) is absent. A throwing getter or proxy trap becomes a ConfigurationError.
  * @param {object} obj @param {string | symbol} key @param {string} what
  * @returns {unknown}
  */
 export function field(obj, key, what) {
   try {
-    return /** @type {any} */ (obj)[key];
+    return Object.hasOwn(obj, key) ? /** @type {any} */ (obj)[key] : undefined;
+  } catch (cause) {
+    throw configError(`${what}.${String(key)} could not be read`, cause);
+  }
+}
+
+/**
+ * Reads the method or accessor `key` of an object the app or the runtime built (a store, the
+ * client, a binding): through its own prototype chain, as a class instance holds it, but never
+ * from `Object.prototype` or `Function.prototype`, where only a pollution would have put it.
+ * A throwing getter or proxy trap becomes a ConfigurationError.
+ * @param {object} obj @param {string | symbol} key @param {string} what
+ * @returns {unknown}
+ */
+export function member(obj, key, what) {
+  try {
+    for (let o = obj; o !== null && o !== Object.prototype && o !== Function.prototype; o = Object.getPrototypeOf(o)) {
+      if (Object.hasOwn(o, key)) return /** @type {any} */ (obj)[key];
+    }
+    return undefined;
   } catch (cause) {
     throw configError(`${what}.${String(key)} could not be read`, cause);
   }
@@ -217,7 +238,11 @@ export function plainData(v, refuse) {
         const out = {};
         for (const key of Object.keys(x)) {
           const value = /** @type {any} */ (x)[key];
-          if (value !== undefined) out[key] = copy(value, depth + 1);
+          if (value === undefined) continue;
+          // An own `__proto__` member (JSON.parse makes one) stays a member, for the core to
+          // refuse as unknown with its path: assigned, it would set the copy's prototype instead.
+          if (key === "__proto__") Object.defineProperty(out, key, { value: copy(value, depth + 1), enumerable: true, writable: true, configurable: true });
+          else out[key] = copy(value, depth + 1);
         }
         return out;
       }
@@ -267,12 +292,14 @@ export function credentialsSnapshot(v, kind) {
   const refuse = (/** @type {string} */ message, /** @type {unknown} */ cause = undefined) =>
     makeError(kind, cause === undefined ? { message } : { message, cause });
   if (!isObject(v)) throw refuse("credentials must be an object with accessKeyId and secretAccessKey");
+  // No prototype: the core reads members by name, and nothing may come from Object.prototype.
   /** @type {Record<string, unknown>} */
-  const out = {};
+  const out = Object.create(null);
   for (const key of ["accessKeyId", "secretAccessKey", "sessionToken", "expiration"]) {
     let value;
     try {
-      value = /** @type {any} */ (v)[key];
+      // Own properties only: nothing inherited (a polluted `Object.prototype.sessionToken`).
+      value = Object.hasOwn(v, key) ? /** @type {any} */ (v)[key] : undefined;
     } catch (cause) {
       throw refuse(`credentials.${key} could not be read`, cause);
     }

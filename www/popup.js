@@ -2,7 +2,7 @@
 // parameters from it with postMessage. Only these two functions touch `window`, and only when
 // called.
 import { makeError } from "./errors.js";
-import { checked, configError, isLoopbackHost, isObject, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
+import { checked, configError, field, isLoopbackHost, isObject, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
 
 const MESSAGE_TYPE = "agentcore-identity-edge:oauth2-callback";
 /** The longest delay `setTimeout` honours; a longer one fires at once. */
@@ -69,15 +69,18 @@ function uniqueWindowName() {
  * @param {unknown} options
  */
 function checkPopupOptions(options) {
-  const o = /** @type {Record<string, unknown>} */ (optionsObject(options, "authorizeInPopup options (with callbackOrigin)", false));
-  const callbackOrigin = checkOrigin(o.callbackOrigin, "callbackOrigin");
-  const timeoutMs = wholeNumber(o.timeoutMs, "timeoutMs", 1, MAX_TIMEOUT_MS, 600_000);
-  const features = o.features === undefined ? "popup,width=520,height=720" : o.features;
+  const what = "authorizeInPopup options";
+  const o = optionsObject(options, "authorizeInPopup options (with callbackOrigin)", false);
+  // Own properties only: nothing inherited from a polluted Object.prototype.
+  const callbackOrigin = checkOrigin(field(o, "callbackOrigin", what), "callbackOrigin");
+  const timeoutMs = wholeNumber(field(o, "timeoutMs", what), "timeoutMs", 1, MAX_TIMEOUT_MS, 600_000);
+  const givenFeatures = field(o, "features", what);
+  const features = givenFeatures === undefined ? "popup,width=520,height=720" : givenFeatures;
   if (typeof features !== "string") throw configError("features must be a string");
   // With these the browser returns no window and the callback page has no opener to post to.
   if (/(^|[\s,])(noopener|noreferrer)([\s,=]|$)/i.test(features)) throw configError("features must not contain noopener or noreferrer");
-  const signal = optionalSignal(o.signal, "signal");
-  const popup = o.popup;
+  const signal = optionalSignal(field(o, "signal", what), "signal");
+  const popup = field(o, "popup", what);
   if (popup !== undefined) {
     const p = /** @type {Record<string, unknown>} */ (popup);
     if (!isObject(popup) || typeof p.closed !== "boolean" || typeof p.close !== "function" || !isObject(p.location)) {
@@ -184,9 +187,12 @@ export function authorizeInPopup(authorizationUrl, options) {
 export function postCallbackToOpener(options) {
   const w = /** @type {Window} */ (/** @type {unknown} */ (globalThis));
   const { targetOrigin, close } = checked(() => {
-    const o = /** @type {Record<string, unknown>} */ (optionsObject(options, "postCallbackToOpener options", true));
-    const targetOrigin = checkOrigin(o.targetOrigin === undefined ? w.location?.origin : o.targetOrigin, "targetOrigin");
-    const close = o.close === undefined ? true : o.close;
+    const what = "postCallbackToOpener options";
+    const o = optionsObject(options, what, true);
+    const givenOrigin = field(o, "targetOrigin", what);
+    const targetOrigin = checkOrigin(givenOrigin === undefined ? w.location?.origin : givenOrigin, "targetOrigin");
+    const givenClose = field(o, "close", what);
+    const close = givenClose === undefined ? true : givenClose;
     if (typeof close !== "boolean") throw configError("close must be a boolean");
     return { targetOrigin, close };
   }, "postCallbackToOpener options");

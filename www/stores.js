@@ -3,6 +3,12 @@
 import { makeError } from "./errors.js";
 
 const NONCE = /^(?:[A-Za-z0-9_-]{22}|[A-Za-z0-9_-]{43})$/;
+/**
+ * How long every store keeps a consumed nonce after the state's expiry: 5 minutes. An instance
+ * whose clock runs behind still accepts the state after its real expiry, for as long as its clock
+ * is behind; the entry outlives that by this allowance, so the state stays consumed there too.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
 /** How far ahead an expiry may be: a state lives at most one year; a day of slack for clocks. */
 const MAX_AHEAD_MS = 366 * 86_400_000;
 
@@ -39,11 +45,12 @@ export function isNonce(nonce) {
  * throws `ResponseError`). Whatever `call` throws or rejects with becomes `NetworkError`; no answer
  * within `timeoutMs` becomes `RequestTimeoutError`. Always settles.
  * @template T
+ * @template [R=boolean]
  * @param {() => T | Promise<T>} call
- * @param {(answer: T) => boolean | Promise<boolean>} read
+ * @param {(answer: T) => R | Promise<R>} read
  * @param {number} timeoutMs
  * @param {string} what the backend, for messages ("Redis", "the Durable Object")
- * @returns {Promise<boolean>}
+ * @returns {Promise<R>}
  */
 export function askBackend(call, read, timeoutMs, what) {
   return new Promise((resolve, reject) => {
@@ -59,7 +66,7 @@ export function askBackend(call, read, timeoutMs, what) {
       new Promise((r) => r(read(/** @type {T} */ (answer)))).then(
         (consumed) => {
           clearTimeout(timer);
-          resolve(/** @type {boolean} */ (consumed));
+          resolve(/** @type {R} */ (consumed));
         },
         // `read` throws ResponseError for a wrong answer; anything else (a body that breaks off) is
         // the connection's.

@@ -98,14 +98,14 @@ test("replay is refused by the default single-use store", async () => {
 });
 
 test("a state the app stored is compared exactly and used once", async () => {
-  const stored = "app-stored-state-1234";
+  const stored = "app-stored-state-0001234";
   const cb = url([["state", stored], ["session_id", SESSION]]);
   const issued = Date.now();
   const r = await pkg.handleOauth2Callback(cb, { expectedState: stored, expectedStateIssuedAt: issued });
   assert.equal(r.customState, stored);
   assert.equal(await code(pkg.handleOauth2Callback(cb, { expectedState: stored, expectedStateIssuedAt: issued })), "state_replayed");
   assert.equal(
-    await code(pkg.handleOauth2Callback(url([["state", "app-stored-state-1235"], ["session_id", SESSION]]), { expectedState: stored, expectedStateIssuedAt: issued })),
+    await code(pkg.handleOauth2Callback(url([["state", "app-stored-state-0001235"], ["session_id", SESSION]]), { expectedState: stored, expectedStateIssuedAt: issued })),
     "state_mismatch",
   );
 });

@@ -123,6 +123,33 @@ test("with both stateSecret and expectedState, both are checked", async () => {
   assert.equal(r.customState, mine);
 });
 
+test("a binding given with a stored state (expectedState without stateSecret) is refused, not ignored", async () => {
+  const stored = "app-stored-state-with-binding";
+  const cb = url([["state", stored], ["session_id", SESSION]]);
+  for (const binding of ["alice", new TextEncoder().encode("alice")]) {
+    const store = spyStore();
+    const e = await configRefusal(pkg.handleOauth2Callback(cb, { expectedState: stored, expectedStateIssuedAt: NOW, binding, stateStore: store }));
+    assert.match(e.message, /binding/);
+    assert.ok(!e.message.includes(stored));
+    assert.equal(store.calls.length, 0, "refused before the store is asked");
+  }
+  // Without the binding the same stored state is accepted.
+  const r = await pkg.handleOauth2Callback(cb, { expectedState: stored, expectedStateIssuedAt: NOW, stateStore: spyStore() });
+  assert.equal(r.customState, stored);
+});
+
+test("expectedState is at least 22 characters (128 bits in base64url)", async () => {
+  for (const stored of ["a", "abc", "x".repeat(21)]) {
+    const store = spyStore();
+    const e = await configRefusal(pkg.handleOauth2Callback(url([["state", stored], ["session_id", SESSION]]), { expectedState: stored, expectedStateIssuedAt: NOW, stateStore: store }));
+    assert.match(e.message, /at least 22 characters/);
+    assert.equal(store.calls.length, 0);
+  }
+  const stored = "y".repeat(22);
+  const r = await pkg.handleOauth2Callback(url([["state", stored], ["session_id", SESSION]]), { expectedState: stored, expectedStateIssuedAt: NOW, stateStore: spyStore() });
+  assert.equal(r.customState, stored);
+});
+
 test("a stored state has an issue time and a lifetime; single use outlives acceptance", async () => {
   const stored = "app-stored-state-lifetime";
   const cb = url([["state", stored], ["session_id", SESSION]]);
@@ -572,11 +599,11 @@ test("a fake AbortSignal, an issue time in the future and lone surrogates in the
   for (const signal of [shadowed("aborted"), shadowed("reason"), shadowed("addEventListener"), shadowed("removeEventListener"), swapped]) {
     assert.ok((await rejection(client.getResourceOauth2Token(m2m, { signal }))) instanceof pkg.ConfigurationError);
     assert.ok((await rejection(client.getResourceOauth2TokenOrAuthorize(m2m, { signal }))) instanceof pkg.ConfigurationError);
-    await configRefusal(pkg.handleOauth2Callback("?state=abc&session_id=x", { expectedState: "abc", expectedStateIssuedAt: Date.now(), signal }));
+    await configRefusal(pkg.handleOauth2Callback("?state=stored-state-0123456789&session_id=x", { expectedState: "stored-state-0123456789", expectedStateIssuedAt: Date.now(), signal }));
   }
-  await configRefusal(pkg.handleOauth2Callback("?state=abc&session_id=x", { expectedState: "abc", expectedStateIssuedAt: Date.now() + 300 * 86_400_000 }));
+  await configRefusal(pkg.handleOauth2Callback("?state=stored-state-0123456789&session_id=x", { expectedState: "stored-state-0123456789", expectedStateIssuedAt: Date.now() + 300 * 86_400_000 }));
   // Seconds given for milliseconds: long past, so expired.
-  assert.equal(await callbackCode(pkg.handleOauth2Callback("?state=abc&session_id=x", { expectedState: "abc", expectedStateIssuedAt: Math.floor(Date.now() / 1000) })), "state_expired");
+  assert.equal(await callbackCode(pkg.handleOauth2Callback("?state=stored-state-0123456789&session_id=x", { expectedState: "stored-state-0123456789", expectedStateIssuedAt: Math.floor(Date.now() / 1000) })), "state_expired");
   for (const input of [{ ...m2m, workloadIdentityToken: "w\ud800" }, { ...m2m, customState: "a\udc00b" }, { ...m2m, scopes: ["\ud800"] }]) {
     assert.ok((await rejection(client.getResourceOauth2Token(input))) instanceof pkg.ParamValidationError);
   }
