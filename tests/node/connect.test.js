@@ -70,6 +70,7 @@ test("the flow: connect, consent, callback page, connections, token route; nothi
   assert.match(csp, /default-src 'none'/);
   assert.match(csp, /frame-ancestors 'none'/);
   assert.match(csp, /base-uri 'none'/);
+  assert.match(csp, /form-action 'none'/);
   const nonce = /script-src 'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
   assert.ok(nonce, "the script is allowed by nonce only");
   assert.ok(page.body.includes(`<script nonce="${nonce}">`));
@@ -306,6 +307,35 @@ test("handle never throws: a wrong argument, a sign-in that throws or answers no
   const refused = await failing.handle(get(location.search.replace(/^/, "/callback")));
   assert.equal(refused.status, 503);
   assert.equal(pageMessage(await refused.text()).message.code, "state_store_unavailable");
+});
+
+test("service errors: known by name only, each mapped to its status and code, the service's message never repeated", async (t) => {
+  const emu = await emulator(t);
+  const QUOTED = "Value 'eyJ-secret-workload-token' at 'customState' failed";
+  const cases = [
+    ["ThrottlingException", 503, "throttled"],
+    ["AccessDeniedException", 403, "access_denied"],
+    ["ResourceNotFoundException", 404, "not_found"],
+    ["ValidationException", 400, "service_validation"],
+    ["UnauthorizedException", 401, "unauthorized"],
+    ["InternalServerException", 502, "service_error"],
+    ["SomeNewException", 502, "service_error"],
+  ];
+  for (const [name, status, code] of cases) {
+    const Class = Object.hasOwn(pkg, name) ? pkg[name] : pkg.AgentCoreServiceException;
+    class Failing extends pkg.AgentCoreIdentityClient {
+      async getWorkloadAccessTokenForUserId() {
+        throw new Class({ name, message: QUOTED, $fault: status === 502 ? "server" : "client", $metadata: { httpStatusCode: 400, requestId: "r", attempts: 1, totalRetryDelay: 0 } });
+      }
+    }
+    const client = new Failing({ region: "us-east-1", endpoint: emu.url, credentials: emu.credentials });
+    const routes = connect.createConnectRoutes({ client, workloadName: WORKLOAD, providers: { docs: { resourceCredentialProviderName: "demo-user-provider", scopes: ["s"] } }, stateSecret: STATE_SECRET, stateStore: new pkg.InMemoryStateStore(), authenticate });
+    const r = await routes.handle(new Request("http://127.0.0.1/agentcore/connections", { headers: { cookie: "test_user=alice" } }));
+    const text = await r.text();
+    assert.equal(r.status, status, name);
+    assert.equal(JSON.parse(text).error.code, code, name);
+    assert.ok(!text.includes("eyJ") && !text.includes("customState"), name);
+  }
 });
 
 test("options: each is checked on creation, own properties only, and the error names it", async (t) => {
