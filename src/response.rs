@@ -1,12 +1,15 @@
 //! Success replies: the modeled members only, type-checked, handed back to JavaScript through serde
-//! with `$metadata`.
+//! with `$metadata`. A union member the model does not know comes back as the AWS SDK gives it,
+//! `{ $unknown: [name, value] }`. The two members a caller acts on are checked beyond their type:
+//! `sessionUri` against the model's pattern, and `authorizationUrl` as a URL a browser may be sent
+//! to (https, or http on a loopback host; no user info).
 
 use std::fmt;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::shapes::{Shape, StructShape};
-use crate::validate::Body;
+use crate::endpoint::Endpoint;
+use crate::shapes::{Member, Shape, StringShape, StructShape, AUTHORIZATION_URL, REQUEST_URI};
 use crate::value::{is_safe_integer, Value};
 
 /// Why a 2xx reply could not be used.
@@ -26,6 +29,13 @@ pub enum ResponseError {
         /// The JSON type received.
         got: &'static str,
     },
+    /// A modeled member has the right type but a value the package refuses to hand on.
+    BadValue {
+        /// The member's path.
+        member: String,
+        /// What it must be.
+        expected: &'static str,
+    },
 }
 
 impl fmt::Display for ResponseError {
@@ -40,6 +50,9 @@ impl fmt::Display for ResponseError {
                 expected,
                 got,
             } => write!(f, "reply member {member} is a {got}, expected a {expected}"),
+            ResponseError::BadValue { member, expected } => {
+                write!(f, "reply member {member} is not {expected}")
+            }
         }
     }
 }
@@ -89,7 +102,7 @@ pub struct Output {
 
 impl Serialize for Output {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let body = Body {
+        let body = OutBody {
             shape: self.shape,
             value: &self.body,
         };
@@ -98,6 +111,116 @@ impl Serialize for Output {
         out.serialize_field("$metadata", &self.metadata)?;
         out.end()
     }
+}
+
+/// A checked reply structure, written for JavaScript: its modeled members in model order, or, for
+/// a union, `$unknown` (see [`OutBody::unknown`]).
+struct OutBody<'a> {
+    shape: &'static StructShape,
+    value: &'a Value,
+}
+
+impl OutBody<'_> {
+    /// The modeled members set (not `null`), with their values, in model order.
+    fn members(&self) -> impl Iterator<Item = (&'static Member, &Value)> + '_ {
+        self.shape.members.iter().filter_map(|m| {
+            self.value
+                .get(m.name)
+                .filter(|v| !v.is_null())
+                .map(|v| (m, v))
+        })
+    }
+
+    /// A union member the model does not know, as the AWS SDK reads it (`UnionSerde`): no modeled
+    /// member set, and exactly one other key (`__type` aside), whatever its value.
+    fn unknown(&self) -> Option<(&str, &Value)> {
+        let Value::Object(keys) = self.value else {
+            return None;
+        };
+        if !self.shape.union || self.members().next().is_some() {
+            return None;
+        }
+        let mut others = keys
+            .iter()
+            .filter(|(k, _)| k != "__type" && self.shape.member(k).is_none());
+        let (name, value) = others.next()?;
+        others.next().is_none().then_some((name.as_str(), value))
+    }
+
+    fn len(&self) -> usize {
+        match self.unknown() {
+            Some(_) => 1,
+            None => self.members().count(),
+        }
+    }
+
+    fn write_members<S: SerializeStruct>(&self, out: &mut S) -> Result<(), S::Error> {
+        if let Some(unknown) = self.unknown() {
+            return out.serialize_field("$unknown", &unknown);
+        }
+        for (m, v) in self.members() {
+            match m.shape {
+                Shape::Structure(shape) => {
+                    out.serialize_field(m.name, &OutBody { shape, value: v })?
+                }
+                _ => out.serialize_field(m.name, v)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for OutBody<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = s.serialize_struct("Body", self.len())?;
+        self.write_members(&mut out)?;
+        out.end()
+    }
+}
+
+/// Whether `url` may be handed to a caller who opens it: an absolute `https` URL, or `http` on a
+/// loopback host (a local emulator); with a host, without user info (`https://aws@evil`), white
+/// space, control characters or backslashes. A `javascript:` or `data:` URL is none of these.
+pub fn is_safe_authorization_url(url: &str) -> bool {
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+    {
+        return false;
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() || authority.contains('@') {
+        return false;
+    }
+    if scheme.eq_ignore_ascii_case("https") {
+        return true;
+    }
+    let host = Endpoint {
+        scheme: "http",
+        authority: authority.to_ascii_lowercase(),
+        base_path: String::new(),
+    };
+    scheme.eq_ignore_ascii_case("http") && host.is_loopback()
+}
+
+/// Checks a string member's value beyond its type, where the package or its caller acts on it.
+fn check_string(shape: &'static StringShape, s: &str) -> Result<(), &'static str> {
+    if std::ptr::eq(shape, &REQUEST_URI) {
+        let len = s.chars().count();
+        let fits = shape.min.is_none_or(|min| len >= min) && shape.max.is_none_or(|max| len <= max);
+        if !(fits && shape.pattern.is_none_or(|p| p.matches(s))) {
+            return Err(
+                "a RequestUri (urn:ietf:params:oauth:request_uri:..., at most 1024 characters)",
+            );
+        }
+    }
+    if std::ptr::eq(shape, &AUTHORIZATION_URL) && !is_safe_authorization_url(s) {
+        return Err("an https URL (or http on a loopback host) without user info");
+    }
+    Ok(())
 }
 
 fn check_members(
@@ -125,7 +248,10 @@ fn check_members(
                 got,
             });
         }
-        if let Shape::Structure(inner) = m.shape {
+        if let (Shape::String(string), Value::String(text)) = (m.shape, v) {
+            check_string(string, text)
+                .map_err(|expected| ResponseError::BadValue { member, expected })?;
+        } else if let Shape::Structure(inner) = m.shape {
             check_members(inner, v, &member)?;
         }
     }
@@ -159,7 +285,10 @@ pub fn parse_output(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shapes::{GET_RESOURCE_API_KEY_RESPONSE, GET_RESOURCE_OAUTH2_TOKEN_RESPONSE};
+    use crate::shapes::{
+        GET_RESOURCE_API_KEY_RESPONSE, GET_RESOURCE_OAUTH2_TOKEN_RESPONSE,
+        GET_RESOURCE_PAYMENT_TOKEN_RESPONSE,
+    };
 
     fn meta() -> Metadata {
         Metadata {
@@ -237,5 +366,117 @@ mod tests {
         )
         .unwrap_err();
         assert!(!e.to_string().contains("TOKEN-CANARY"));
+    }
+
+    /// The result of a payment token reply, without `$metadata`.
+    fn payment(body: &str) -> String {
+        let out = parse_output(
+            &GET_RESOURCE_PAYMENT_TOKEN_RESPONSE,
+            json(body),
+            false,
+            meta(),
+        )
+        .unwrap();
+        let text = serde_json::to_string(&out).unwrap();
+        text[..text.find(r#","$metadata""#).unwrap()].to_owned() + "}"
+    }
+
+    #[test]
+    fn an_unknown_union_member_comes_back_as_the_sdk_gives_it() {
+        assert_eq!(
+            payment(r#"{"paymentTokenResponse":{"newKind":{"a":1,"b":["x"]}}}"#),
+            r#"{"paymentTokenResponse":{"$unknown":["newKind",{"a":1,"b":["x"]}]}}"#
+        );
+        // A known member set next to it, or two unknown ones: no $unknown (as UnionSerde).
+        assert_eq!(
+            payment(
+                r#"{"paymentTokenResponse":{"newKind":1,"coinbaseCdpTokenResponse":{"bearerToken":"b"}}}"#
+            ),
+            r#"{"paymentTokenResponse":{"coinbaseCdpTokenResponse":{"bearerToken":"b"}}}"#
+        );
+        assert_eq!(
+            payment(r#"{"paymentTokenResponse":{"newKind":1,"otherKind":2}}"#),
+            r#"{"paymentTokenResponse":{}}"#
+        );
+        // A known member that is null does not count; __type is not a member.
+        assert_eq!(
+            payment(
+                r#"{"paymentTokenResponse":{"__type":"t","coinbaseCdpTokenResponse":null,"newKind":"v"}}"#
+            ),
+            r#"{"paymentTokenResponse":{"$unknown":["newKind","v"]}}"#
+        );
+        // A structure that is not a union keeps its modeled members only.
+        assert_eq!(
+            payment(
+                r#"{"paymentTokenResponse":{"coinbaseCdpTokenResponse":{"bearerToken":"b","newField":1}}}"#
+            ),
+            r#"{"paymentTokenResponse":{"coinbaseCdpTokenResponse":{"bearerToken":"b"}}}"#
+        );
+    }
+
+    #[test]
+    fn authorization_urls_are_https_or_loopback_http_without_user_info() {
+        for ok in [
+            "https://signin.example.com/authorize?client_id=x&state=y",
+            "HTTPS://signin.example.com",
+            "http://localhost:8080/consent",
+            "http://127.0.0.1:4566/authorize",
+            "http://[::1]/x",
+        ] {
+            assert!(is_safe_authorization_url(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript://%0aalert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "http://signin.example.com/authorize",
+            "http://localhost.evil.example/",
+            "http://127.0.0.1.evil.example/",
+            "https://aws.amazon.com@evil.example/",
+            "https://user:pass@signin.example.com/",
+            "https:///path-only",
+            "https://",
+            "https://signin.example.com/a b",
+            "https://signin.example.com/\n",
+            "https:\\\\evil.example",
+            "//evil.example/",
+            "/relative",
+            "",
+        ] {
+            assert!(!is_safe_authorization_url(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn replies_with_an_unsafe_authorization_url_or_a_malformed_session_are_refused() {
+        let op = &GET_RESOURCE_OAUTH2_TOKEN_RESPONSE;
+        let err = |body: &str| parse_output(op, json(body), false, meta()).err();
+        let e = err(
+            r#"{"authorizationUrl":"javascript:alert('TOKEN-CANARY')","sessionUri":"urn:ietf:params:oauth:request_uri:s"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            e.to_string(),
+            "reply member authorizationUrl is not an https URL (or http on a loopback host) without user info"
+        );
+        for session in [
+            "urn:ietf:params:oauth:request_uri:",
+            "urn:ietf:params:oauth:request_uri:a b",
+            "https://evil.example/",
+            &format!("urn:ietf:params:oauth:request_uri:{}", "a".repeat(1024)),
+        ] {
+            let body = format!(r#"{{"sessionUri":"{session}"}}"#);
+            let e = err(&body).unwrap();
+            assert!(
+                e.to_string()
+                    .starts_with("reply member sessionUri is not a RequestUri"),
+                "{e}"
+            );
+        }
+        let fine = format!(
+            r#"{{"authorizationUrl":"https://signin.example.com/a","sessionUri":"urn:ietf:params:oauth:request_uri:{}"}}"#,
+            "a".repeat(1024 - 34)
+        );
+        assert!(err(&fine).is_none());
     }
 }

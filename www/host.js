@@ -94,30 +94,23 @@ export function init(headerLines, body, user, timeoutMs) {
 }
 
 /**
- * The body as text, reading at most `maxBytes`; `undefined` if it is larger (the rest is not read).
- * A declared length within the cap, the common case, is read by `response.text()` directly: no
- * further async step.
+ * The body as text, reading at most `maxBytes` of it as decoded; `undefined` if it is larger (the
+ * rest is not read). The decoded bytes are counted as they stream, whatever `content-length` and
+ * `content-encoding` say: a declared length counts the bytes on the wire (fewer, when encoded), a
+ * browser may hide `content-encoding` from a cross-origin reader, and a server may lie. Only a
+ * `Response` without a readable stream (a test double) is read whole, then measured.
  * @param {Response} response
- * @param {string | null} declared the `content-length` header
  * @param {number} maxBytes
  * @returns {Promise<string | undefined>}
  */
-function boundedText(response, declared, maxBytes) {
+function boundedText(response, maxBytes) {
   const body = response.body;
-  // A declared length counts the bytes on the wire: with a content-encoding, `fetch` decodes them
-  // into more, so such a body is counted while read.
-  const encoding = response.headers.get("content-encoding");
-  if (encoding !== null && !/^\s*identity\s*$/i.test(encoding) && body && typeof body.getReader === "function") return readCapped(body, maxBytes);
-  if (declared !== null && /^\s*\d+\s*$/.test(declared)) {
-    if (Number(declared) > maxBytes) return Promise.resolve(body?.cancel()).catch(() => {}).then(() => undefined);
-    return response.text();
-  }
-  if (declared !== null || !body || typeof body.getReader !== "function") return response.text();
-  return readCapped(body, maxBytes);
+  if (body && typeof body.getReader === "function") return readCapped(body, maxBytes);
+  return response.text();
 }
 
 /**
- * A body without a declared length (chunked): counted while read, and cancelled at the cap.
+ * A body stream: counted while read, and cancelled at the cap.
  * @param {ReadableStream<Uint8Array>} body
  * @param {number} maxBytes
  * @returns {Promise<string | undefined>}
@@ -207,8 +200,8 @@ async function settle(pending, sig, maxBytes) {
       amzRetryAfter: h.get("x-amz-retry-after") ?? undefined,
       hasAge: h.get("age") !== null,
     };
-    let text = await boundedText(response, h.get("content-length"), maxBytes);
-    // A declared length is the server's word: what was read is checked too.
+    let text = await boundedText(response, maxBytes);
+    // A body read whole (no stream) is measured after: at least one byte per UTF-16 unit.
     if (text !== undefined && text.length > maxBytes) text = undefined;
     if (text === undefined) reply.tooLarge = true;
     else if (text === "") reply.empty = true;
@@ -280,6 +273,25 @@ export function untilAbort(promise, signal) {
     signal.addEventListener("abort", onAbort, { once: true });
   });
   return /** @type {Promise<T>} */ (Promise.race([promise, aborted]).finally(() => signal.removeEventListener("abort", onAbort)));
+}
+
+/**
+ * `pending`, the credentials provider's answer, or a CredentialsProviderError once `timeoutMs`
+ * (the client's `requestTimeoutMs`) have passed without one: a provider that never answers does
+ * not hang a call that has a time limit.
+ * @template T
+ * @param {Promise<T>} pending
+ * @param {number | undefined} timeoutMs
+ * @returns {Promise<T>}
+ */
+export function credentialsWithin(pending, timeoutMs) {
+  if (timeoutMs === undefined) return pending;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(makeError("credentials", { message: `the credentials provider did not answer within requestTimeoutMs (${timeoutMs} ms)` })), timeoutMs);
+  });
+  return /** @type {Promise<T>} */ (Promise.race([pending, late]).finally(() => clearTimeout(timer)));
 }
 
 /**
