@@ -13,6 +13,7 @@
 // .cache/differential.md.
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -285,6 +286,115 @@ describe("the package agrees with the AWS SDK v3", { concurrency: 6 }, () => {
         check("signing offsets (min)", () => assert.deepEqual(ours.offsets, sdk.offsets));
       }
       assert.deepEqual(failures, [], `the package differs from the SDK: ${failures.join(", ")}`);
+    });
+  }
+});
+
+// ------------------------------------------------------------------------------- replies, side by side
+// A redirect, the request-id headers and an unknown union member: each reply sent to both sides,
+// which must give the same result or error (name, $fault, $metadata).
+const { GetResourcePaymentTokenCommand } = await import("@aws-sdk/client-bedrock-agentcore");
+
+/** A loopback server answering every request with `reply(req)`; records the requests. */
+async function fixedServer(reply) {
+  const requests = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      requests.push({ path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      const { status, headers = {}, body = "" } = reply(req);
+      res.writeHead(status, { "content-length": String(Buffer.byteLength(body)), ...headers });
+      res.end(body);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))),
+  };
+}
+
+/** Both sides' settled call of `command` (the SDK's command class and the package's method). */
+async function bothSides(endpoint, Command, method, callInput) {
+  const config = { region, endpoint, credentials: { ...credentials, sessionToken: "differential-session-token" }, maxAttempts: 3 };
+  const settle = (p) => p.then((out) => ({ out }), (err) => ({ err }));
+  const sdk = await settle(new BedrockAgentCoreClient(config).send(new Command(callInput)));
+  const ours = await settle(new pkg.AgentCoreIdentityClient(config)[method](callInput));
+  return { sdk, ours };
+}
+
+/** A value as JSON has it: members set to undefined (the SDK's absent cfId) are no members. */
+const plain = (v) => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
+
+/** What a caller sees of an error: name, $fault, $metadata. */
+const errorView = (e) => e && plain({ name: e.name, $fault: e.$fault, $metadata: e.$metadata });
+
+describe("replies the package reads as the AWS SDK v3 does", { concurrency: 4 }, () => {
+  for (const status of [301, 302, 303, 307, 308]) {
+    for (const where of ["another origin", "another path on the same host"]) {
+      test(`HTTP ${status} redirect to ${where}: Unknown, client, ${status}, one attempt on both sides`, async (t) => {
+        const other = await fixedServer(() => ({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ accessToken: "other-host-token" }) }));
+        t.after(() => other.close());
+        const service = await fixedServer((req) =>
+          req.url === "/elsewhere"
+            ? { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ accessToken: "elsewhere-token" }) }
+            : {
+                status,
+                headers: { location: where === "another origin" ? `${other.url}/identities/oauth2/token` : "/elsewhere", "content-type": "application/json", "x-amzn-requestid": `redirect-${status}` },
+                body: JSON.stringify({ message: "moved" }),
+              },
+        );
+        t.after(() => service.close());
+        const { sdk, ours } = await bothSides(service.url, GetResourceOauth2TokenCommand, "getResourceOauth2Token", input);
+        assert.ok(sdk.err && ours.err, "both sides fail");
+        assert.deepEqual(errorView(ours.err), errorView(sdk.err));
+        assert.deepEqual(errorView(ours.err), { name: "Unknown", $fault: "client", $metadata: { httpStatusCode: status, requestId: `redirect-${status}`, attempts: 1, totalRetryDelay: 0 } });
+        assert.deepEqual(service.requests.map((r) => r.path), ["/identities/oauth2/token", "/identities/oauth2/token"], "one request per side, none to the location");
+        assert.deepEqual(other.requests, []);
+      });
+    }
+  }
+
+  const idHeaders = [
+    { "x-amzn-requestid": "a", "x-amzn-request-id": "b", "x-amz-request-id": "c" },
+    { "x-amzn-request-id": "b", "x-amz-request-id": "c", "x-amz-id-2": "ext-2" },
+    { "x-amz-request-id": "c", "x-amz-id-2": "ext-2", "x-amz-cf-id": "cf-3" },
+  ];
+  for (const headers of idHeaders) {
+    for (const status of [200, 404]) {
+      test(`$metadata from ${Object.keys(headers).join(", ")} on an HTTP ${status}`, async (t) => {
+        const server = await fixedServer(() => ({
+          status,
+          headers: { "content-type": "application/json", ...headers, ...(status === 404 ? { "x-amzn-errortype": "ResourceNotFoundException" } : {}) },
+          body: JSON.stringify(status === 200 ? { accessToken: "t" } : { message: "no such provider" }),
+        }));
+        t.after(() => server.close());
+        const { sdk, ours } = await bothSides(server.url, GetResourceOauth2TokenCommand, "getResourceOauth2Token", input);
+        assert.deepEqual(plain((ours.out ?? ours.err).$metadata), plain((sdk.out ?? sdk.err).$metadata));
+        assert.equal((ours.out ?? ours.err).$metadata.requestId, headers["x-amzn-requestid"] ?? headers["x-amzn-request-id"] ?? headers["x-amz-request-id"]);
+      });
+    }
+  }
+
+  const paymentInput = {
+    workloadIdentityToken: "differential-workload-token",
+    resourceCredentialProviderName: "differential-provider",
+    paymentTokenRequest: { coinbaseCdpTokenRequest: { requestMethod: "GET", requestHost: "api.cdp.coinbase.com", requestPath: "/platform/v1/x" } },
+  };
+  for (const [what, union] of [
+    ["an unknown member", { newKindTokenResponse: { token: "x", n: [1, 2] } }],
+    ["an unknown member beside a known one", { newKind: "x", coinbaseCdpTokenResponse: { bearerToken: "b" } }],
+    ["two unknown members", { newKind: "x", otherKind: "y" }],
+    ["a null known member and an unknown one", { coinbaseCdpTokenResponse: null, newKind: "x" }],
+  ]) {
+    test(`a payment token reply with ${what}`, async (t) => {
+      const server = await fixedServer(() => ({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ paymentTokenResponse: union }) }));
+      t.after(() => server.close());
+      const { sdk, ours } = await bothSides(server.url, GetResourcePaymentTokenCommand, "getResourcePaymentToken", paymentInput);
+      assert.ok(sdk.out && ours.out, `both succeed: ${sdk.err ?? ours.err}`);
+      assert.deepEqual(ours.out.paymentTokenResponse, sdk.out.paymentTokenResponse);
     });
   }
 });
