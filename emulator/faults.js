@@ -3,6 +3,17 @@
 const RATE_KEYS = ["throttleRate", "errorRate", "resetRate", "hangRate", "truncateRate"];
 const KNOWN = new Set([...RATE_KEYS, "errorStatus", "errorCode", "htmlBody", "latencyMs", "clockOffsetMs", "failNext", "seed"]);
 
+/** The redirect statuses a failNext entry may answer with (with a `location`). */
+export const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+
+/**
+ * Whether `v` may be a redirect's `location`: an absolute http(s) URL or a path, printable ASCII.
+ * @param {unknown} v
+ */
+function isLocation(v) {
+  return typeof v === "string" && /^[\x21-\x7e]+$/.test(v) && (/^https?:\/\/[^/]/i.test(v) || /^\/(?!\/)/.test(v));
+}
+
 export const DEFAULT_ERROR_CODES = {
   429: "ThrottlingException",
   500: "InternalServerException",
@@ -56,12 +67,22 @@ export function normalizeFaults(input = {}) {
     out.failNext = input.failNext.map((f, i) => {
       if (!f || typeof f !== "object" || Array.isArray(f)) throw new Error(`failNext[${i}] must be an object`);
       for (const k of Object.keys(f)) {
-        if (!["status", "code", "message", "htmlBody", "retryAfter", "amzRetryAfter"].includes(k)) {
+        if (!["status", "code", "message", "htmlBody", "retryAfter", "amzRetryAfter", "location"].includes(k)) {
           throw new Error(`failNext[${i}]: unknown key "${k}"`);
         }
       }
-      if (!Number.isInteger(f.status) || f.status < 400 || f.status > 599) {
-        throw new Error(`failNext[${i}].status must be an integer HTTP status in [400, 599]`);
+      // A redirect: one of REDIRECT_STATUSES with a `location` (another origin, or a path on this
+      // host), as a proxy or a hostile network might answer. The emulator sends it with the JSON
+      // error body of any failNext entry.
+      const redirect = REDIRECT_STATUSES.includes(f.status);
+      if (!redirect && (!Number.isInteger(f.status) || f.status < 400 || f.status > 599)) {
+        throw new Error(`failNext[${i}].status must be an integer HTTP status in [400, 599], or a redirect (${REDIRECT_STATUSES.join(", ")})`);
+      }
+      if (redirect !== (f.location !== undefined)) {
+        throw new Error(`failNext[${i}].location goes with a redirect status (${REDIRECT_STATUSES.join(", ")}), and only with one`);
+      }
+      if (redirect && !isLocation(f.location)) {
+        throw new Error(`failNext[${i}].location must be an absolute http(s) URL or a path starting with /`);
       }
       if (f.code !== undefined && (typeof f.code !== "string" || !/^[A-Za-z][A-Za-z0-9]*$/.test(f.code))) {
         throw new Error(`failNext[${i}].code must be an exception name`);

@@ -146,6 +146,31 @@ describe("fault switches", () => {
     assert.equal(ok.$metadata.httpStatusCode, 200);
   });
 
+  test("failNext: a redirect status with a location, answered once, never followed by the SDK", async () => {
+    const r = await admin(emu, "POST", "/__emulator/faults", { failNext: [{ status: 307, location: "http://127.0.0.2:9/identities/GetWorkloadAccessToken" }, { status: 308, location: "/elsewhere" }] });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.faults.failNext[1], { status: 308, location: "/elsewhere" });
+    const res = await signedFetch(emu, "/identities/GetWorkloadAccessToken", { workloadName: WORKLOAD });
+    assert.equal(res.status, 307);
+    await res.text();
+    const err = await sdkError(call());
+    assert.equal(err.name, "Unknown");
+    assert.equal(err.$fault, "client");
+    assert.equal(err.$metadata.httpStatusCode, 308);
+    assert.equal(err.$metadata.attempts, 1);
+    assert.equal(emu.requests().at(-1).fault, "failNext");
+    assert.equal((await call()).$metadata.httpStatusCode, 200);
+  });
+
+  test("failNext redirects are checked: a redirect status needs a location, and a location an http(s) URL or a path", async () => {
+    for (const entry of [{ status: 307 }, { status: 500, location: "/x" }, { status: 304, location: "/x" }, { status: 307, location: "javascript:alert(1)" }, { status: 307, location: "//evil.example/" }, { status: 302, location: "/a b" }]) {
+      const r = await admin(emu, "POST", "/__emulator/faults", { failNext: [entry] });
+      assert.equal(r.status, 400, JSON.stringify(entry));
+      assert.match(r.body.message, /failNext\[0\]\.(status|location)/);
+    }
+    assert.deepEqual(emu.faults(), {});
+  });
+
   test("seeded rates are deterministic and roughly proportional", async () => {
     const outcomes = async () => {
       emu.setFaults({ throttleRate: 0.5, seed: 7 });

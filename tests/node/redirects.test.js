@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, test } from "node:test";
 import { nodeEntry } from "../support/package.mjs";
-import { pkg, rejection } from "./helpers.js";
+import { clientFor, dataPlane, emulator, pkg, rejection, WORKLOAD } from "./helpers.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "redirect-session-token" };
 const input = { workloadIdentityToken: "redirect-workload-token", resourceCredentialProviderName: "redirect-provider", scopes: ["read"], oauth2Flow: "M2M" };
@@ -88,6 +88,20 @@ describe("a redirect is never followed", () => {
       });
     }
   }
+
+  test("the emulator's injected redirect (failNext with a location) is an Unknown client error, then service resumes", async (t) => {
+    const emu = await emulator(t);
+    emu.setFaults({ failNext: [{ status: 307, location: "http://127.0.0.2:9/identities/GetWorkloadAccessToken" }] });
+    const client = clientFor(emu);
+    const err = await rejection(client.getWorkloadAccessToken({ workloadName: WORKLOAD }));
+    assert.ok(err instanceof pkg.AgentCoreServiceException, String(err));
+    assert.equal(err.name, "Unknown");
+    assert.equal(err.$fault, "client");
+    assert.equal(err.$metadata.httpStatusCode, 307);
+    assert.equal(err.$metadata.attempts, 1);
+    assert.equal(dataPlane(emu).length, 1);
+    assert.equal(typeof (await client.getWorkloadAccessToken({ workloadName: WORKLOAD })).workloadAccessToken, "string");
+  });
 
   test("the fetch init of every attempt says redirect: manual", async () => {
     /** @type {RequestInit[]} */
