@@ -7,183 +7,18 @@
 // credential, a workload token, a customState or a stack.
 import { createCustomState, handleOauth2Callback } from "./callback.js";
 import { isPackageError, makeError } from "./errors.js";
-import { bytes, CHECK_INPUT, checked, configError, isLoopbackHost, isObject, optionsObject, string } from "./guard.js";
-import { callbackPage, corsHeaders, errorResponse, json, originOf, preflight } from "./connect/http.js";
+import { checked, configError, field as own, isLoopbackHost, optionsObject } from "./guard.js";
+import { describeFailure, RouteError } from "./connect/failure.js";
+import { callbackPage, corsHeaders, errorResponse, isRequestLike, json, originOf, preflight, readJsonObject } from "./connect/http.js";
+import { checkOrigin, refuseUnknown, settingsOf, userOf } from "./connect/options.js";
 
-const PROVIDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const BASE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,63}){1,8}$/;
-const MAX_PROVIDERS = 64;
-const MAX_BODY_BYTES = 4096;
-const OPTIONS = ["client", "workloadName", "providers", "stateSecret", "stateStore", "authenticate", "basePath", "allowedOrigins", "exposeAccessTokens", "origin"];
-const PROVIDER_OPTIONS = ["resourceCredentialProviderName", "scopes", "customParameters"];
-const CLIENT_METHODS = ["getResourceOauth2Token", "completeResourceTokenAuth", "getWorkloadAccessTokenForUserId", "getWorkloadAccessTokenForJWT"];
+/** @typedef {import("./connect/options.js").Provider} Provider */
+/** @typedef {import("./connect/options.js").ConnectUser} ConnectUser */
+/** @typedef {import("./connect/options.js").Settings} Settings */
+
 /** Callback refusals decided before the state's MAC is checked: no provider is known. */
 const BEFORE_STATE = ["query_too_large", "parameter_duplicated", "expectation_missing", "state_missing"];
 const encoder = new TextEncoder();
-
-/**
- * @typedef {object} Provider
- * @property {string} resourceCredentialProviderName
- * @property {string[]} scopes
- * @property {Record<string, string> | undefined} customParameters
- */
-
-/**
- * @typedef {{ userId: string } | { userToken: string }} ConnectUser
- */
-
-/**
- * @typedef {object} Settings
- * @property {any} client
- * @property {string} workloadName
- * @property {Map<string, Provider>} providers
- * @property {Uint8Array} stateSecret
- * @property {object} stateStore
- * @property {Function} authenticate
- * @property {string} basePath
- * @property {string[]} allowedOrigins
- * @property {boolean} exposeAccessTokens
- * @property {string | undefined} origin
- */
-
-/**
- * An own property of `o` (never one inherited from a prototype, polluted or not).
- * @param {object} o @param {string} key @param {string} what
- * @returns {unknown}
- */
-function own(o, key, what) {
-  try {
-    return Object.hasOwn(o, key) ? /** @type {any} */ (o)[key] : undefined;
-  } catch (cause) {
-    throw configError(`${what}.${key} could not be read`, cause);
-  }
-}
-
-/**
- * A plain object's own keys, refusing any not in `known`.
- * @param {object} o @param {string[]} known @param {string} what
- */
-function refuseUnknown(o, known, what) {
-  for (const key of Object.keys(o)) {
-    if (!known.includes(key)) throw configError(`${what} has an unknown option ${JSON.stringify(key.slice(0, 64))}`);
-  }
-}
-
-/**
- * `value` if it is a serialized http(s) origin, such as `https://app.example.com`.
- * @param {unknown} value @param {string} what
- */
-function checkOrigin(value, what) {
-  if (typeof value !== "string" || value === "") throw configError(`${what} must be an origin such as https://app.example.com`);
-  /** @type {URL} */
-  let url;
-  try {
-    url = new URL(value);
-  } catch {
-    throw configError(`${what} must be an origin such as https://app.example.com`);
-  }
-  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.origin !== value) {
-    throw configError(`${what} must be an http(s) origin such as https://app.example.com: scheme, host and port only, no path or trailing slash`);
-  }
-  return value;
-}
-
-/**
- * One provider's settings, copied.
- * @param {unknown} v @param {string} id
- * @returns {Provider}
- */
-function provider(v, id) {
-  const what = `providers.${id}`;
-  if (!isObject(v) || Array.isArray(v)) throw configError(`${what} must be an object with resourceCredentialProviderName and scopes`);
-  refuseUnknown(v, PROVIDER_OPTIONS, what);
-  const name = string(own(v, "resourceCredentialProviderName", what), `${what}.resourceCredentialProviderName`, { nonEmpty: true });
-  const rawScopes = own(v, "scopes", what);
-  if (!Array.isArray(rawScopes) || rawScopes.length > 100) throw configError(`${what}.scopes must be an array of at most 100 scope strings`);
-  const scopes = Array.from(rawScopes, (s, i) => /** @type {string} */ (string(s, `${what}.scopes[${i}]`, { nonEmpty: true })));
-  const rawParams = own(v, "customParameters", what);
-  /** @type {Record<string, string> | undefined} */
-  let customParameters;
-  if (rawParams !== undefined) {
-    if (!isObject(rawParams) || Array.isArray(rawParams)) throw configError(`${what}.customParameters must be an object of strings`);
-    customParameters = {};
-    for (const key of Object.keys(rawParams)) {
-      customParameters[key] = /** @type {string} */ (string(own(rawParams, key, `${what}.customParameters`), `${what}.customParameters.${key}`));
-    }
-  }
-  return { resourceCredentialProviderName: /** @type {string} */ (name), scopes, customParameters };
-}
-
-/**
- * Every option, checked and copied.
- * @param {unknown} options
- * @returns {Settings}
- */
-function settingsOf(options) {
-  const what = "createConnectRoutes options";
-  return checked(() => {
-    const o = optionsObject(options, what, false);
-    refuseUnknown(o, OPTIONS, what);
-    const client = own(o, "client", what);
-    if (!isObject(client) || !CLIENT_METHODS.every((m) => typeof (/** @type {any} */ (client)[m]) === "function") || typeof (/** @type {any} */ (client)[CHECK_INPUT]) !== "function") {
-      throw configError("client must be an AgentCoreIdentityClient");
-    }
-    const workloadName = /** @type {string} */ (string(own(o, "workloadName", what), "workloadName", { nonEmpty: true }));
-    if (workloadName.length > 255) throw configError("workloadName must be at most 255 characters");
-    const rawProviders = own(o, "providers", what);
-    if (!isObject(rawProviders) || Array.isArray(rawProviders)) throw configError("providers must be an object: { [id]: { resourceCredentialProviderName, scopes, customParameters? } }");
-    const ids = Object.keys(rawProviders);
-    if (ids.length === 0 || ids.length > MAX_PROVIDERS) throw configError(`providers must have from 1 to ${MAX_PROVIDERS} entries`);
-    /** @type {Map<string, Provider>} */
-    const providers = new Map();
-    for (const id of ids) {
-      if (!PROVIDER_ID.test(id)) throw configError("providers ids must be 1 to 64 letters, digits, _ or - (they are path segments)");
-      providers.set(id, provider(own(rawProviders, id, "providers"), id));
-    }
-    const rawSecret = own(o, "stateSecret", what);
-    if (rawSecret === undefined) throw configError("stateSecret is required: 32 bytes or more, kept server-side");
-    const stateSecret = bytes(rawSecret, "stateSecret");
-    if (stateSecret.length < 32) throw configError("stateSecret must be 32 bytes or more");
-    const stateStore = own(o, "stateStore", what);
-    if (!isObject(stateStore) || typeof (/** @type {any} */ (stateStore).consume) !== "function") {
-      throw configError("stateStore is required: a store with consume(nonce, expiresAtMs), such as RedisStateStore, DurableObjectStateStore or InMemoryStateStore");
-    }
-    const authenticate = own(o, "authenticate", what);
-    if (typeof authenticate !== "function") throw configError("authenticate must be a function (request) => { userId } | { userToken } | null");
-    const rawBase = own(o, "basePath", what);
-    const basePath = rawBase === undefined ? "/agentcore" : /** @type {string} */ (string(rawBase, "basePath", { nonEmpty: true }));
-    if (!BASE_PATH.test(basePath) || basePath.split("/").some((s) => s === "." || s === "..")) {
-      throw configError("basePath must be a path such as /agentcore: segments of letters, digits, . _ ~ -, no trailing slash");
-    }
-    const rawOrigins = own(o, "allowedOrigins", what);
-    if (rawOrigins !== undefined && (!Array.isArray(rawOrigins) || rawOrigins.length > 32)) throw configError("allowedOrigins must be an array of at most 32 origins");
-    const allowedOrigins = rawOrigins === undefined ? [] : Array.from(/** @type {unknown[]} */ (rawOrigins), (v, i) => checkOrigin(v, `allowedOrigins[${i}]`));
-    const expose = own(o, "exposeAccessTokens", what);
-    if (expose !== undefined && typeof expose !== "boolean") throw configError("exposeAccessTokens must be a boolean");
-    const rawOrigin = own(o, "origin", what);
-    const origin = rawOrigin === undefined ? undefined : checkOrigin(rawOrigin, "origin");
-    return { client, workloadName, providers, stateSecret, stateStore, authenticate, basePath, allowedOrigins, exposeAccessTokens: expose === true, origin };
-  }, what);
-}
-
-/**
- * The user `authenticate` gave: null for no user; a copy of `{ userId }` or `{ userToken }`
- * (own properties, one non-empty string); anything else is the app's mistake.
- * @param {unknown} v
- * @returns {ConnectUser | null}
- */
-function userOf(v) {
-  if (v === null || v === undefined) return null;
-  const wrong = () => configError("authenticate must return { userId }, { userToken } (one non-empty string) or null");
-  if (!isObject(v) || Array.isArray(v)) throw wrong();
-  const userId = own(v, "userId", "user");
-  const userToken = own(v, "userToken", "user");
-  if ((userId === undefined) === (userToken === undefined)) throw wrong();
-  const value = userId ?? userToken;
-  if (typeof value !== "string" || value === "" || value.length > 8192) throw wrong();
-  string(value, "the user");
-  return userId !== undefined ? { userId: value } : { userToken: value };
-}
 
 /**
  * The customState's binding: the provider and the user, so that a state made for one user or one
@@ -213,19 +48,6 @@ function safeAuthorizationUrl(raw) {
 }
 
 /**
- * A failure of the routes, with its HTTP status and a message in plain words (never a secret).
- */
-class RouteError extends Error {
-  /** @param {number} status @param {string} code @param {string} message */
-  constructor(status, code, message) {
-    super(message);
-    this.name = "RouteError";
-    this.status = status;
-    this.code = code;
-  }
-}
-
-/**
  * @param {Settings} s
  */
 function makeFlow(s) {
@@ -243,13 +65,15 @@ function makeFlow(s) {
   }
 
   /**
-   * GetResourceOauth2Token for `user` and provider `id`, with a bound customState when `withState`.
+   * GetResourceOauth2Token for `user` and provider `id`, with a bound customState when `withState`;
+   * `workloadIdentityToken` is the user's, fetched here when not given.
    * @param {ConnectUser} user @param {string} id @param {string} origin @param {boolean} withState
+   * @param {string} [workloadIdentityToken]
    */
-  async function tokenFor(user, id, origin, withState) {
+  async function tokenFor(user, id, origin, withState, workloadIdentityToken) {
     const p = /** @type {Provider} */ (s.providers.get(id));
     const input = {
-      workloadIdentityToken: await workloadToken(user),
+      workloadIdentityToken: workloadIdentityToken ?? (await workloadToken(user)),
       resourceCredentialProviderName: p.resourceCredentialProviderName,
       scopes: p.scopes,
       oauth2Flow: "USER_FEDERATION",
@@ -275,101 +99,6 @@ function makeFlow(s) {
   }
 
   return { workloadToken, tokenFor, start };
-}
-
-/**
- * The HTTP status and code for a failure, and a message in plain words. A service error is known
- * by its name only: its message may quote the input (a token, the state), so it is not repeated.
- * @param {unknown} e
- * @returns {{ status: number, code: string, message: string }}
- */
-function describeFailure(e) {
-  if (e instanceof RouteError) return { status: e.status, code: e.code, message: e.message };
-  if (!isPackageError(e)) return { status: 500, code: "internal_error", message: "the request could not be completed" };
-  const err = /** @type {Error & { code?: unknown, $fault?: unknown }} */ (e);
-  const name = err.name;
-  if (name === "CallbackError") {
-    const code = /** @type {string} */ (err.code);
-    if (code === "state_store_unavailable") return { status: 503, code, message: "the single-use state store is unavailable; try again" };
-    if (code === "authorization_denied") return { status: 403, code, message: "the authorization was denied at the provider" };
-    if (code === "state_replayed") return { status: 409, code, message: "this callback was already used" };
-    return { status: 400, code, message: `the callback was refused (${code})` };
-  }
-  if ("$fault" in err) {
-    /** @type {Record<string, [number, string, string]>} */
-    const known = {
-      ThrottlingException: [503, "throttled", "the service is busy; try again"],
-      AccessDeniedException: [403, "access_denied", "the service denied the request"],
-      ResourceNotFoundException: [404, "not_found", "the service did not find the session or the provider"],
-      ValidationException: [400, "service_validation", "the service refused the request as invalid"],
-      UnauthorizedException: [401, "unauthorized", "the service did not accept the user's identity"],
-    };
-    const hit = Object.hasOwn(known, name) ? known[name] : undefined;
-    if (hit) return { status: hit[0], code: hit[1], message: hit[2] };
-    return { status: 502, code: "service_error", message: "the service failed" };
-  }
-  if (name === "NetworkError" || name === "RequestTimeoutError") return { status: 503, code: "service_unavailable", message: "the service could not be reached" };
-  if (name === "ResponseError") return { status: 502, code: "service_error", message: "the service gave an unreadable reply" };
-  return { status: 500, code: "internal_error", message: "the request could not be completed" };
-}
-
-/**
- * Reads a JSON object body of at most 4 KiB without buffering more; its members are ignored.
- * @param {Request} request
- */
-async function readJsonObject(request) {
-  const bad = () => new RouteError(400, "invalid_body", "the body must be a JSON object");
-  const body = request.body;
-  let text = "";
-  if (body) {
-    const reader = body.getReader();
-    const chunks = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
-        reader.cancel().catch(() => {});
-        throw new RouteError(413, "body_too_large", `the body must be at most ${MAX_BODY_BYTES} bytes`);
-      }
-      chunks.push(value);
-    }
-    const all = new Uint8Array(size);
-    let at = 0;
-    for (const c of chunks) {
-      all.set(c, at);
-      at += c.byteLength;
-    }
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(all);
-    } catch {
-      throw bad();
-    }
-  }
-  /** @type {unknown} */
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw bad();
-  }
-  if (!isObject(value) || Array.isArray(value)) throw bad();
-}
-
-/**
- * Whether `request` can be read as a Request: a string `url`, a string `method`, `headers.get`.
- * @param {unknown} request
- * @returns {request is Request}
- */
-function isRequestLike(request) {
-  try {
-    if (!isObject(request)) return false;
-    const r = /** @type {any} */ (request);
-    return typeof r.url === "string" && URL.canParse(r.url) && typeof r.method === "string" && isObject(r.headers) && typeof r.headers.get === "function";
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -449,9 +178,11 @@ export function createConnectRoutes(options) {
     if (head === "callback") return callback(request, self);
     const user = await userFor(request);
     if (head === "connections") {
+      // One workload token for the user, then each provider.
+      const token = await flow.workloadToken(user);
       const connections = await Promise.all(
         [...s.providers.keys()].map(async (p) => {
-          const out = await flow.tokenFor(user, p, self, false);
+          const out = await flow.tokenFor(user, p, self, false, token);
           return { provider: p, connected: typeof out.accessToken === "string" && out.accessToken !== "" };
         }),
       );

@@ -371,6 +371,15 @@ test("options: each is checked on creation, own properties only, and the error n
   refused(Object.defineProperty({ ...good }, "workloadName", { get() { throw new Error("boom"); }, enumerable: true }), "workloadName");
 
   // Object.prototype pollution: an inherited option is no option.
+  // A store whose consume() only a polluted Object.prototype gives is no store.
+  for (const [key, options, name] of [["consume", { ...good, stateStore: {} }, "stateStore"]]) {
+    Object.prototype[key] = () => true;
+    try {
+      refused(options, name);
+    } finally {
+      delete Object.prototype[key];
+    }
+  }
   for (const [key, value] of [["exposeAccessTokens", true], ["allowedOrigins", [FOREIGN]], ["stateStore", new pkg.InMemoryStateStore()], ["authenticate", () => ({ userId: "mallory" })], ["basePath", "/x"]]) {
     Object.prototype[key] = value;
     try {

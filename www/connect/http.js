@@ -1,5 +1,9 @@
 // The connect routes' responses: JSON with no-store, the CORS grant for allowed origins only, and
 // the callback page (strict CSP, its one script allowed by a fresh nonce).
+import { isObject } from "../guard.js";
+import { RouteError } from "./failure.js";
+
+const MAX_BODY_BYTES = 4096;
 
 export const MESSAGE_TYPE = "agentcore-identity-edge:connect";
 
@@ -121,4 +125,63 @@ export function callbackPage(status, origins, outcome) {
       "x-frame-options": "DENY",
     },
   });
+}
+
+/**
+ * Reads a JSON object body of at most 4 KiB without buffering more; its members are ignored.
+ * @param {Request} request
+ */
+export async function readJsonObject(request) {
+  const bad = () => new RouteError(400, "invalid_body", "the body must be a JSON object");
+  const body = request.body;
+  let text = "";
+  if (body) {
+    const reader = body.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        reader.cancel().catch(() => {});
+        throw new RouteError(413, "body_too_large", `the body must be at most ${MAX_BODY_BYTES} bytes`);
+      }
+      chunks.push(value);
+    }
+    const all = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      all.set(c, at);
+      at += c.byteLength;
+    }
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(all);
+    } catch {
+      throw bad();
+    }
+  }
+  /** @type {unknown} */
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw bad();
+  }
+  if (!isObject(value) || Array.isArray(value)) throw bad();
+}
+
+/**
+ * Whether `request` can be read as a Request: a string `url`, a string `method`, `headers.get`.
+ * @param {unknown} request
+ * @returns {request is Request}
+ */
+export function isRequestLike(request) {
+  try {
+    if (!isObject(request)) return false;
+    const r = /** @type {any} */ (request);
+    return typeof r.url === "string" && URL.canParse(r.url) && typeof r.method === "string" && isObject(r.headers) && typeof r.headers.get === "function";
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,163 @@
+// The connect routes' options, checked and copied once, when the routes are created: own
+// properties only (nothing inherited from a polluted Object.prototype), every type and range, and a
+// ConfigurationError naming the option for a wrong one. Also the check of what `authenticate` gives.
+import { bytes, CHECK_INPUT, checked, configError, field as own, isObject, member, optionsObject, string } from "../guard.js";
+
+const PROVIDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const BASE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,63}){1,8}$/;
+const MAX_PROVIDERS = 64;
+const OPTIONS = ["client", "workloadName", "providers", "stateSecret", "stateStore", "authenticate", "basePath", "allowedOrigins", "exposeAccessTokens", "origin"];
+const PROVIDER_OPTIONS = ["resourceCredentialProviderName", "scopes", "customParameters"];
+const CLIENT_METHODS = ["getResourceOauth2Token", "completeResourceTokenAuth", "getWorkloadAccessTokenForUserId", "getWorkloadAccessTokenForJWT"];
+
+/**
+ * @typedef {object} Provider
+ * @property {string} resourceCredentialProviderName
+ * @property {string[]} scopes
+ * @property {Record<string, string> | undefined} customParameters
+ */
+
+/**
+ * @typedef {{ userId: string } | { userToken: string }} ConnectUser
+ */
+
+/**
+ * @typedef {object} Settings
+ * @property {any} client
+ * @property {string} workloadName
+ * @property {Map<string, Provider>} providers
+ * @property {Uint8Array} stateSecret
+ * @property {object} stateStore
+ * @property {Function} authenticate
+ * @property {string} basePath
+ * @property {string[]} allowedOrigins
+ * @property {boolean} exposeAccessTokens
+ * @property {string | undefined} origin
+ */
+
+/**
+ * A plain object's own keys, refusing any not in `known`.
+ * @param {object} o @param {string[]} known @param {string} what
+ */
+export function refuseUnknown(o, known, what) {
+  for (const key of Object.keys(o)) {
+    if (!known.includes(key)) throw configError(`${what} has an unknown option ${JSON.stringify(key.slice(0, 64))}`);
+  }
+}
+
+/**
+ * `value` if it is a serialized http(s) origin, such as `https://app.example.com`.
+ * @param {unknown} value @param {string} what
+ */
+export function checkOrigin(value, what) {
+  if (typeof value !== "string" || value === "") throw configError(`${what} must be an origin such as https://app.example.com`);
+  /** @type {URL} */
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    throw configError(`${what} must be an origin such as https://app.example.com`);
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.origin !== value) {
+    throw configError(`${what} must be an http(s) origin such as https://app.example.com: scheme, host and port only, no path or trailing slash`);
+  }
+  return value;
+}
+
+/**
+ * One provider's settings, copied.
+ * @param {unknown} v @param {string} id
+ * @returns {Provider}
+ */
+function provider(v, id) {
+  const what = `providers.${id}`;
+  if (!isObject(v) || Array.isArray(v)) throw configError(`${what} must be an object with resourceCredentialProviderName and scopes`);
+  refuseUnknown(v, PROVIDER_OPTIONS, what);
+  const name = string(own(v, "resourceCredentialProviderName", what), `${what}.resourceCredentialProviderName`, { nonEmpty: true });
+  const rawScopes = own(v, "scopes", what);
+  if (!Array.isArray(rawScopes) || rawScopes.length > 100) throw configError(`${what}.scopes must be an array of at most 100 scope strings`);
+  const scopes = Array.from(rawScopes, (s, i) => /** @type {string} */ (string(s, `${what}.scopes[${i}]`, { nonEmpty: true })));
+  const rawParams = own(v, "customParameters", what);
+  /** @type {Record<string, string> | undefined} */
+  let customParameters;
+  if (rawParams !== undefined) {
+    if (!isObject(rawParams) || Array.isArray(rawParams)) throw configError(`${what}.customParameters must be an object of strings`);
+    customParameters = {};
+    for (const key of Object.keys(rawParams)) {
+      customParameters[key] = /** @type {string} */ (string(own(rawParams, key, `${what}.customParameters`), `${what}.customParameters.${key}`));
+    }
+  }
+  return { resourceCredentialProviderName: /** @type {string} */ (name), scopes, customParameters };
+}
+
+/**
+ * Every option, checked and copied.
+ * @param {unknown} options
+ * @returns {Settings}
+ */
+export function settingsOf(options) {
+  const what = "createConnectRoutes options";
+  return checked(() => {
+    const o = optionsObject(options, what, false);
+    refuseUnknown(o, OPTIONS, what);
+    const client = own(o, "client", what);
+    // Methods are read through the client's own prototype chain, never from a polluted Object.prototype.
+    if (!isObject(client) || ![...CLIENT_METHODS, CHECK_INPUT].every((m) => typeof member(client, m, "client") === "function")) {
+      throw configError("client must be an AgentCoreIdentityClient");
+    }
+    const workloadName = /** @type {string} */ (string(own(o, "workloadName", what), "workloadName", { nonEmpty: true }));
+    if (workloadName.length > 255) throw configError("workloadName must be at most 255 characters");
+    const rawProviders = own(o, "providers", what);
+    if (!isObject(rawProviders) || Array.isArray(rawProviders)) throw configError("providers must be an object: { [id]: { resourceCredentialProviderName, scopes, customParameters? } }");
+    const ids = Object.keys(rawProviders);
+    if (ids.length === 0 || ids.length > MAX_PROVIDERS) throw configError(`providers must have from 1 to ${MAX_PROVIDERS} entries`);
+    /** @type {Map<string, Provider>} */
+    const providers = new Map();
+    for (const id of ids) {
+      if (!PROVIDER_ID.test(id)) throw configError("providers ids must be 1 to 64 letters, digits, _ or - (they are path segments)");
+      providers.set(id, provider(own(rawProviders, id, "providers"), id));
+    }
+    const rawSecret = own(o, "stateSecret", what);
+    if (rawSecret === undefined) throw configError("stateSecret is required: 32 bytes or more, kept server-side");
+    const stateSecret = bytes(rawSecret, "stateSecret");
+    if (stateSecret.length < 32) throw configError("stateSecret must be 32 bytes or more");
+    const stateStore = own(o, "stateStore", what);
+    if (!isObject(stateStore) || typeof member(stateStore, "consume", "stateStore") !== "function") {
+      throw configError("stateStore is required: a store with consume(nonce, expiresAtMs), such as RedisStateStore, DurableObjectStateStore or InMemoryStateStore");
+    }
+    const authenticate = own(o, "authenticate", what);
+    if (typeof authenticate !== "function") throw configError("authenticate must be a function (request) => { userId } | { userToken } | null");
+    const rawBase = own(o, "basePath", what);
+    const basePath = rawBase === undefined ? "/agentcore" : /** @type {string} */ (string(rawBase, "basePath", { nonEmpty: true }));
+    if (!BASE_PATH.test(basePath) || basePath.split("/").some((s) => s === "." || s === "..")) {
+      throw configError("basePath must be a path such as /agentcore: segments of letters, digits, . _ ~ -, no trailing slash");
+    }
+    const rawOrigins = own(o, "allowedOrigins", what);
+    if (rawOrigins !== undefined && (!Array.isArray(rawOrigins) || rawOrigins.length > 32)) throw configError("allowedOrigins must be an array of at most 32 origins");
+    const allowedOrigins = rawOrigins === undefined ? [] : Array.from(/** @type {unknown[]} */ (rawOrigins), (v, i) => checkOrigin(v, `allowedOrigins[${i}]`));
+    const expose = own(o, "exposeAccessTokens", what);
+    if (expose !== undefined && typeof expose !== "boolean") throw configError("exposeAccessTokens must be a boolean");
+    const rawOrigin = own(o, "origin", what);
+    const origin = rawOrigin === undefined ? undefined : checkOrigin(rawOrigin, "origin");
+    return { client, workloadName, providers, stateSecret, stateStore, authenticate, basePath, allowedOrigins, exposeAccessTokens: expose === true, origin };
+  }, what);
+}
+
+/**
+ * The user `authenticate` gave: null for no user; a copy of `{ userId }` or `{ userToken }`
+ * (own properties, one non-empty string); anything else is the app's mistake.
+ * @param {unknown} v
+ * @returns {ConnectUser | null}
+ */
+export function userOf(v) {
+  if (v === null || v === undefined) return null;
+  const wrong = () => configError("authenticate must return { userId }, { userToken } (one non-empty string) or null");
+  if (!isObject(v) || Array.isArray(v)) throw wrong();
+  const userId = own(v, "userId", "user");
+  const userToken = own(v, "userToken", "user");
+  if ((userId === undefined) === (userToken === undefined)) throw wrong();
+  const value = userId ?? userToken;
+  if (typeof value !== "string" || value === "" || value.length > 131_072) throw wrong();
+  string(value, "the user");
+  return userId !== undefined ? { userId: value } : { userToken: value };
+}
