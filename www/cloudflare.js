@@ -2,8 +2,8 @@
 // the object named after it; `StateStoreDurableObject` (re-exported by the app's Worker and bound in
 // wrangler.toml) records it until its expiry and deletes it with an alarm.
 import { makeError } from "./errors.js";
-import { field, isObject, optionsObject, wholeNumber } from "./guard.js";
-import { askBackend, checkConsumeArgs, unexpectedAnswer } from "./stores.js";
+import { field, isObject, member, optionsObject, wholeNumber } from "./guard.js";
+import { askBackend, checkConsumeArgs, CLOCK_SKEW_MS, unexpectedAnswer } from "./stores.js";
 
 const ORIGIN = "https://agentcore-identity-edge.state-store";
 const CONSUMED = '{"consumed":true}';
@@ -23,6 +23,14 @@ const DELETE_BATCH = 128;
  * @property {(time: number) => Promise<void>} setAlarm
  */
 
+/**
+ * A stored entry: a positive, whole time in epoch milliseconds. Anything else (NaN, 0, a negative
+ * or fractional number, a non-number) is malformed, never "not seen".
+ * @param {unknown} v
+ * @returns {v is number}
+ */
+const isEntry = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
+
 /** @param {string} text @param {number} status */
 const reply = (text, status) => new Response(text, { status, headers: { "content-type": "application/json" } });
 
@@ -41,13 +49,15 @@ export class StateStoreDurableObject {
   constructor(state, _env) {
     let storage;
     try {
-      storage = state && typeof state === "object" ? state.storage : undefined;
-      if (!storage || typeof storage.get !== "function") storage = undefined;
+      // The runtime's objects hold these as accessors and methods of their classes; nothing is
+      // taken from Object.prototype.
+      storage = isObject(state) ? member(state, "storage", "state") : undefined;
+      if (!isObject(storage) || typeof member(storage, "get", "state.storage") !== "function") storage = undefined;
     } catch {
       storage = undefined;
     }
     if (!storage) throw makeError("configuration", { message: "StateStoreDurableObject: the runtime's state has no storage" });
-    this.#storage = storage;
+    this.#storage = /** @type {StorageLike} */ (storage);
   }
 
   /**
@@ -65,7 +75,8 @@ export class StateStoreDurableObject {
     } catch {
       return reply('{"error":"malformed request"}', 400);
     }
-    const { nonce, expiresAtMs } = /** @type {{ nonce?: unknown, expiresAtMs?: unknown }} */ (isObject(body) ? body : {});
+    const nonce = isObject(body) ? field(body, "nonce", "request") : undefined;
+    const expiresAtMs = isObject(body) ? field(body, "expiresAtMs", "request") : undefined;
     try {
       // The same checks as the store's `consume`: an expiry in the past or too far ahead is malformed.
       checkConsumeArgs(nonce, expiresAtMs, Date.now());
@@ -80,7 +91,8 @@ export class StateStoreDurableObject {
 
   /**
    * Only storage calls happen between the read and the write: the object's input gate delivers no
-   * other request meanwhile, so the check and the insert are one atomic step.
+   * other request meanwhile, so the check and the insert are one atomic step. The entry is the
+   * time until which the nonce is kept: the state's expiry and the clock-skew allowance.
    * @param {string} nonce
    * @param {number} expiresAtMs
    * @returns {Promise<boolean | undefined>} undefined when the stored entry is not an expiry time
@@ -88,11 +100,14 @@ export class StateStoreDurableObject {
   async #consume(nonce, expiresAtMs) {
     const key = KEY + nonce;
     const seen = await this.#storage.get(key);
-    if (seen !== undefined && typeof seen !== "number") return undefined;
-    if (typeof seen === "number" && seen > Date.now()) return false;
-    await this.#storage.put(key, expiresAtMs);
+    if (seen !== undefined) {
+      if (!isEntry(seen)) return undefined;
+      if (seen > Date.now()) return false;
+    }
+    const keepUntil = expiresAtMs + CLOCK_SKEW_MS;
+    await this.#storage.put(key, keepUntil);
     const alarm = await this.#storage.getAlarm();
-    if (alarm === null || alarm > expiresAtMs) await this.#storage.setAlarm(expiresAtMs);
+    if (alarm === null || alarm > keepUntil) await this.#storage.setAlarm(keepUntil);
     return true;
   }
 
@@ -108,7 +123,7 @@ export class StateStoreDurableObject {
     const expired = [];
     let next = Infinity;
     for (const [key, expiresAtMs] of entries) {
-      if (typeof expiresAtMs === "number" && expiresAtMs > now) next = Math.min(next, expiresAtMs);
+      if (isEntry(expiresAtMs) && expiresAtMs > now) next = Math.min(next, expiresAtMs);
       else expired.push(key);
     }
     if (next === Infinity) {

@@ -3,9 +3,11 @@
 // whose backend is unreachable) and registers its cleanup with `scope.after(fn)`.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { eventually, pkg, randomNonce } from "./support.js";
+import { eventually, pkg, randomNonce, withClock } from "./support.js";
 
 const SECRET = "conformance-state-secret-0123456789abcdef";
+/** The clock-skew allowance every store keeps a nonce for after its state's expiry. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 const SESSION = "urn:ietf:params:oauth:request_uri:conformance";
 
 /** A malformed nonce or expiry, each with why. */
@@ -42,10 +44,11 @@ function badArguments(now) {
 /**
  * @param {string} name
  * @param {(scope: { after(fn: () => unknown): void }) => Promise<{ make(): any, down?: () => Promise<any> }>} setup
- * @param {{ checksArguments?: boolean, shared?: boolean }} [options] `checksArguments: false` runs the
- *   argument test as todo; `shared: false` for a store whose instances do not share their entries
+ * @param {{ checksArguments?: boolean, shared?: boolean, localClock?: boolean }} [options] `checksArguments: false` runs the
+ *   argument test as todo; `shared: false` for a store whose instances do not share their entries;
+ *   `localClock: true` for a store that keeps time by this process's clock (its forgetting is tested)
  */
-export function conformance(name, setup, { checksArguments = true, shared = true } = {}) {
+export function conformance(name, setup, { checksArguments = true, shared = true, localClock = false } = {}) {
   describe(`${name}: the single-use store contract`, () => {
     /** @type {(() => unknown)[]} */
     const cleanups = [];
@@ -97,16 +100,40 @@ export function conformance(name, setup, { checksArguments = true, shared = true
       assert.equal(answers.filter((a) => a === false).length, 49);
     });
 
-    test("an entry is kept until its expiry and gone after it", async () => {
+    test("an instance whose clock is 60 s behind does not accept a consumed state again", async () => {
+      const a = env.make();
+      const b = env.make();
+      const nonce = randomNonce();
+      const exp = Date.now() + 1000;
+      assert.equal(await a.consume(nonce, exp), true);
+      // The state's expiry passes by the real clock; the store cleans up what it considers expired
+      // (the in-memory store sweeps once a minute has passed since its last sweep).
+      await eventually(async () => Date.now() > exp + 200, "the state's expiry has passed");
+      await withClock(61_000, () => a.consume(randomNonce(), Date.now() + 600_000));
+      // (Run before the test below moves the in-memory store's last sweep into the future.)
+      // An instance 60 s behind still takes the state for unexpired: the store must not say "new".
+      const answer = await withClock(-60_000, () => b.consume(nonce, exp).then((v) => v, (e) => e));
+      if (answer instanceof Error) {
+        // A store that checks the expiry by its own clock (the Durable Object) refuses it as past.
+        assert.equal(answer.name, "ResponseError", answer.message);
+      } else {
+        assert.equal(answer, false);
+      }
+    });
+
+    test("an entry is kept past its state's expiry by the clock-skew allowance", async () => {
       const store = env.make();
       const nonce = randomNonce();
-      const exp = Date.now() + 1500;
+      const exp = Date.now() + 1000;
       assert.equal(await store.consume(nonce, exp), true);
-      const answer = await store.consume(nonce, Date.now() + 1500);
-      if (Date.now() < exp) assert.equal(answer, false); // still within the expiry
-      // After the expiry the store has forgotten the nonce: it is new again.
-      await eventually(async () => Date.now() > exp && (await store.consume(nonce, Date.now() + 600_000)), "the nonce is forgotten after its expiry");
+      await eventually(async () => Date.now() > exp + 200, "the state's expiry has passed");
+      // Past the expiry by the real clock, the nonce is still consumed.
       assert.equal(await store.consume(nonce, Date.now() + 600_000), false);
+      if (localClock) {
+        // Forgotten once the allowance has passed too.
+        assert.equal(await withClock(CLOCK_SKEW_MS - 20_000, () => store.consume(nonce, Date.now() + 600_000)), false);
+        assert.equal(await withClock(CLOCK_SKEW_MS + 1000, () => store.consume(nonce, Date.now() + 600_000)), true);
+      }
     });
 
     test("malformed arguments are refused with ConfigurationError, never coerced", { todo: checksArguments ? false : "this store does not check its arguments" }, async () => {

@@ -12,7 +12,7 @@ conformance(
     return { make: () => store };
   },
   // The in-memory store lives in one isolate by design.
-  { checksArguments: true, shared: false },
+  { checksArguments: true, shared: false, localClock: true },
 );
 
 conformance("RedisStateStore", async (scope) => {

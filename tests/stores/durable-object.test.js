@@ -3,7 +3,7 @@
 // The real object, in workerd, is in conformance.test.js and worker.test.js.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { cloudflarePkg, durableObjectWorker, randomNonce } from "./support.js";
+import { cloudflarePkg, durableObjectWorker, randomNonce, withClock } from "./support.js";
 
 /** A namespace whose every stub answers with `fetch`; records the names asked for. */
 function namespace(fetch) {
@@ -131,7 +131,7 @@ test("StateStoreDurableObject in workerd answers only a well-formed POST /consum
 test("StateStoreDurableObject refuses to answer when its stored entry is not an expiry time", async () => {
   const { StateStoreDurableObject } = await cloudflarePkg();
   const nonce = randomNonce();
-  for (const stored of ["corrupted", { at: 1 }, true, null]) {
+  for (const stored of ["corrupted", { at: 1 }, true, null, NaN, 0, -0, -1, 1.5, Date.now() + 0.5, Infinity, -Infinity, String(Date.now() + 60_000), BigInt(Date.now() + 60_000)]) {
     const puts = [];
     const storage = {
       get: async () => stored,
@@ -141,8 +141,60 @@ test("StateStoreDurableObject refuses to answer when its stored entry is not an 
     };
     const object = new StateStoreDurableObject(/** @type {any} */ ({ storage }));
     const res = await object.fetch(new Request("https://object/consume", { method: "POST", body: JSON.stringify({ nonce, expiresAtMs: Date.now() + 60_000 }) }));
-    assert.equal(res.status, 500, JSON.stringify(stored));
+    assert.equal(res.status, 500, String(stored));
     assert.notEqual(await res.text(), '{"consumed":true}');
     assert.equal(puts.length, 0, "nothing is written over it");
   }
+});
+
+/** Storage as the runtime's, in memory: what the object reads and writes, and its alarm. */
+function memoryStorage(entries = new Map()) {
+  let alarm = null;
+  return {
+    entries,
+    alarm: () => alarm,
+    get: async (k) => entries.get(k),
+    put: async (k, v) => void entries.set(k, v),
+    delete: async (keys) => keys.filter((k) => entries.delete(k)).length,
+    deleteAll: async () => void entries.clear(),
+    list: async ({ prefix }) => new Map([...entries].filter(([k]) => k.startsWith(prefix))),
+    getAlarm: async () => alarm,
+    setAlarm: async (time) => void (alarm = time),
+  };
+}
+
+/** A namespace whose one object is `object`, called as the runtime would. */
+function namespaceOf(object) {
+  return { idFromName: (name) => ({ name }), get: () => ({ fetch: (input, init) => object.fetch(new Request(input, init)) }) };
+}
+
+test("DurableObjectStateStore refuses when the object's stored entry is NaN, 0, negative, fractional or not a number", async () => {
+  const { DurableObjectStateStore, StateStoreDurableObject } = await cloudflarePkg();
+  for (const stored of [NaN, 0, -1, 1.5, "x"]) {
+    const nonce = randomNonce();
+    const storage = memoryStorage(new Map([[`nonce:${nonce}`, stored]]));
+    const store = new DurableObjectStateStore(namespaceOf(new StateStoreDurableObject(/** @type {any} */ ({ storage }))));
+    await assert.rejects(store.consume(nonce, Date.now() + 60_000), (e) => e.name === "ResponseError" && !e.message.includes(nonce), String(stored));
+    assert.ok(Object.is(storage.entries.get(`nonce:${nonce}`), stored), "the entry is left as it was");
+  }
+});
+
+test("StateStoreDurableObject keeps a nonce 5 minutes past its state's expiry: an alarm then, and a clock 60 s behind still sees it", async () => {
+  const { DurableObjectStateStore, StateStoreDurableObject } = await cloudflarePkg();
+  const storage = memoryStorage();
+  const object = new StateStoreDurableObject(/** @type {any} */ ({ storage }));
+  const store = new DurableObjectStateStore(namespaceOf(object));
+  const nonce = randomNonce();
+  const exp = Date.now() + 60_000;
+  assert.equal(await store.consume(nonce, exp), true);
+  assert.equal(storage.entries.get(`nonce:${nonce}`), exp + 5 * 60_000);
+  assert.equal(storage.alarm(), exp + 5 * 60_000);
+  // An alarm 30 s after the state's expiry keeps the entry.
+  await withClock(exp + 30_000 - Date.now(), () => object.alarm());
+  assert.ok(storage.entries.has(`nonce:${nonce}`));
+  // Asked by a clock 60 s behind (the state not yet expired there), the nonce is still consumed.
+  assert.equal(await withClock(exp - 30_000 - Date.now(), () => store.consume(nonce, exp)), false);
+  // After the allowance the alarm empties the storage.
+  await withClock(exp + 5 * 60_000 + 1 - Date.now(), () => object.alarm());
+  assert.equal(storage.entries.size, 0);
 });

@@ -12,6 +12,23 @@ import { nonceOf, pkg, randomNonce, redisClient, startRedis } from "./support.js
 const SECRET = "redis-test-state-secret-0123456789abcdef";
 const SESSION = "urn:ietf:params:oauth:request_uri:redis";
 const PREFIX = "agentcore-identity-edge:state:";
+/** How long a key outlives its state: the stores' clock-skew allowance. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * A stand-in for a Redis client's sendCommand: a Redis that does not evict (CONFIG GET answers
+ * noeviction), and `reply(args)` for every other command; records each command in `sent`.
+ */
+function fakeRedis(reply) {
+  /** @type {string[][]} */
+  const sent = [];
+  const sendCommand = async (args) => {
+    sent.push(args);
+    if (args[0] === "CONFIG") return ["maxmemory-policy", "noeviction"];
+    return reply(args);
+  };
+  return { sent, sendCommand };
+}
 
 /** An app instance in a child process; resolves once its client is connected. */
 async function instance(t, env) {
@@ -46,12 +63,12 @@ test("two processes, 25 concurrent callbacks each with one state: exactly one ac
   assert.equal(refused.length, 49);
   assert.ok(refused.every((r) => r === "CallbackError:state_replayed"), JSON.stringify(refused));
 
-  // The key is the prefix and the state's nonce, with a PX expiry no later than the state's.
+  // The key is the prefix and the state's nonce, with a PX expiry the clock-skew allowance past the state's.
   const client = await redisClient(t, redis.url);
   const key = PREFIX + nonceOf(state);
   assert.equal(await client.get(key), "1");
   const pttl = await client.pTTL(key);
-  assert.ok(pttl > 0 && pttl <= ttlSeconds * 1000, `PTTL ${pttl}`);
+  assert.ok(pttl > CLOCK_SKEW_MS && pttl <= ttlSeconds * 1000 + CLOCK_SKEW_MS, `PTTL ${pttl}`);
   assert.deepEqual(await client.keys("*"), [key]);
 });
 
@@ -66,7 +83,7 @@ test("keyPrefix is used as given, and every key carries an expiry", async (t) =>
   assert.deepEqual(keys, nonces.map((n) => `app1:${n}`).sort());
   for (const key of keys) {
     const pttl = await client.pTTL(key);
-    assert.ok(pttl > 0 && pttl <= 120_000, `${key}: PTTL ${pttl}`);
+    assert.ok(pttl > CLOCK_SKEW_MS && pttl <= 120_000 + CLOCK_SKEW_MS, `${key}: PTTL ${pttl}`);
   }
 });
 
@@ -100,23 +117,24 @@ test("a reply other than OK or null is refused with ResponseError; a throwing se
   const { RedisStateStore } = await pkg();
   const exp = Date.now() + 60_000;
   for (const reply of ["ok", "", 1, 0, true, false, undefined, {}, ["OK"], Buffer.from("OK")]) {
-    const store = new RedisStateStore({ sendCommand: async () => reply });
+    const store = new RedisStateStore({ sendCommand: fakeRedis(() => reply).sendCommand });
     await assert.rejects(store.consume(randomNonce(), exp), (e) => e.name === "ResponseError", `reply ${String(reply)}`);
   }
   const sync = new RedisStateStore({
-    sendCommand: () => {
+    sendCommand: (args) => {
+      if (args[0] === "CONFIG") return ["maxmemory-policy", "noeviction"];
       throw new Error("socket closed");
     },
   });
   await assert.rejects(sync.consume(randomNonce(), exp), (e) => e.name === "NetworkError" && e.cause.message === "socket closed");
-  /** @type {string[][]} */
-  const sent = [];
-  const recorder = new RedisStateStore({ sendCommand: async (args) => (sent.push(args), "OK") });
+  const { sent, sendCommand } = fakeRedis(() => "OK");
+  const recorder = new RedisStateStore({ sendCommand });
   const nonce = randomNonce();
   assert.equal(await recorder.consume(nonce, exp), true);
-  assert.deepEqual(sent[0].slice(0, 5), ["SET", PREFIX + nonce, "1", "NX", "PX"]);
-  assert.match(sent[0][5], /^[1-9][0-9]*$/);
-  assert.ok(Number(sent[0][5]) <= 60_000);
+  assert.deepEqual(sent[0], ["CONFIG", "GET", "maxmemory-policy"]);
+  assert.deepEqual(sent[1].slice(0, 5), ["SET", PREFIX + nonce, "1", "NX", "PX"]);
+  assert.match(sent[1][5], /^[1-9][0-9]*$/);
+  assert.ok(Number(sent[1][5]) > CLOCK_SKEW_MS && Number(sent[1][5]) <= 60_000 + CLOCK_SKEW_MS);
 });
 
 test("the constructor refuses a missing sendCommand, a bad keyPrefix or timeoutMs with ConfigurationError", async () => {
@@ -147,4 +165,78 @@ test("the constructor refuses a missing sendCommand, a bad keyPrefix or timeoutM
     assert.throws(() => new RedisStateStore(/** @type {any} */ (options)), (e) => e.name === "ConfigurationError", String(JSON.stringify(options)));
   }
   assert.ok(new RedisStateStore({ sendCommand: send, keyPrefix: "x".repeat(128), timeoutMs: 600_000 }));
+});
+
+test("a Redis that evicts keys (volatile-lru, allkeys-lru) is refused with ConfigurationError; noeviction is accepted", { timeout: 60_000 }, async (t) => {
+  const { RedisStateStore, createCustomState, handleOauth2Callback } = await pkg();
+  for (const policy of ["volatile-lru", "allkeys-lru"]) {
+    const redis = await startRedis(t, ["--maxmemory", "64mb", "--maxmemory-policy", policy]);
+    const client = await redisClient(t, redis.url);
+    const store = new RedisStateStore({ sendCommand: (args) => client.sendCommand(args) });
+    const nonce = randomNonce();
+    const e = await store.consume(nonce, Date.now() + 60_000).then(() => assert.fail("accepted"), (e) => e);
+    assert.equal(e.name, "ConfigurationError");
+    assert.match(e.message, new RegExp(`maxmemory-policy ${policy}.*noeviction`));
+    assert.ok(!e.message.includes(nonce));
+    assert.deepEqual(await client.keys("*"), [], "nothing was written");
+    // handleOauth2Callback refuses the callback, with the store's error as the cause.
+    const state = await createCustomState({ secret: SECRET });
+    const callback = `https://app.example/callback?session_id=${encodeURIComponent(SESSION)}&state=${state}`;
+    const refused = await handleOauth2Callback(callback, { stateSecret: SECRET, stateStore: store }).then(() => assert.fail("accepted"), (e) => e);
+    assert.equal(refused.code, "state_store_unavailable");
+    assert.equal(refused.cause?.name, "ConfigurationError");
+    // Once the policy is noeviction, the same store works: a failed check is asked again.
+    await client.sendCommand(["CONFIG", "SET", "maxmemory-policy", "noeviction"]);
+    assert.equal(await store.consume(nonce, Date.now() + 60_000), true);
+    assert.equal(await store.consume(nonce, Date.now() + 60_000), false);
+  }
+  // A noeviction Redis (with maxmemory set): the policy is asked once per store, then only SET.
+  const redis = await startRedis(t, ["--maxmemory", "64mb", "--maxmemory-policy", "noeviction"]);
+  const client = await redisClient(t, redis.url);
+  /** @type {string[]} */
+  const commands = [];
+  const store = new RedisStateStore({ sendCommand: (args) => (commands.push(args[0]), client.sendCommand(args)) });
+  const exp = Date.now() + 60_000;
+  const answers = await Promise.all([randomNonce(), randomNonce(), randomNonce()].map((n) => store.consume(n, exp)));
+  assert.deepEqual(answers, [true, true, true]);
+  assert.deepEqual(commands, ["CONFIG", "SET", "SET", "SET"]);
+});
+
+test("where CONFIG is disabled (managed Redis), the policy is read from INFO memory", { timeout: 60_000 }, async (t) => {
+  const { RedisStateStore } = await pkg();
+  for (const [policy, accepted] of [["volatile-lru", false], ["noeviction", true]]) {
+    const redis = await startRedis(t, ["--maxmemory", "64mb", "--maxmemory-policy", policy, "--rename-command", "CONFIG", ""]);
+    const client = await redisClient(t, redis.url);
+    await assert.rejects(client.sendCommand(["CONFIG", "GET", "maxmemory-policy"]), "CONFIG is disabled");
+    /** @type {string[]} */
+    const commands = [];
+    const store = new RedisStateStore({ sendCommand: (args) => (commands.push(args.join(" ")), client.sendCommand(args)) });
+    const answer = await store.consume(randomNonce(), Date.now() + 60_000).then((v) => v, (e) => e);
+    if (accepted) assert.equal(answer, true);
+    else assert.ok(answer instanceof Error && answer.name === "ConfigurationError" && answer.message.includes(`maxmemory-policy ${policy}`), String(answer));
+    assert.deepEqual(commands.slice(0, 2), ["CONFIG GET maxmemory-policy", "INFO memory"]);
+  }
+});
+
+test("a Redis that does not tell its policy is refused with a typed error, never used", async () => {
+  const { RedisStateStore } = await pkg();
+  const exp = Date.now() + 60_000;
+  const refuse = () => Promise.reject(new Error("ERR unknown command"));
+  const cases = [
+    ["CONFIG and INFO refused", () => refuse(), "NetworkError"],
+    ["CONFIG refused, INFO without the policy", (args) => (args[0] === "INFO" ? "# Memory\r\nused_memory:1\r\n" : refuse()), "ResponseError"],
+    ["CONFIG empty, INFO not text", (args) => (args[0] === "INFO" ? 42 : []), "ResponseError"],
+    ["CONFIG answers an unknown policy", (args) => (args[0] === "CONFIG" ? ["maxmemory-policy", "evict-\nsomething"] : "OK"), "ConfigurationError"],
+  ];
+  for (const [why, answer, name] of cases) {
+    const sent = [];
+    const store = new RedisStateStore({ sendCommand: async (args) => (sent.push(args[0]), answer(args)), timeoutMs: 500 });
+    await assert.rejects(store.consume(randomNonce(), exp), (e) => e.name === name, why);
+    assert.ok(!sent.includes("SET"), `${why}: no SET was sent`);
+  }
+  // RESP3 replies (a map or an object) and Buffers are read too.
+  for (const reply of [new Map([["maxmemory-policy", "noeviction"]]), { "maxmemory-policy": "noeviction" }, [Buffer.from("maxmemory-policy"), Buffer.from("noeviction")]]) {
+    const store = new RedisStateStore({ sendCommand: async (args) => (args[0] === "CONFIG" ? reply : "OK") });
+    assert.equal(await store.consume(randomNonce(), exp), true);
+  }
 });

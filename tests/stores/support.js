@@ -24,6 +24,20 @@ export async function cloudflarePkg() {
   return import(pathToFileURL(file).href);
 }
 
+/**
+ * Runs `fn` with this process's `Date.now()` `offsetMs` away from the real clock (an instance
+ * whose clock is ahead or behind), restored afterwards.
+ */
+export async function withClock(offsetMs, fn) {
+  const real = Date.now;
+  Date.now = () => real.call(Date) + offsetMs;
+  try {
+    return await fn();
+  } finally {
+    Date.now = real;
+  }
+}
+
 /** Resolves when `ms` have passed. */
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -67,12 +81,13 @@ process.once("SIGTERM", () => {
 
 /**
  * Debian's redis-server on a free loopback port, nothing persisted; stopped when the test ends.
- * `stop()` stops it earlier (to test a store that is down).
+ * `stop()` stops it earlier (to test a store that is down). `args`: more settings, as
+ * `["--maxmemory-policy", "volatile-lru"]`.
  */
-export async function startRedis(t) {
+export async function startRedis(t, args = []) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "agentcore-redis-"));
-  const child = spawn("/usr/bin/redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("/usr/bin/redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
