@@ -249,6 +249,24 @@ test("CORS: a grant with credentials for allowedOrigins only, preflight included
   assert.equal((await preflight(CONSOLE, "/agentcore/token/docs")).status, 404);
 });
 
+test("origin: behind a proxy, the public origin is the one checked and the one the callback URL uses", async (t) => {
+  const PUBLIC = "http://localhost:8443";
+  const { b } = await setup(t, { origin: PUBLIC });
+  const alice = "test_user=alice";
+  // The request's own origin (the proxy's upstream) is not the routes' origin.
+  const upstream = await b.post("/agentcore/connect/docs", alice);
+  assert.equal(upstream.status, 403);
+  assert.equal(upstream.json().error.code, "origin_refused");
+  const ok = await b.post("/agentcore/connect/docs", alice, { headers: { origin: PUBLIC } });
+  assert.equal(ok.status, 200, ok.body);
+  const location = await allow(ok.json().authorizationUrl);
+  assert.equal(location.origin, PUBLIC);
+  assert.equal(location.pathname, "/agentcore/callback");
+  const page = await b.call(location.pathname + location.search, { cookie: alice });
+  assert.equal(page.status, 200);
+  assert.deepEqual(pageMessage(page.body).origins, [PUBLIC, CONSOLE]);
+});
+
 test("startConnect: the server starts a flow and shows the link; its callback lands on the routes", async (t) => {
   const { b, routes, origin, options, connected } = await setup(t);
   await assert.rejects(routes.startConnect({ user: { userId: "erin" }, provider: "docs" }), { name: "ConfigurationError", message: /origin/ });
