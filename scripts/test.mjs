@@ -1,4 +1,6 @@
-// npm test: every check, in the order a failure is cheapest to find. Node tests run last, against
+// npm test: first installs what this machine lacks (scripts/setup.mjs: npm ci when node_modules is
+// missing, the Rust target and components, the wasm-bindgen CLI, Debian's chromium and redis-server),
+// then every check, in the order a failure is cheapest to find. Node tests run last, against
 // the packed tarball installed into a scratch project; the wasm is rebuilt and the package repacked
 // only when their sources changed (tests/support/package.mjs compares content hashes).
 //
@@ -9,10 +11,12 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ensurePackage, root } from "../tests/support/package.mjs";
+import { setup } from "./setup.mjs";
 import { ensureWasmTarget } from "./toolchain.mjs";
 
 const quick = process.argv.includes("--quick");
 const started = Date.now();
+await setup({ quick });
 function step(title, cmd, args, env = {}) {
   const t0 = Date.now();
   console.log(`\n== ${title}`);

@@ -1,0 +1,91 @@
+// What `npm test` needs before its first check, installed when missing, so that a fresh machine runs
+// it with nothing before it (.ci/run is `npm test`):
+//   - npm packages, exactly as locked (`npm ci`), when node_modules is missing;
+//   - Rust's wasm32 target and the clippy, rustfmt and rust-src components (rustup);
+//   - the wasm-bindgen CLI at Cargo.lock's version (scripts/toolchain.mjs, cached per version);
+//   - Debian's chromium (browser tests), redis-server (store tests), a C compiler and linker
+//     (build-essential: cargo's native builds) and `script` (bsdutils: the demo's terminal test),
+//     through apt-get when this process may (root, or sudo without a password).
+// What it may not install, it names in one line, with the command to run, and stops (exit 1).
+// --quick (npm run test:quick) needs no browser, Redis or lints: npm packages, the wasm tools and cc.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+
+/** Debian packages, each with the command whose absence means it is missing. */
+const SYSTEM_PACKAGES = [
+  { pkg: "chromium", command: "chromium" },
+  { pkg: "redis-server", command: "redis-server" },
+  { pkg: "build-essential", command: "cc" },
+  { pkg: "bsdutils", command: "script" },
+];
+
+/** Ends the run with one line naming what to do. */
+function stop(line) {
+  console.error(`setup: ${line}`);
+  process.exit(1);
+}
+
+function has(command) {
+  return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
+}
+
+function run(cmd, args, env = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  if (r.status !== 0) stop(`\`${[cmd, ...args].join(" ")}\` failed (${r.status ?? r.signal}); run it by hand to see why`);
+}
+
+/** npm packages: `npm ci` when node_modules (or npm's record of what it installed there) is missing. */
+export function ensureNodeModules() {
+  if (existsSync(join(root, "node_modules", ".package-lock.json"))) return false;
+  console.log("setup: node_modules is missing: npm ci");
+  run("npm", ["ci", "--no-audit", "--no-fund"]);
+  return true;
+}
+
+/** rustup's wasm32 target and components; Rust itself cannot be installed from here. */
+export function ensureRust({ quick = false } = {}) {
+  if (!has("cargo") || !has("rustup")) stop("Rust is missing: install it with rustup (https://rustup.rs), then run npm test again");
+  const installed = (args) => spawnSync("rustup", args, { encoding: "utf8" }).stdout?.split("\n") ?? [];
+  if (!installed(["target", "list", "--installed"]).includes("wasm32-unknown-unknown")) run("rustup", ["target", "add", "wasm32-unknown-unknown"]);
+  const components = installed(["component", "list", "--installed"]);
+  const wanted = quick ? ["rust-src"] : ["clippy", "rustfmt", "rust-src"];
+  const missing = wanted.filter((c) => !components.some((line) => line.startsWith(`${c}-`) || line === c));
+  if (missing.length) run("rustup", ["component", "add", ...missing]);
+}
+
+/** The Debian packages the full run needs, through apt-get when allowed, else one line and exit. */
+export function ensureSystemPackages({ quick = false } = {}) {
+  const wanted = quick ? SYSTEM_PACKAGES.filter((p) => p.pkg === "build-essential") : SYSTEM_PACKAGES;
+  const missing = wanted.filter((p) => !has(p.command)).map((p) => p.pkg);
+  if (!missing.length) return [];
+  const command = `apt-get install -y ${missing.join(" ")}`;
+  const root_ = typeof process.getuid === "function" && process.getuid() === 0;
+  const sudo = !root_ && has("sudo") && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0;
+  if (!has("apt-get") || (!root_ && !sudo)) stop(`missing ${missing.join(", ")}: run \`sudo ${command}\`, then npm test again`);
+  console.log(`setup: installing ${missing.join(", ")} (apt-get)`);
+  const prefix = root_ ? [] : ["sudo", "-n"];
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  const [cmd, ...rest] = [...prefix, "apt-get", "update", "-qq"];
+  run(cmd, rest, env);
+  const [cmd2, ...rest2] = [...prefix, "apt-get", "install", "-y", "-qq", ...missing];
+  run(cmd2, rest2, env);
+  return missing;
+}
+
+/** Everything, in the order each step's tools need: system packages first (cargo needs cc). */
+export async function setup({ quick = false } = {}) {
+  ensureSystemPackages({ quick });
+  ensureNodeModules();
+  ensureRust({ quick });
+  const { ensureWasmBindgen } = await import("./toolchain.mjs");
+  ensureWasmBindgen();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await setup({ quick: process.argv.includes("--quick") });
+  console.log("setup: nothing missing");
+}

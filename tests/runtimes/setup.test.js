@@ -1,0 +1,41 @@
+// npm test's set-up step (scripts/setup.mjs): on a machine that lacks Debian packages and may not
+// install them (not root, no password-less sudo), it stops with one line naming the command to run;
+// on a machine that has everything, it installs nothing.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { root } from "../support/package.mjs";
+
+const SETUP = join(root, "scripts", "setup.mjs");
+const bin = mkdtempSync(join(tmpdir(), "setup-path-"));
+after(() => rmSync(bin, { recursive: true, force: true }));
+
+const which = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" }).stdout.trim();
+const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
+
+test("missing chromium and redis-server, not allowed to install: one line naming the command, exit 1", { skip: !asRoot || !which("runuser") ? "needs root (to run as nobody) and runuser" : false }, () => {
+  // A PATH with node, sh and apt-get only: no chromium, redis-server, cc, script or sudo.
+  chmodSync(bin, 0o755);
+  for (const cmd of ["node", "sh", "apt-get"]) {
+    const path = which(cmd);
+    if (path) symlinkSync(path, join(bin, cmd));
+  }
+  const r = spawnSync(which("runuser"), ["-u", "nobody", "--", join(bin, "node"), SETUP], { encoding: "utf8", env: { PATH: bin }, timeout: 60_000 });
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.equal(r.stdout, "");
+  const lines = r.stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^setup: missing chromium, redis-server, build-essential, bsdutils: run `sudo apt-get install -y chromium redis-server build-essential bsdutils`, then npm test again$/);
+});
+
+test("a machine with everything: nothing installed, npm ci not run", () => {
+  const lock = join(root, "node_modules", ".package-lock.json");
+  const before = statSync(lock).mtimeMs;
+  const r = spawnSync(process.execPath, [SETUP], { cwd: root, encoding: "utf8", timeout: 120_000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal(r.stdout, "setup: nothing missing\n");
+  assert.equal(statSync(lock).mtimeMs, before, "node_modules was reinstalled");
+});
