@@ -247,6 +247,8 @@ export class AgentCoreIdentityClient {
     if (out.accessToken) return out;
     const sessionUri = out.sessionUri;
     const flowError = (/** @type {string} */ code, /** @type {string} */ message) => makeError("flow", { code, message, sessionUri });
+    const timedOut = () =>
+      flowError("timeout", `no token within ${timeoutMs} ms: the session completes only when the callback binds it (handleOauth2Callback with client and userIdentifier, or completeResourceTokenAuth)`);
     if (!sessionUri) throw flowError("no_session", "the service returned neither a token nor a session");
     if (out.sessionStatus === "FAILED") throw flowError("session_failed", "the authorization session failed");
     if (out.authorizationUrl) {
@@ -255,7 +257,7 @@ export class AgentCoreIdentityClient {
       /** @type {ReturnType<typeof setTimeout> | undefined} */
       let timer;
       const late = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(flowError("timeout", `no token within ${timeoutMs} ms`)), Math.max(0, deadline - Date.now()));
+        timer = setTimeout(() => reject(timedOut()), Math.max(0, deadline - Date.now()));
       });
       try {
         await untilAbort(Promise.race([onAuthorizationUrl(out.authorizationUrl, { sessionUri }), late]), signal);
@@ -269,7 +271,7 @@ export class AgentCoreIdentityClient {
     let interval = pollIntervalMs;
     for (;;) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw flowError("timeout", `no token within ${timeoutMs} ms`);
+      if (remaining <= 0) throw timedOut();
       await sleep(Math.min(interval, remaining), signal);
       try {
         out = await this.#dispatch("GetResourceOauth2Token", poll, signal);

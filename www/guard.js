@@ -291,7 +291,9 @@ export const CHECK_INPUT = Symbol("agentcore-identity-edge.checkInput");
 export function credentialsSnapshot(v, kind) {
   const refuse = (/** @type {string} */ message, /** @type {unknown} */ cause = undefined) =>
     makeError(kind, cause === undefined ? { message } : { message, cause });
-  if (!isObject(v)) throw refuse("credentials must be an object with accessKeyId and secretAccessKey");
+  // The messages name the `credentials` option (or the provider's answer) and what it needs.
+  const needs = kind === "configuration" ? "the credentials option must be { accessKeyId, secretAccessKey } or a provider function (such as fromNodeProviderChain())" : "the credentials provider must resolve { accessKeyId, secretAccessKey }";
+  if (!isObject(v)) throw refuse(`credentials missing or not an object: ${needs}`);
   // No prototype: the core reads members by name, and nothing may come from Object.prototype.
   /** @type {Record<string, unknown>} */
   const out = Object.create(null);
@@ -327,6 +329,9 @@ export function credentialsSnapshot(v, kind) {
     } else {
       out[key] = value;
     }
+  }
+  for (const key of ["accessKeyId", "secretAccessKey"]) {
+    if (typeof out[key] !== "string" || out[key] === "") throw refuse(`credentials.${key} is missing or empty: ${needs}`);
   }
   return out;
 }

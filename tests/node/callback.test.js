@@ -231,6 +231,27 @@ test("the poll times out with a typed error", async (t) => {
   assert.equal(err.code, "timeout");
 });
 
+test("consent without the callback's binding never completes: the timeout says the callback must bind the session", async (t) => {
+  const { client, input } = await federationSetup(t);
+  let consented = false;
+  const err = await rejection(
+    client.getResourceOauth2TokenOrAuthorize(input, {
+      pollIntervalMs: 30,
+      timeoutMs: 1500,
+      async onAuthorizationUrl(authorizationUrl) {
+        // The user allows, but the callback route never runs handleOauth2Callback with the client.
+        await consent(authorizationUrl, "allow");
+        consented = true;
+      },
+    }),
+  );
+  assert.ok(consented);
+  assert.ok(err instanceof pkg.AuthorizationFlowError);
+  assert.equal(err.code, "timeout");
+  assert.match(err.message, /the session completes only when the callback binds it/);
+  assert.match(err.message, /handleOauth2Callback/);
+});
+
 test("an expired session fails the poll", async (t) => {
   const { emu, client, input } = await federationSetup(t);
   const err = await rejection(
