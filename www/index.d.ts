@@ -54,7 +54,10 @@ export interface ClientConfig {
    * jitter), within a client-wide retry quota.
    */
   maxAttempts?: number;
-  /** Per-attempt timeout in milliseconds: a whole number from 1 to 3600000. Default: none. */
+  /**
+   * Per-attempt timeout in milliseconds: a whole number from 1 to 3600000. Default: none. It also
+   * bounds the wait for a credentials provider (a `CredentialsProviderError` after it).
+   */
   requestTimeoutMs?: number;
   /** Your application's id, sent in `x-amz-user-agent` as the AWS SDKs' `appId`: at most 50 characters. */
   userAgentAppId?: string;
@@ -72,8 +75,12 @@ export interface CallOptions {
 export interface ResponseMetadata {
   /** The HTTP status of the last attempt (absent if there was no reply). */
   httpStatusCode?: number;
-  /** The `x-amzn-RequestId` of the last reply. */
+  /** The last reply's `x-amzn-RequestId`, else its `x-amzn-request-id`, else its `x-amz-request-id`. */
   requestId?: string;
+  /** The last reply's `x-amz-id-2`, when it has one. */
+  extendedRequestId?: string;
+  /** The last reply's `x-amz-cf-id`, when it has one. */
+  cfId?: string;
   /** Attempts made, including the first. */
   attempts: number;
   /** Milliseconds spent in backoff sleeps. */
@@ -294,12 +301,17 @@ export interface StripePrivyTokenResponseOutput {
   requestExpiry?: number;
 }
 
-/** Exactly one vendor's token (a union). */
+/**
+ * Exactly one vendor's token (a union). A member the model does not know yet comes back as the
+ * AWS SDK gives it: `{ $unknown: [name, value] }`.
+ */
 export interface PaymentTokenResponseOutput {
   /** The Coinbase CDP token. */
   coinbaseCdpTokenResponse?: CoinbaseCdpTokenResponseOutput;
   /** The Stripe Privy token. */
   stripePrivyTokenResponse?: StripePrivyTokenResponseOutput;
+  /** A member this version of the model does not know: its name and its value as received. */
+  $unknown?: [string, unknown];
 }
 
 /** Output of `GetResourcePaymentToken`. */
@@ -381,11 +393,6 @@ export declare class AgentCoreIdentityClient {
    * same input plus `sessionUri` (without `forceAuthentication`) every `pollIntervalMs`, backing off
    * when throttled. Rejects with {@link AuthorizationFlowError} at once when the session is
    * `FAILED` or the time is up, and with the signal's reason on abort.
-   *
-   * The session completes only when your callback route binds it: the user's consent alone is not
-   * enough. The route must run {@link handleOauth2Callback} with `client` and `userIdentifier` (or
-   * call {@link AgentCoreIdentityClient.completeResourceTokenAuth}); until it does, the polls get no
-   * token and the flow ends with the `timeout` error.
    */
   getResourceOauth2TokenOrAuthorize(
     input: GetResourceOauth2TokenInput,
@@ -513,7 +520,10 @@ export declare class ConfigurationError extends Error {
   /** Always `"ConfigurationError"`. */
   readonly name: "ConfigurationError";
 }
-/** The credentials provider threw, rejected or returned something unusable (`cause` says what). */
+/**
+ * The credentials provider threw, rejected or returned something unusable (`cause` says what), or
+ * did not answer within the client's `requestTimeoutMs`.
+ */
 export declare class CredentialsProviderError extends Error {
   constructor(props: LocalErrorProps);
   /** Always `"CredentialsProviderError"`. */
@@ -571,11 +581,7 @@ export declare function createCustomState(options: CreateCustomStateOptions): Pr
  * throw or any non-boolean answer refuses it with {@link CallbackError} `state_store_unavailable`.
  */
 export interface StateStore {
-  /**
-   * Records `nonce` until `expiresAtMs`; resolves true the first time, false if seen before. The
-   * package's stores keep it 5 minutes longer (the clock-skew allowance): an instance whose clock
-   * is behind still accepts the state after its expiry; yours should too.
-   */
+  /** Records `nonce` until `expiresAtMs`; resolves true the first time, false if seen before. */
   consume(nonce: string, expiresAtMs: number): boolean | Promise<boolean>;
 }
 
@@ -593,13 +599,9 @@ export { RedisStateStore, type RedisStateStoreOptions } from "./redis.js";
 export interface HandleOauth2CallbackOptions {
   /** Verify a state made by {@link createCustomState} with this secret (at least 32 bytes). */
   stateSecret?: string | Uint8Array | ArrayBuffer;
-  /**
-   * The binding the state was made with (as in {@link CreateCustomStateOptions.binding}). Default:
-   * none. Only with `stateSecret`: a stored `expectedState` carries no binding, so a `binding`
-   * given with `expectedState` alone is refused (`ConfigurationError`).
-   */
+  /** The binding the state was made with (as in {@link CreateCustomStateOptions.binding}). Default: none. */
   binding?: string | Uint8Array | ArrayBuffer;
-  /** The exact state the app stored, compared in constant time: at least 22 characters (128 bits in base64url). */
+  /** The exact state the app stored, compared in constant time. */
   expectedState?: string;
   /**
    * When the stored `expectedState` was issued (ms since the epoch). Required with `expectedState`
