@@ -3,8 +3,9 @@ import type { StateStore } from "./index.js";
 /** Options of {@link RedisStateStore}. */
 export interface RedisStateStoreOptions {
   /**
-   * Runs one Redis command given as its words (`["SET", key, "1", "NX", "PX", "600000"]`) and
-   * resolves with the reply: `"OK"` or `null` for this command. node-redis:
+   * Runs one Redis command given as its words (`["SET", key, "1", "NX", "PX", "900000"]`, and
+   * once `["CONFIG", "GET", "maxmemory-policy"]` or `["INFO", "memory"]`) and resolves with the
+   * reply: `"OK"` or `null` for `SET`. node-redis:
    * `(args) => client.sendCommand(args)`; ioredis: `(args) => client.call(...args)`.
    */
   sendCommand: (args: string[]) => unknown;
@@ -19,8 +20,18 @@ export interface RedisStateStoreOptions {
 
 /**
  * A single-use store in Redis, shared by every instance that reaches it. `consume` is one atomic
- * `SET <prefix><nonce> 1 NX PX <ms until expiresAtMs>`: `"OK"` resolves `true`, `null` resolves
- * `false`. It rejects, and never resolves `true`, when Redis cannot answer: `NetworkError` when
+ * `SET <prefix><nonce> 1 NX PX <ms until expiresAtMs, plus 5 minutes>`: `"OK"` resolves `true`,
+ * `null` resolves `false`. The key outlives the state by a 5-minute clock-skew allowance, so an
+ * instance whose clock is behind cannot accept the state again.
+ *
+ * Redis must not evict keys: an evicted key would make a consumed state new again. Before its
+ * first `SET`, the store reads the server's `maxmemory-policy` once (`CONFIG GET maxmemory-policy`,
+ * or `INFO memory` where `CONFIG` is disabled, as on managed Redis) and rejects with
+ * `ConfigurationError` unless it is `noeviction` (every `allkeys-*` and `volatile-*` policy is
+ * refused); a failed check is asked again on the next call. `sendCommand` must therefore also run
+ * `CONFIG GET` (or `INFO`) and give their replies as the client does.
+ *
+ * It rejects, and never resolves `true`, when Redis cannot answer: `NetworkError` when
  * `sendCommand` throws or rejects (the client's error is the `cause`), `ResponseError` on any
  * other reply, `RequestTimeoutError` after `timeoutMs`, `ConfigurationError` for a malformed
  * nonce or an expiry that is not an integer time in the future. Messages never hold the nonce.
