@@ -46,7 +46,9 @@ export interface ConnectProviderOptions {
 
 /** The outcome of {@link connectProvider}: the account is connected. */
 export interface ConnectProviderResult {
+  /** The provider id that was connected, as given. */
   provider: string;
+  /** Always `"connected"`: the vault holds a token for the signed-in user and this provider. */
   status: "connected";
 }
 
@@ -62,9 +64,11 @@ export declare class ConnectError extends Error {
   constructor(props: { code: string; message: string; status?: number | undefined; provider?: string | undefined; cause?: unknown });
   /** Always `"ConnectError"`. */
   readonly name: "ConnectError";
+  /** The route's or the callback page's error code, or `network_error`, `response_invalid`, `callback_refused`. */
   code: string;
   /** The HTTP status of the route's reply, when the refusal came from one. */
   status: number | undefined;
+  /** The provider id `connectProvider` was called with. */
   provider: string | undefined;
 }
 
