@@ -2,11 +2,13 @@
 // (bundleDependencies), so that installing it needs no registry. npm leaves a workspace's bundled
 // dependencies out when they are hoisted to the repository's node_modules, so the package is staged in
 // .cache/emulator-stage first: its files, plus the dependency closure that package-lock.json names,
-// copied from node_modules.
+// copied from node_modules. Concurrent callers (test files running in parallel) take turns through a
+// lock folder, and a tarball whose inputs have not changed since it was packed is reused.
 //
 //   node scripts/pack-emulator.mjs [DEST]    prints the tarball's path (DEST defaults to .cache/pack-emulator)
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -42,11 +44,82 @@ function dependencyClosure() {
   return [...seen];
 }
 
+/** Every file under `path`, sorted. @param {string} path @returns {string[]} */
+function filesUnder(path) {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((e) => filesUnder(join(path, e.name)));
+}
+
+/** sha256 over what the tarball is made of: the emulator's files and the locked dependency closure. */
+function inputsHash() {
+  const h = createHash("sha256");
+  for (const f of filesUnder(join(root, "emulator")).filter((f) => !f.includes("/node_modules/"))) {
+    h.update(`${f}\0`);
+    h.update(readFileSync(f));
+  }
+  const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")).packages;
+  for (const path of dependencyClosure()) h.update(`${path}@${lock[path].version}\0`);
+  return h.digest("hex");
+}
+
+const sleepSync = (/** @type {number} */ ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
 /**
- * Stages and packs the emulator; returns the tarball's path and what npm reports of it.
+ * Runs `fn` holding .cache/pack-emulator.lock; a lock older than 10 minutes is taken as abandoned.
+ * @template T
+ * @param {() => T} fn
+ * @returns {T}
+ */
+function withLock(fn) {
+  const lock = join(root, ".cache", "pack-emulator.lock");
+  mkdirSync(join(root, ".cache"), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (/** @type {NodeJS.ErrnoException} */ (e).code !== "EEXIST") throw e;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // Released meanwhile.
+      }
+      sleepSync(200);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Stages and packs the emulator (or reuses the tarball packed from the same inputs); returns the
+ * tarball's path and what npm reported of it.
  * @param {string} [dest]
  */
 export function packEmulator(dest = join(root, ".cache", "pack-emulator")) {
+  return withLock(() => {
+    const stamp = join(resolve(dest), "stamp.json");
+    const hash = inputsHash();
+    try {
+      const last = JSON.parse(readFileSync(stamp, "utf8"));
+      if (last.hash === hash && existsSync(last.packed.tarball)) return last.packed;
+    } catch {
+      // No usable stamp: pack.
+    }
+    const packed = stageAndPack(dest);
+    writeFileSync(stamp, JSON.stringify({ hash, packed }));
+    return packed;
+  });
+}
+
+/** @param {string} dest */
+function stageAndPack(dest) {
   const manifest = JSON.parse(readFileSync(join(root, "emulator", "package.json"), "utf8"));
   const stage = join(root, ".cache", "emulator-stage");
   rmSync(stage, { recursive: true, force: true });
