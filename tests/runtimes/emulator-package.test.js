@@ -113,3 +113,18 @@ test("the user's file type-checks against both packages' types (tsc --strict, ch
   const r = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: dir, encoding: "utf8" });
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
+
+test("the emulator's tarball: publint finds nothing, and its types resolve for ESM under node16 and bundler", () => {
+  const { tarball } = packEmulator(join(cacheDir, "pack-emulator"));
+  const bin = (name) => join(root, "node_modules", ".bin", name);
+  const lint = spawnSync(bin("publint"), ["run", tarball, "--strict", "--level", "suggestion"], { cwd: root, encoding: "utf8" });
+  assert.equal(lint.status, 0, lint.stdout + lint.stderr);
+  assert.doesNotMatch(lint.stdout, /Errors|Warnings|Suggestions/, lint.stdout);
+  const attw = spawnSync(bin("attw"), [tarball, "--profile", "esm-only", "--format", "json"], { cwd: root, encoding: "utf8" });
+  assert.equal(attw.status, 0, attw.stdout + attw.stderr);
+  const { analysis } = JSON.parse(attw.stdout);
+  for (const kind of ["node16-esm", "bundler"]) {
+    assert.deepEqual(analysis.problems.filter((/** @type {{ resolutionKind: string }} */ p) => p.resolutionKind === kind), []);
+    assert.ok(analysis.entrypoints["."].resolutions[kind].resolution?.fileName?.endsWith("index.d.ts"), kind);
+  }
+});
