@@ -1,10 +1,15 @@
 // npm run demo: the package end to end on this machine. Installs and builds what is missing, starts
 // the local AgentCore Identity emulator (or, with --aws, uses AWS and the credentials in the
-// environment), then runs the M2M flow and the whole USER_FEDERATION flow: authorization URL,
-// consent, callback with a verified customState, session binding, token. Tokens are printed
-// redacted.
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+// environment) and the example Worker (www/worker/, the agent console's backend) under workerd
+// with `wrangler dev`, prints the console's URL, then runs the M2M flow and the whole
+// USER_FEDERATION flow in the terminal: authorization URL, consent, callback with a verified
+// customState, session binding, token. Without a terminal it then connects an account through the
+// Worker's routes over HTTP and exits; on a terminal it serves the console until Ctrl-C. Tokens
+// are printed redacted.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -39,12 +44,12 @@ if (!existsSync(wasm) || statSync(wasm).mtimeMs < Math.max(newest(join(root, "sr
 
 const pkg = await import("../www/node.js");
 const { startEmulator } = await import("../emulator/server.js");
-const { serveConsole } = await import("./console-server.mjs");
 const { submitConsent } = await import("../emulator/consent.js");
 
 const redact = (s) => (typeof s === "string" ? `<redacted, ${s.length} chars>` : String(s));
 const step = (n, text) => console.log(`  ${n}. ${text}`);
 const STATE_SECRET = crypto.getRandomValues(new Uint8Array(32));
+const b64 = (bytes) => Buffer.from(bytes).toString("base64");
 
 // 2. The service: the emulator, or AWS.
 let emulator;
@@ -80,31 +85,40 @@ if (useAws) {
 const client = new pkg.AgentCoreIdentityClient(config);
 const userId = "demo-user";
 
-// 3. The app's callback route, as a Worker or a server would have it, beside the agent console.
+// 3. The agent console and its backend: the example Worker under workerd (wrangler dev), with the
+//    service's credentials as its variables. Its Durable Object state goes to a scratch folder.
+const workerState = mkdtempSync(join(tmpdir(), "agentcore-demo-"));
+const worker = await startWorker().catch(async (e) => {
+  console.error(`\ndemo failed: ${e.message}`);
+  rmSync(workerState, { recursive: true, force: true });
+  await emulator?.close();
+  process.exit(1);
+});
+console.log(`Agent console: ${worker.url}/`);
+
+// 4. The terminal flow's callback route, as a server would have it (the console's flows go through
+//    the Worker instead).
 let onCallback;
 let pendingAuthorization;
-const app = await serveConsole({
-  port: names.callbackPort,
-  demoConfig: emulator && { endpoint: emulator.url, ...emulator.credentials },
-  routes: {
-    async "/callback"(_req, res, url) {
-      try {
-        const result = await pkg.handleOauth2Callback(url, { stateSecret: STATE_SECRET, binding: userId, client, userIdentifier: { userId } });
-        res
-          .writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" })
-          .end("<!doctype html><title>Authorized</title><p>Authorized. You can close this window and return to the terminal.</p>");
-        onCallback?.(null, result);
-      } catch (e) {
-        res.writeHead(400, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }).end(`${e.name}: ${e.message}`);
-        onCallback?.(e);
-      }
-    },
-    "/authorize"(_req, res) {
-      if (pendingAuthorization) res.writeHead(302, { location: pendingAuthorization }).end();
-      else res.writeHead(404).end();
-    },
-  },
-});
+const app = await listen(async (req, res) => {
+  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  if (url.pathname === "/callback") {
+    try {
+      const result = await pkg.handleOauth2Callback(url, { stateSecret: STATE_SECRET, binding: userId, client, userIdentifier: { userId } });
+      res
+        .writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" })
+        .end("<!doctype html><title>Authorized</title><p>Authorized. You can close this window and return to the terminal.</p>");
+      onCallback?.(null, result);
+    } catch (e) {
+      res.writeHead(400, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }).end(`${e.name}: ${e.message}`);
+      onCallback?.(e);
+    }
+  } else if (url.pathname === "/authorize" && pendingAuthorization) {
+    res.writeHead(302, { location: pendingAuthorization }).end();
+  } else {
+    res.writeHead(404).end();
+  }
+}, names.callbackPort);
 const appUrl = app.url;
 
 let failed = false;
@@ -173,15 +187,136 @@ try {
   });
   step(7, `next call: ${again.accessToken ? `token from the vault ${redact(again.accessToken)}, no new consent` : "no token"}`);
   console.log("\ndemo complete: both flows reached a token");
-  if (interactive && emulator) {
-    console.log(`\nThe agent console is at ${appUrl}/ (M2M, and USER_FEDERATION in a popup). Press Ctrl-C to stop.`);
+
+  if (interactive) {
+    console.log(`\nThe agent console is at ${worker.url}/: sign in, then connect the demo account in a popup. Press Ctrl-C to stop.`);
     await new Promise((resolve) => process.once("SIGINT", resolve));
+  } else if (emulator) {
+    await connectThroughWorker();
   }
 } catch (e) {
   failed = true;
   console.error(`\ndemo failed: ${e.name}: ${e.message}${e.$metadata ? ` (request ${e.$metadata.requestId}, HTTP ${e.$metadata.httpStatusCode})` : ""}`);
 } finally {
+  await worker.stop();
+  rmSync(workerState, { recursive: true, force: true });
   await app.close();
   await emulator?.close();
 }
 process.exit(failed ? 1 : 0);
+
+/**
+ * What the agent console does, over HTTP: the Worker's demo sign-in, its connect routes, the
+ * emulator's consent page, the callback (with the session cookie), and the connections after.
+ */
+async function connectThroughWorker() {
+  console.log("\nConnect through the example Worker's routes (what the agent console does, without a browser)");
+  const origin = worker.url;
+  const post = (path, cookie) =>
+    fetch(`${origin}${path}`, { method: "POST", redirect: "manual", headers: { origin, "content-type": "application/json", ...(cookie ? { cookie } : {}) }, body: "{}" });
+  const login = await post("/login");
+  if (login.status !== 200) throw new Error(`POST /login answered HTTP ${login.status}`);
+  const cookie = /** @type {string} */ (login.headers.get("set-cookie")).split(";")[0];
+  step(1, `POST /login -> signed in as ${(await login.json()).userId} (HttpOnly session cookie)`);
+  const connections = async () => (await (await fetch(`${origin}/agentcore/connections`, { headers: { cookie } })).json()).connections;
+  const show = (list) => list.map((c) => `${c.provider} ${c.connected ? "connected" : "not connected"}`).join(", ");
+  step(2, `GET /agentcore/connections -> ${show(await connections())}`);
+  const started = await post("/agentcore/connect/demo", cookie);
+  const body = await started.json();
+  if (started.status !== 200 || body.status !== "authorization_required") throw new Error(`POST /agentcore/connect/demo answered HTTP ${started.status} ${body.status ?? body.error?.code}`);
+  step(3, `POST /agentcore/connect/demo -> authorization_required, authorization URL ${redact(body.authorizationUrl)}`);
+  const { location } = await submitConsent(body.authorizationUrl, "allow");
+  if (!location) throw new Error("the consent page did not redirect");
+  step(4, `consent approved automatically (not on a terminal) -> redirect to ${location.pathname}`);
+  const callback = await fetch(location, { headers: { cookie } });
+  await callback.body?.cancel();
+  if (callback.status !== 200) throw new Error(`GET ${location.pathname} answered HTTP ${callback.status}`);
+  step(5, `GET ${location.pathname} -> ${callback.status}: callback verified by the Worker, session bound to the user`);
+  const after = await connections();
+  step(6, `GET /agentcore/connections -> ${show(after)}`);
+  if (!after.some((c) => c.provider === "demo" && c.connected)) throw new Error("the account is not connected");
+  console.log("\nconnect through the Worker complete: the demo account is connected");
+}
+
+/**
+ * The example Worker under `wrangler dev` on a free loopback port, its variables and secrets in a
+ * file only this user can read (never on a command line). Resolves once it answers.
+ */
+async function startWorker() {
+  const port = await new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const vars = {
+    AWS_REGION: config.region,
+    AWS_ACCESS_KEY_ID: config.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: config.credentials.secretAccessKey,
+    ...(config.credentials.sessionToken ? { AWS_SESSION_TOKEN: config.credentials.sessionToken } : {}),
+    ...(config.endpoint ? { AGENTCORE_ENDPOINT: config.endpoint } : {}),
+    WORKLOAD_NAME: names.workload,
+    PROVIDERS: JSON.stringify({ demo: { resourceCredentialProviderName: names.user, scopes: names.scopes } }),
+    STATE_SECRET: b64(crypto.getRandomValues(new Uint8Array(32))),
+  };
+  const envFile = join(workerState, "worker.env");
+  writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}='${v}'\n`).join(""), { mode: 0o600 });
+  const wrangler = join(root, "node_modules", ".bin", "wrangler");
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--persist-to", join(workerState, "state"), "--log-level", "error"];
+  const child = spawn(wrangler, args, {
+    cwd: join(root, "www", "worker"),
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const kill = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  // SIGTERM, then the whole group outright if wrangler has not exited within five seconds.
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    kill("SIGTERM");
+    await Promise.race([new Promise((resolve) => child.once("exit", resolve)), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    kill("SIGKILL");
+  };
+  process.once("exit", () => kill("SIGKILL"));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output}`);
+    try {
+      await fetch(`${url}/session`, { signal: AbortSignal.timeout(2000) });
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`the example Worker did not answer within 2 minutes:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return { url, stop };
+}
+
+/** A loopback HTTP server for `handler` on `port` (0: any free port). */
+async function listen(handler, port) {
+  const server = createServer(handler);
+  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve(undefined));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -36,6 +36,19 @@ export async function exampleWorker(t, emu, { name = "worker-example", vars = {}
     url: origin,
     timeoutMs: 90_000,
   });
+  // wrangler may outlive a SIGTERM once the test's pipes are gone: its whole group is killed
+  // outright if it has not exited within five seconds.
+  t.after(async () => {
+    const { child } = server;
+    if (child.exitCode === null && child.signalCode === null) {
+      await Promise.race([new Promise((resolve) => child.once("exit", resolve)), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    }
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  });
   return { origin, dir, server };
 }
 

@@ -5,7 +5,7 @@
 //   /agentcore/*           createConnectRoutes: connections, connect, callback (and token, if enabled)
 //   everything else        the console's files ([assets]), with their security headers
 // The Worker refuses to run without its settings (the AWS keys, STATE_SECRET of 32 bytes or more,
-// PROVIDERS, the Durable Object).
+// PROVIDERS as an object or JSON, the Durable Object).
 import { AgentCoreIdentityClient } from "agentcore-identity-edge";
 import { DurableObjectStateStore } from "agentcore-identity-edge/cloudflare";
 import { createConnectRoutes } from "agentcore-identity-edge/connect";
@@ -153,6 +153,22 @@ async function asset(request, assets) {
 // ---- The Worker.
 
 /**
+ * PROVIDERS as wrangler.toml gives it (an object) or as a variable or secret holds it (JSON).
+ * @param {unknown} v
+ * @returns {object | null}
+ */
+function providersOf(v) {
+  if (typeof v === "string") {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return null;
+    }
+  }
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? v : null;
+}
+
+/**
  * The connect routes for `env`, made once per isolate; null (with the names of the missing
  * settings in the log, never a value) until every setting is there.
  * @type {WeakMap<Env, ReturnType<typeof createConnectRoutes>>}
@@ -166,7 +182,8 @@ function routesFor(env) {
   const missing = /** @type {string[]} */ ([]);
   for (const name of /** @type {const} */ (["AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "WORKLOAD_NAME"])) if (!nonEmpty(env[name])) missing.push(name);
   if (!nonEmpty(env.STATE_SECRET) || encoder.encode(env.STATE_SECRET).length < 32) missing.push("STATE_SECRET (32 bytes or more)");
-  if (typeof env.PROVIDERS !== "object" || env.PROVIDERS === null) missing.push("PROVIDERS");
+  const providers = providersOf(env.PROVIDERS);
+  if (!providers) missing.push("PROVIDERS");
   if (!env.AGENTCORE_STATE || !env.ASSETS) missing.push("AGENTCORE_STATE, ASSETS (bindings)");
   if (missing.length) {
     console.error(`the Worker is not configured: ${missing.join(", ")}`);
@@ -184,7 +201,7 @@ function routesFor(env) {
       },
     }),
     workloadName: /** @type {string} */ (env.WORKLOAD_NAME),
-    providers: /** @type {any} */ (env.PROVIDERS),
+    providers: /** @type {any} */ (providers),
     stateSecret: secret,
     stateStore: new DurableObjectStateStore(/** @type {import("agentcore-identity-edge/cloudflare").DurableObjectNamespaceLike} */ (env.AGENTCORE_STATE)),
     // Who the user is comes from this app's own sign-in only.
