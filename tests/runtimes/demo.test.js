@@ -1,6 +1,7 @@
 // `npm run demo` as a developer runs it: on a terminal (a pseudo-terminal from util-linux
-// `script`), consent given in a browser, then the agent console it serves, used in headless
-// Chromium for M2M and the USER_FEDERATION popup flow, then Ctrl-C.
+// `script`), consent given in a browser, then the agent console served by the example Worker,
+// used in headless Chromium to connect an account in a popup, then Ctrl-C; and without a terminal,
+// where it connects an account through the Worker's routes by itself and exits 0.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { test } from "node:test";
@@ -76,16 +77,20 @@ function within(promise, ms, what) {
   );
 }
 
-test("npm run demo on a terminal: consent in a browser, then the console gets tokens (M2M, USER_FEDERATION popup)", { timeout: 110_000, skip: !hasScript && "util-linux script is not installed" }, async (t) => {
+test("npm run demo on a terminal: the console's URL first, consent in a browser, then the console connects an account (Worker under workerd), then Ctrl-C", { timeout: 180_000, skip: !hasScript && "util-linux script is not installed" }, async (t) => {
   const demo = demoOnTerminal(t);
   const browser = await launch(t);
   const context = await browser.newContext();
   const problems = [];
-  context.on("console", (m) => (m.type() === "error" || /Content Security Policy/i.test(m.text())) && problems.push(`${m.text()} (${m.location().url})`));
+  context.on("console", (m) => (m.type() === "error" || /Content Security Policy/i.test(m.text())) && !/Failed to load resource/.test(m.text()) && problems.push(`${m.text()} (${m.location().url})`));
   context.on("weberror", (e) => problems.push(e.error().message));
 
-  // 1. The terminal flows: M2M, then USER_FEDERATION waiting for a consent given in a browser.
+  // 1. The console's line, printed as soon as the Worker answers, before the terminal flows.
   //    (The demo rebuilds the wasm package when src/ is newer: `npm test` has just built it.)
+  const [, consoleUrl] = await demo.waitFor(/^Agent console: (http:\/\/127\.0\.0\.1:\d+\/)\r?$/m, 120_000);
+  assert.doesNotMatch(demo.output().slice(0, demo.output().indexOf("Agent console:")), /M2M/);
+
+  // 2. The terminal flows: M2M, then USER_FEDERATION waiting for a consent given in a browser.
   const [, authorize] = await demo.waitFor(/open (http:\/\/127\.0\.0\.1:\d+\/authorize) in a browser/, 60_000);
   const consent = await context.newPage();
   await consent.goto(authorize);
@@ -93,46 +98,50 @@ test("npm run demo on a terminal: consent in a browser, then the console gets to
   await Promise.all([consent.waitForURL((u) => u.pathname === "/callback", { timeout: 15_000 }), consent.click("button[value=allow]")]);
   assert.match((await consent.textContent("body")) ?? "", /Authorized/);
   await consent.close();
-
-  // 2. The console URL, printed once both terminal flows reached a token.
-  const [, consoleUrl] = await demo.waitFor(/The agent console is at (http:\/\/127\.0\.0\.1:\d+\/) /, 30_000);
+  await demo.waitFor(/The agent console is at http:\/\/127\.0\.0\.1:\d+\/: sign in/, 30_000);
   assert.match(demo.output(), /demo complete: both flows reached a token/);
   assert.doesNotMatch(demo.output(), /demo failed/);
 
-  // 3. The console, from the demo's own server: the package loads from /pkg/, the emulator is filled in.
+  // 3. The console, served by the example Worker: sign in, Connect, Allow in the popup, connected.
   const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
   const response = await page.goto(consoleUrl);
-  await page.waitForFunction(() => /** @type {HTMLInputElement} */ (document.getElementById("endpoint")).value !== "", null, { timeout: 15_000 });
-  assert.match(response?.headers()["content-security-policy"] ?? "", /script-src 'self'/);
-
-  const result = () => page.waitForFunction(() => /^(Access token|.*Error)/.test(document.getElementById("result")?.textContent ?? ""), null, { timeout: 30_000 });
-  const redacted = /^Access token: •••• \(\d+ characters, redacted\) · request id [0-9a-f-]{36} · 1 attempt\(s\)$/;
-
-  // M2M first.
-  await page.click("#run");
-  await result();
-  assert.match((await page.textContent("#result")) ?? "", redacted);
-
-  // USER_FEDERATION through the popup; consent on the emulator's page.
-  await page.check("input[value=USER_FEDERATION]");
-  const [popup] = await Promise.all([page.waitForEvent("popup", { timeout: 15_000 }), page.click("#run")]);
-  await popup.waitForURL((u) => u.pathname === "/oauth2/authorize", { timeout: 15_000 });
+  assert.match(response?.headers()["content-security-policy"] ?? "", /script-src 'self' 'sha256-/);
+  await page.click("#login");
+  await page.waitForFunction(() => /^Signed in as user-/.test(document.getElementById("who")?.textContent ?? ""));
+  await page.waitForSelector("li[data-provider=demo] .status.not-connected");
+  const [popup] = await Promise.all([page.waitForEvent("popup"), page.click("li[data-provider=demo] button")]);
+  await popup.waitForURL((u) => u.pathname === "/oauth2/authorize");
   await popup.click("button[value=allow]");
-  await result();
+  await page.waitForSelector("li[data-provider=demo] .status.connected");
   const steps = await page.$$eval("#steps li", (lis) => lis.map((li) => li.textContent ?? ""));
-  assert.match((await page.textContent("#result")) ?? "", redacted, steps.join("\n"));
-  assert.ok(steps.some((s) => /Callback verified/.test(s)), steps.join("\n"));
-  assert.ok(steps.some((s) => /Session bound to demo-user/.test(s)), steps.join("\n"));
-  // Nothing on the page looks like a token: every one is shown as its length only.
-  const text = await page.evaluate(() => document.body.innerText);
-  assert.doesNotMatch(text, /[A-Za-z0-9_.~+/=-]{40,}/);
+  assert.ok(steps.some((s) => /Callback verified by the backend/.test(s)), steps.join("\n"));
+  // No field of the console takes a credential.
+  assert.equal(await page.locator("input").count(), 0);
   assert.deepEqual(problems, []);
 
-  // 4. Ctrl-C on the terminal stops the demo and its servers.
+  // 4. Ctrl-C on the terminal stops the demo, its Worker and the emulator.
   demo.child.stdin.write("\x03");
-  const { code } = await within(demo.exited, 20_000, "the demo stopping on Ctrl-C");
+  const { code } = await within(demo.exited, 30_000, "the demo stopping on Ctrl-C");
   // The demo ends cleanly (0); npm, interrupted by the same Ctrl-C, may report 130 (128 + SIGINT).
   assert.ok(code === 0 || code === 130, `exit ${code}:\n${demo.output()}`);
   assert.doesNotMatch(demo.output(), /demo failed/);
-  await assert.rejects(fetch(consoleUrl, { signal: AbortSignal.timeout(5000) }), "the console server still answers");
+  await assert.rejects(fetch(consoleUrl, { signal: AbortSignal.timeout(5000) }), "the console still answers");
+});
+
+test("npm run demo without a terminal: the terminal flows, then a connect through the Worker's routes, exit 0", { timeout: 180_000 }, async () => {
+  const child = spawn(process.execPath, ["scripts/demo.mjs"], { cwd: root, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const code = await within(new Promise((resolve) => child.once("exit", resolve)), 170_000, "the demo").finally(() => child.exitCode === null && child.kill("SIGKILL"));
+  assert.equal(code, 0, output);
+  assert.match(output, /^Agent console: http:\/\/127\.0\.0\.1:\d+\/$/m);
+  assert.match(output, /demo complete: both flows reached a token/);
+  assert.match(output, /GET \/agentcore\/connections -> demo not connected/);
+  assert.match(output, /GET \/agentcore\/callback -> 200/);
+  assert.match(output, /GET \/agentcore\/connections -> demo connected/);
+  assert.match(output, /connect through the Worker complete/);
+  // Tokens and states are printed as their length only (request and user ids are UUIDs).
+  assert.doesNotMatch(output.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<uuid>"), /[A-Za-z0-9_.~+/=-]{40,}/);
 });
