@@ -113,6 +113,37 @@ impl Serialize for Output {
     }
 }
 
+impl Output {
+    /// Where the result holds a union member the model does not know: the path of member names
+    /// to the union, and the unknown member's name. serde writes its value with `null` as
+    /// `undefined` and an own `__proto__` key as a prototype, so the wasm executor puts the value
+    /// there as the host's `JSON.parse` read it, as the AWS SDK hands it on.
+    pub fn unknown_members(&self) -> Vec<(Vec<&'static str>, String)> {
+        fn walk(
+            shape: &'static StructShape,
+            value: &Value,
+            path: &mut Vec<&'static str>,
+            out: &mut Vec<(Vec<&'static str>, String)>,
+        ) {
+            let body = OutBody { shape, value };
+            if let Some((name, _)) = body.unknown() {
+                out.push((path.clone(), name.to_owned()));
+                return;
+            }
+            for (m, v) in body.members() {
+                if let Shape::Structure(inner) = m.shape {
+                    path.push(m.name);
+                    walk(inner, v, path, out);
+                    path.pop();
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.shape, &self.body, &mut Vec::new(), &mut out);
+        out
+    }
+}
+
 /// A checked reply structure, written for JavaScript: its modeled members in model order, or, for
 /// a union, `$unknown` (see [`OutBody::unknown`]).
 struct OutBody<'a> {
@@ -412,6 +443,29 @@ mod tests {
             ),
             r#"{"paymentTokenResponse":{"coinbaseCdpTokenResponse":{"bearerToken":"b"}}}"#
         );
+    }
+
+    #[test]
+    fn unknown_members_are_found_by_path() {
+        let out = |body: &str| {
+            parse_output(
+                &GET_RESOURCE_PAYMENT_TOKEN_RESPONSE,
+                json(body),
+                false,
+                meta(),
+            )
+            .unwrap()
+            .unknown_members()
+        };
+        assert_eq!(
+            out(r#"{"paymentTokenResponse":{"newKind":null}}"#),
+            vec![(vec!["paymentTokenResponse"], "newKind".to_owned())]
+        );
+        assert_eq!(
+            out(r#"{"paymentTokenResponse":{"coinbaseCdpTokenResponse":{"bearerToken":"b"}}}"#),
+            Vec::<(Vec<&str>, String)>::new()
+        );
+        assert!(out(r#"{"paymentTokenResponse":{"a":1,"b":2}}"#).is_empty());
     }
 
     #[test]

@@ -71,6 +71,31 @@ enum SettledKind {
     Network,
 }
 
+/// `object[key]`, or `undefined` (for a value that is not an object). Used on the wrapper's plain
+/// objects and `JSON.parse` results only: no getter runs.
+fn get(object: &JsValue, key: &str) -> JsValue {
+    if !object.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Puts into the `$unknown: [name, value]` at `path` of the result `out` the member's value as
+/// `JSON.parse` read it into `parsed` (its `null`s, an own `__proto__` key), as the AWS SDK
+/// hands it on; serde's copy stays where that cannot be read.
+fn restore_unknown(out: &JsValue, parsed: &JsValue, path: &[&str], name: &str) {
+    let (mut union, mut raw) = (out.clone(), parsed.clone());
+    for key in path {
+        union = get(&union, key);
+        raw = get(&raw, key);
+    }
+    let pair = get(&union, "$unknown");
+    if raw.is_object() && js_sys::Array::is_array(&pair) {
+        pair.unchecked_ref::<js_sys::Array>()
+            .set(1, get(&raw, name));
+    }
+}
+
 /// The signed headers as `name\nvalue\n...`: one string for the host's `init`.
 fn header_lines(headers: &[(&'static str, String)]) -> String {
     let mut out = String::with_capacity(512);
@@ -251,6 +276,9 @@ impl Client {
     /// Hands the settled attempt of call `id` to the core: a number is the delay in milliseconds
     /// before the next attempt; anything else is the call's result. Errors are the call's.
     pub(crate) fn settle(&self, id: u32, settled: JsValue) -> Result<JsValue, JsValue> {
+        // The body as the host's `JSON.parse` read it (the reader's own plain object): the values
+        // of unknown union members are handed on from it.
+        let parsed = get(&get(&settled, "reply"), "parsed");
         let settled: Settled =
             from_js(settled).map_err(|r| self.errors.refusal(Kind::Response, "reply", &r))?;
         let cause = settled.cause;
@@ -279,7 +307,13 @@ impl Client {
         };
         match next {
             Next::Retry { delay_ms } => Ok(JsValue::from(delay_ms)),
-            Next::Done(Ok(out)) => Ok(to_js(&out)),
+            Next::Done(Ok(out)) => {
+                let js = to_js(&out);
+                for (path, name) in out.unknown_members() {
+                    restore_unknown(&js, &parsed, &path, &name);
+                }
+                Ok(js)
+            }
             Next::Done(Err(e)) => Err(self.errors.call(
                 &e,
                 &cause,

@@ -388,6 +388,8 @@ describe("replies the package reads as the AWS SDK v3 does", { concurrency: 4 },
     ["an unknown member beside a known one", { newKind: "x", coinbaseCdpTokenResponse: { bearerToken: "b" } }],
     ["two unknown members", { newKind: "x", otherKind: "y" }],
     ["a null known member and an unknown one", { coinbaseCdpTokenResponse: null, newKind: "x" }],
+    ["an unknown member holding nulls", { newKind: { a: null, b: [null, 1] } }],
+    ["an unknown member that is null", { newKind: null }],
   ]) {
     test(`a payment token reply with ${what}`, async (t) => {
       const server = await fixedServer(() => ({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ paymentTokenResponse: union }) }));

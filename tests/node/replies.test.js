@@ -60,6 +60,21 @@ describe("unions", () => {
     assert.deepEqual(out.paymentTokenResponse, { $unknown: ["newKindTokenResponse", { token: "x", n: 1 }] });
   });
 
+  test("the unknown member's value is handed on as JSON.parse read it: nulls, and an own __proto__ key", async () => {
+    const body = '{"paymentTokenResponse":{"newKind":{"a":null,"b":[null,1],"__proto__":{"polluted":true}}}}';
+    const { client } = clientAnswering(() => new Response(body, { status: 200, headers: { "content-type": "application/json" } }));
+    const [name, value] = (await client.getResourcePaymentToken(paymentInput)).paymentTokenResponse.$unknown;
+    assert.equal(name, "newKind");
+    assert.deepEqual(value, JSON.parse(body).paymentTokenResponse.newKind);
+    assert.equal(value.a, null);
+    assert.deepEqual(value.b, [null, 1]);
+    assert.ok(Object.hasOwn(value, "__proto__"), "an own __proto__ member");
+    assert.equal(Object.getPrototypeOf(value), Object.prototype);
+    assert.equal(/** @type {any} */ ({}).polluted, undefined);
+    const nothing = clientAnswering(() => json({ paymentTokenResponse: { newKind: null } })).client;
+    assert.deepEqual((await nothing.getResourcePaymentToken(paymentInput)).paymentTokenResponse, { $unknown: ["newKind", null] });
+  });
+
   test("a known member, or two unknown ones: no $unknown, as the SDK reads them", async () => {
     const known = clientAnswering(() => json({ paymentTokenResponse: { newKind: 1, coinbaseCdpTokenResponse: { bearerToken: "b" } } })).client;
     assert.deepEqual((await known.getResourcePaymentToken(paymentInput)).paymentTokenResponse, { coinbaseCdpTokenResponse: { bearerToken: "b" } });
