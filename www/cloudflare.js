@@ -113,7 +113,7 @@ export class StateStoreDurableObject {
 
   /**
    * Deletes the expired nonces; empties the object's storage once none is left, or sets the alarm
-   * again for the next expiry.
+   * again for the next expiry. A malformed entry is kept: deleting it would make its nonce new.
    * @returns {Promise<void>}
    */
   async alarm() {
@@ -122,16 +122,18 @@ export class StateStoreDurableObject {
     /** @type {string[]} */
     const expired = [];
     let next = Infinity;
-    for (const [key, expiresAtMs] of entries) {
-      if (isEntry(expiresAtMs) && expiresAtMs > now) next = Math.min(next, expiresAtMs);
+    let malformed = false;
+    for (const [key, keepUntil] of entries) {
+      if (!isEntry(keepUntil)) malformed = true;
+      else if (keepUntil > now) next = Math.min(next, keepUntil);
       else expired.push(key);
     }
-    if (next === Infinity) {
+    if (next === Infinity && !malformed) {
       await this.#storage.deleteAll();
       return;
     }
     for (let i = 0; i < expired.length; i += DELETE_BATCH) await this.#storage.delete(expired.slice(i, i + DELETE_BATCH));
-    await this.#storage.setAlarm(next);
+    if (next !== Infinity) await this.#storage.setAlarm(next);
   }
 }
 

@@ -176,6 +176,10 @@ test("DurableObjectStateStore refuses when the object's stored entry is NaN, 0, 
     const store = new DurableObjectStateStore(namespaceOf(new StateStoreDurableObject(/** @type {any} */ ({ storage }))));
     await assert.rejects(store.consume(nonce, Date.now() + 60_000), (e) => e.name === "ResponseError" && !e.message.includes(nonce), String(stored));
     assert.ok(Object.is(storage.entries.get(`nonce:${nonce}`), stored), "the entry is left as it was");
+    // The alarm keeps it too (deleting it would make the nonce new), and the store keeps refusing.
+    await new StateStoreDurableObject(/** @type {any} */ ({ storage })).alarm();
+    assert.ok(Object.is(storage.entries.get(`nonce:${nonce}`), stored), "the alarm left it");
+    await assert.rejects(store.consume(nonce, Date.now() + 60_000), (e) => e.name === "ResponseError", String(stored));
   }
 });
 
