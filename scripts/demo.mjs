@@ -243,7 +243,8 @@ async function connectThroughWorker() {
  * file only this user can read (never on a command line). Resolves once it answers.
  */
 async function startWorker() {
-  const port = await new Promise((resolve, reject) => {
+  const fixed = process.env.AGENTCORE_CONSOLE_PORT;
+  const port = fixed ? Number(fixed) : await new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);
     s.listen(0, "127.0.0.1", () => {
