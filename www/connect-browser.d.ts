@@ -8,8 +8,7 @@
  *
  * @example
  * ```js
- * import { connectProvider, ConnectError } from "agentcore-identity-edge/connect/browser";
- * import { PopupError } from "agentcore-identity-edge";
+ * import { ConnectError, connectProvider, PopupError } from "agentcore-identity-edge/connect/browser";
  *
  * button.addEventListener("click", async () => {
  *   try {
@@ -26,6 +25,12 @@
  * ```
  * @packageDocumentation
  */
+
+/**
+ * The error classes {@link connectProvider} rejects with, the same classes as the main entry's
+ * (`instanceof` works with either import), without loading the client.
+ */
+export { ConfigurationError, PopupError } from "./index.js";
 
 /** Options of {@link connectProvider}. Only own properties are read. */
 export interface ConnectProviderOptions {

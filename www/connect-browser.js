@@ -5,6 +5,10 @@
 import { makeError } from "./errors.js";
 import { checked, configError, isLoopbackHost, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
 
+// The classes of the errors connectProvider rejects with, the same as the main entry's, exported
+// here so that a page can test them without importing the client.
+export { ConfigurationError, PopupError } from "./errors.js";
+
 const MESSAGE_TYPE = "agentcore-identity-edge:connect";
 /** The longest delay `setTimeout` honours; a longer one fires at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647;

@@ -2,14 +2,18 @@
 // fetch, in Node, from the installed package: the request it sends, the popup it opens and
 // navigates, the messages it accepts, every refusal, and every wrong argument.
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { nodeEntry } from "../support/package.mjs";
 
-const www = dirname(nodeEntry());
-const { connectProvider, ConnectError } = await import(pathToFileURL(join(www, "connect-browser.js")).href);
-const { ConfigurationError, PopupError } = await import(pathToFileURL(join(www, "errors.js")).href);
+// The installed package's module, found from the entry the suites import (a scratch project).
+const www = dirname(createRequire(nodeEntry()).resolve("agentcore-identity-edge/connect/browser"));
+const browser = await import(pathToFileURL(join(www, "connect-browser.js")).href);
+const { connectProvider, ConnectError } = browser;
+const errors = await import(pathToFileURL(join(www, "errors.js")).href);
+const { ConfigurationError, PopupError } = errors;
 
 const APP = "https://app.example.com";
 const TYPE = "agentcore-identity-edge:connect";
@@ -73,6 +77,13 @@ async function pending(promise) {
   for (let i = 0; i < 20; i++) await new Promise((res) => setImmediate(res));
   return r === PENDING;
 }
+
+test("PopupError and ConfigurationError from connect/browser are the main entry's classes", async () => {
+  const main = await import(nodeEntry());
+  assert.equal(browser.PopupError, main.PopupError);
+  assert.equal(browser.ConfigurationError, main.ConfigurationError);
+  assert.equal(browser.PopupError, PopupError);
+});
 
 describe("connectProvider: the flow", () => {
   test("opens about:blank at once in a fresh window, POSTs the connect route as JSON with the page's cookies, navigates, resolves on the callback's message", async () => {
