@@ -42,6 +42,7 @@ declare function authenticatedUser(request: Request): Promise<string>;
 declare function userFromSessionCookie(request: Request, env: Env): Promise<string | null>;
 declare function serveTheConsole(request: Request, env: Env): Response | Promise<Response>;
 declare function sendToUser(url: string): void;
+declare function show(text: string): void;
 `;
 
 /** Modules the blocks import that are neither package: the test frameworks shown, Deno's npm: form. */
