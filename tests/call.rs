@@ -1233,3 +1233,20 @@ fn metadata_reads_the_request_id_headers_in_the_sdk_order() {
         );
     }
 }
+
+#[test]
+fn a_redirect_after_a_retry_ends_the_call_with_both_attempts_counted() {
+    let mut state = ClientState::default();
+    let mut c = call(3);
+    let (delays, done) = run(&mut c, &mut state, 0.5, |attempt| {
+        Outcome::Reply(if attempt == 1 {
+            error_reply(503, "ServiceUnavailableException")
+        } else {
+            reply(308, None)
+        })
+    });
+    assert_eq!(delays.len(), 1);
+    let (code, status, _, m) = expect_service(done);
+    assert_eq!((code.as_str(), status), ("Unknown", 308));
+    assert_eq!(m, meta(Some(308), 2, u64::from(delays[0])));
+}

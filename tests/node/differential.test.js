@@ -55,6 +55,9 @@ const scenarios = [
   { name: "503 always, maxAttempts 3", script: [{ status: 503, code: "ServiceUnavailableException" }] },
   { name: "500 always, maxAttempts 1", script: [{ status: 500, code: "InternalServerException" }], maxAttempts: 1 },
   { name: "connection reset, maxAttempts 1", script: [RESET], maxAttempts: 1 },
+  // A redirect ends the call, also after a retry (the location is a closed port: nothing follows).
+  { name: "307 redirect", script: [{ status: 307, headers: { location: "http://127.0.0.1:9/identities/oauth2/token" } }] },
+  { name: "503, then a 308 redirect", script: [{ status: 503, code: "ServiceUnavailableException" }, { status: 308, headers: { location: "/elsewhere" } }] },
   // Throttling.
   { name: "throttling storm (429 ThrottlingException), maxAttempts 3", script: [THROTTLED] },
   { name: "throttling storm (429 ThrottlingException), maxAttempts 1", script: [THROTTLED], maxAttempts: 1 },
