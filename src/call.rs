@@ -289,8 +289,8 @@ impl Call {
     }
 
     /// A redirect, as the AWS SDK ends on one: an error reply without a code (`Unknown`, the
-    /// caller's fault) after this attempt. Its body and headers are not read: not even its error
-    /// code may make it retried.
+    /// caller's fault) after this attempt. Only its `$metadata` is read, not its body or error
+    /// code: not even a throttling code may make it retried.
     fn redirect(&self, reply: &Reply) -> CallError {
         let status = if reply.status == 0 {
             "an opaque redirect (HTTP 0)".to_owned()
