@@ -167,7 +167,9 @@ export function startEmulator(options?: StartEmulatorOptions): Promise<Emulator>
 
 /**
  * Approves the pending session of an `authorizationUrl` through the admin API of the emulator that issued
- * it (in this process or another, e.g. started with `npx agentcore-identity-edge-emulator`).
+ * it (in this process or another, e.g. started with `npx agentcore-identity-edge-emulator`). Only a URL
+ * on this machine (localhost, 127.0.0.0/8, [::1]) is sent anywhere; any other is an
+ * {@link EmulatorError} `INVALID_ARGUMENT`.
  */
 export function approve(authorizationUrl: string): Promise<ConsentDecision>;
 

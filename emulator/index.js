@@ -25,6 +25,11 @@ export function deny(authorizationUrl) {
   return decide(authorizationUrl, "deny");
 }
 
+/** @param {string} hostname */
+function isLoopbackHostname(hostname) {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
 /**
  * @param {unknown} authorizationUrl
  * @param {"approve" | "deny"} decision
@@ -39,6 +44,11 @@ async function decide(authorizationUrl, decision) {
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.pathname !== "/oauth2/authorize") {
     throw new EmulatorError("INVALID_ARGUMENT", `${decision}: give the authorizationUrl an emulator returned`);
+  }
+  // The URL names a session: it goes to an emulator on this machine only, never to another host
+  // (an authorization URL of AWS's, passed here by mistake, stays in this process).
+  if (!isLoopbackHostname(url.hostname)) {
+    throw new EmulatorError("INVALID_ARGUMENT", `${decision}: the authorizationUrl is not an emulator's on this machine (localhost, 127.0.0.0/8, [::1])`);
   }
   let res;
   try {

@@ -128,7 +128,9 @@ describe("consent from code", () => {
     );
     assert.ok(again instanceof EmulatorError);
     assert.equal(again.code, "SESSION_DECIDED");
-    for (const bad of ["not a url", "javascript:alert(1)", `${emu.url}/`, 7, null]) {
+    const elsewhere = new URL(s.authorizationUrl);
+    elsewhere.hostname = "bedrock-agentcore.us-east-1.amazonaws.com";
+    for (const bad of ["not a url", "javascript:alert(1)", `${emu.url}/`, 7, null, elsewhere.href, s.authorizationUrl.replace("127.0.0.1", "127.0.0.1.nip.io")]) {
       const e = await approve(/** @type {any} */ (bad)).then(
         () => assert.fail("accepted"),
         (x) => x,
