@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { exampleWorker, login, post, WRANGLER_ENV } from "./example-worker.js";
-import { bin, consent, emulator, freePort, project, SMOKE, smokeConfig, verifySmoke } from "./support.js";
+import { bin, consent, emulator, freePort, project, serve, SMOKE, smokeConfig, verifySmoke } from "./support.js";
 
 
 test("the example Worker: sign-in, connect routes with its Durable Object, the console's files, under wrangler dev", { timeout: 150_000 }, async (t) => {
