@@ -65,9 +65,9 @@ export function authenticate(request) {
 }
 
 /** A JWT with `sub` (the emulator reads its payload; the signature part is junk). @param {string} sub */
-export function jwt(sub) {
+export function jwt(sub, extra = {}) {
   const enc = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  return `${enc({ alg: "RS256", typ: "JWT" })}.${enc({ sub, iss: "https://idp.example", exp: Math.floor(Date.now() / 1000) + 3600 })}.c2lnbmF0dXJl`;
+  return `${enc({ alg: "RS256", typ: "JWT" })}.${enc({ sub, iss: "https://idp.example", exp: Math.floor(Date.now() / 1000) + 3600, ...extra })}.c2lnbmF0dXJl`;
 }
 
 /**

@@ -122,7 +122,15 @@ test("a user's token (userToken): GetWorkloadAccessTokenForJWT, and the session 
   assert.deepEqual(await connected(cookie), { docs: false, mail: true });
   // Another token for another subject is another user.
   assert.deepEqual(await connected(`test_jwt=${jwt("dave")}`), { docs: false, mail: false });
-  assertNoSecrets(b.seen, [...secrets(), cookie.slice("test_jwt=".length)]);
+  // The callback needs the token the flow started with: a refreshed token (same subject) is refused.
+  const first = `test_jwt=${jwt("erin", { jti: "1" })}`;
+  const refreshed = `test_jwt=${jwt("erin", { jti: "2" })}`;
+  const erinCallback = await consented(first, "docs");
+  const refused = await b.call(erinCallback, { cookie: refreshed });
+  assert.equal(refused.status, 400);
+  assert.equal(pageMessage(refused.body).message.code, "state_mismatch");
+  assert.equal((await b.call(erinCallback, { cookie: first })).status, 200);
+  assertNoSecrets(b.seen, [...secrets(), cookie.slice("test_jwt=".length), first.slice("test_jwt=".length)]);
 });
 
 test("refused: a replayed callback; user B's callback in user A's browser (B stays not connected)", async (t) => {
