@@ -3,10 +3,12 @@
 // (connectProvider), and the emulator behind a recording proxy (which keeps every workload token
 // and customState the Worker exchanged, to look for them in what the browser received).
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
 import { createServer, request as httpRequest } from "node:http";
+import { join } from "node:path";
 import { test } from "node:test";
 import { exampleWorker, login, post } from "./example-worker.js";
-import { consent, emulator, launch } from "./support.js";
+import { consent, emulator, launch, root } from "./support.js";
 
 /**
  * A loopback proxy in front of the emulator that records the secrets of each exchange: the
@@ -133,6 +135,8 @@ test("connect end to end: console in Chromium, example Worker in workerd, emulat
   const steps = await page.$$eval("#steps li", (lis) => lis.map((li) => li.textContent ?? ""));
   assert.ok(steps.some((s) => /Callback verified by the backend/.test(s)), steps.join("\n"));
   assert.equal(callbacks.length, 1);
+  mkdirSync(join(root, "tests", "artifacts"), { recursive: true });
+  await page.screenshot({ path: join(root, "tests", "artifacts", "agent-console-connected.png"), fullPage: true });
 
   // The connections and token routes, from the console's page (same origin, its cookie).
   const routes = await page.evaluate(async () => {
