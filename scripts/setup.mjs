@@ -8,6 +8,7 @@
 //     through apt-get when this process may (root, or sudo without a password).
 // What it may not install, it names in one line, with the command to run, and stops (exit 1).
 // --quick (npm run test:quick) needs no browser, Redis or lints: npm packages, the wasm tools and cc.
+// --npm-only (npm run emulator): only the npm packages, silent when they are there.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -86,6 +87,10 @@ export async function setup({ quick = false } = {}) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await setup({ quick: process.argv.includes("--quick") });
-  console.log("setup: nothing missing");
+  if (process.argv.includes("--npm-only")) {
+    ensureNodeModules();
+  } else {
+    await setup({ quick: process.argv.includes("--quick") });
+    console.log("setup: nothing missing");
+  }
 }

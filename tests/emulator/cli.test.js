@@ -103,3 +103,30 @@ test("bad flags exit 2 with usage", async () => {
   assert.match(err, /--access-key-id and --secret-access-key go together/);
   assert.match(err, /Usage:/);
 });
+
+test("npm run emulator (in the repository): the same first line, the flags passed through", async () => {
+  const repo = fileURLToPath(new URL("../..", import.meta.url));
+  // --silent: without npm's own header lines, the emulator's first line is the first line.
+  const child = spawn("npm", ["run", "--silent", "emulator", "--", "--port", "0", "--quiet"], { cwd: repo, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let err = "";
+  child.stderr.on("data", (d) => (err += d));
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  try {
+    const first = await new Promise((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+        if (out.includes("\n")) resolve(out.split("\n")[0]);
+      });
+      child.on("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));
+    });
+    assert.match(first, /^AgentCore Identity emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
+  } finally {
+    try {
+      process.kill(-(/** @type {number} */ (child.pid)), "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+    await exited;
+  }
+});
