@@ -72,6 +72,8 @@ export interface EmulatorFaults {
     htmlBody?: boolean;
     retryAfter?: string;
     amzRetryAfter?: string;
+    /** With a 301, 302, 303, 307 or 308 status only: the `Location` header (an absolute http(s) URL or a path). */
+    location?: string;
   }[];
   [key: string]: unknown;
 }

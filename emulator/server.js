@@ -142,6 +142,7 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
           const s = action.spec;
           if (s.retryAfter !== undefined) res.setHeader("Retry-After", s.retryAfter);
           if (s.amzRetryAfter !== undefined) res.setHeader("x-amz-retry-after", s.amzRetryAfter);
+          if (s.location !== undefined) res.setHeader("Location", s.location);
           sendFault(res, s.status, s.code, s.message ?? "Injected failure.", s.htmlBody);
           return finish(s.status, s.htmlBody ? null : s.code ?? null);
         }

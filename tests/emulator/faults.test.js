@@ -152,6 +152,7 @@ describe("fault switches", () => {
     assert.deepEqual(r.body.faults.failNext[1], { status: 308, location: "/elsewhere" });
     const res = await signedFetch(emu, "/identities/GetWorkloadAccessToken", { workloadName: WORKLOAD });
     assert.equal(res.status, 307);
+    assert.equal(res.headers.get("location"), "http://127.0.0.2:9/identities/GetWorkloadAccessToken");
     await res.text();
     const err = await sdkError(call());
     assert.equal(err.name, "Unknown");

@@ -78,7 +78,7 @@ export async function signedFetch(emu, path, body, opts = {}) {
   if (tamper) out = tamper(out);
   const { host, ...sendHeaders } = out.headers;
   void host; // fetch derives Host from the URL (same value that was signed)
-  return fetch(url, { method, headers: sendHeaders, body: method === "GET" ? undefined : out.body, signal });
+  return fetch(url, { method, headers: sendHeaders, body: method === "GET" ? undefined : out.body, signal, redirect: "manual" });
 }
 
 export async function admin(emu, method, path, body) {
