@@ -18,6 +18,7 @@ import {
   optionalNumber,
   optionalSignal,
   optionsObject,
+  ownOnly,
   string,
   wholeNumber,
 } from "./guard.js";
@@ -181,7 +182,8 @@ export class AgentCoreIdentityClient {
     try {
       for (;;) {
         if (this.#config.host.credentials && wasm.needsCredentials()) await this.#refreshCredentials(wasm, signal);
-        const next = wasm.settle(id, await wasm.attempt(id, signal));
+        // The settled attempt is read by name: own members only.
+        const next = wasm.settle(id, ownOnly(await wasm.attempt(id, signal)));
         if (typeof next !== "number") return next;
         if (next > 0) await sleep(next, signal);
       }

@@ -260,6 +260,24 @@ export function plainData(v, refuse) {
 }
 
 /**
+ * The wrapper's own object `v` (a settled attempt, its reply) as the core reads it, members by
+ * name: each plain object down to `depth` levels copied onto no prototype, so that a member it
+ * lacks is not found on a polluted `Object.prototype`. Arrays are walked; anything else, and a
+ * `cause` (handed on as the same value), is kept.
+ * @param {unknown} v @param {number} [depth]
+ * @returns {unknown}
+ */
+export function ownOnly(v, depth = 2) {
+  if (!isObject(v) || depth < 0) return v;
+  if (Array.isArray(v)) return v.map((x) => ownOnly(x, depth - 1));
+  if (Object.getPrototypeOf(v) !== Object.prototype) return v;
+  /** @type {Record<string, unknown>} */
+  const out = Object.create(null);
+  for (const [key, value] of Object.entries(v)) out[key] = key === "cause" ? value : ownOnly(value, depth - 1);
+  return out;
+}
+
+/**
  * A call's input as plain data for the core, read once; anything else is refused with the call's
  * `ParamValidationError`.
  * @param {unknown} input

@@ -103,6 +103,18 @@ test("the client's configuration and a call's options ignore Object.prototype", 
   assert.deepEqual(seen, [null]);
 });
 
+test("what the core reads of the wrapper's own objects (a reply, a failure) never comes from Object.prototype", async () => {
+  const config = { region: "us-east-1", endpoint: "http://127.0.0.1:9", credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "not-a-real-secret" }, maxAttempts: 1 };
+  // A reply whose body is not JSON has no parsed body: an inherited one is not taken for it.
+  const notJson = new pkg.AgentCoreIdentityClient({ ...config, fetch: async () => new Response("not json", { status: 200 }) });
+  const e = await polluted({ parsed: { workloadAccessToken: "FROM-OBJECT-PROTOTYPE" } }, () => rejection(notJson.getWorkloadAccessToken({ workloadName: WORKLOAD })));
+  assert.equal(e.name, "ResponseError", e.message);
+  // Nor an inherited reply for a network failure.
+  const down = new pkg.AgentCoreIdentityClient({ ...config, fetch: async () => Promise.reject(new TypeError("fetch failed")) });
+  const n = await polluted({ reply: { status: 200, parsed: { workloadAccessToken: "FROM-OBJECT-PROTOTYPE" } } }, () => rejection(down.getWorkloadAccessToken({ workloadName: WORKLOAD })));
+  assert.equal(n.name, "NetworkError", n.message);
+});
+
 test("postCallbackToOpener does not take an inherited targetOrigin", async () => {
   // In Node there is no page origin: without an own targetOrigin the call is refused.
   await polluted({ targetOrigin: "https://attacker.example" }, () => {
