@@ -9,6 +9,14 @@ export interface ConnectProvider {
   scopes: string[];
   /** Extra parameters for the provider's authorization request. */
   customParameters?: Record<string, string>;
+  /**
+   * Whether `GET {basePath}/connections` asks the service about this provider. Default `true`.
+   * Asking is a GetResourceOauth2Token call, and for a user not connected the service opens a new
+   * authorization session on each call (it answers with an authorization URL, which the route
+   * drops). With `false`, the route makes no call for this provider and lists it as
+   * `{ provider, connected: null }` (not checked); the connect route still works for it.
+   */
+  checkConnection?: boolean;
 }
 
 /**
@@ -51,7 +59,12 @@ export interface ConnectRoutesOptions {
   stateStore: StateStore;
   /**
    * The app's own sign-in: the user of `request`, or `null` (then every route answers 401). Nothing
-   * else decides who the user is: never a user id from the query or the body.
+   * else decides who the user is: never a user id from the query or the body. It is called without a
+   * `this`. A sign-in that does not settle within `authenticateTimeoutMs` is 503
+   * `authenticate_timeout` (its later answer is ignored, never taken as a user); one that throws or
+   * rejects is 500 `internal_error` with a generic message; any answer but `null`, `undefined`,
+   * `{ userId }` or `{ userToken }` (exactly one, an own, non-empty, well-formed string of at most
+   * 131,072 characters) is 500 `internal_error` too, never a user.
    */
   authenticate(request: Request): ConnectUser | null | undefined | Promise<ConnectUser | null | undefined>;
   /** Where the routes live: a path without a trailing slash. Default `"/agentcore"`. */
@@ -73,6 +86,17 @@ export interface ConnectRoutesOptions {
    * Required by {@link ConnectRoutes.startConnect} when it is not given there.
    */
   origin?: string;
+  /**
+   * How long `authenticate` may take, in whole milliseconds from 1 to 600,000: past it, the request
+   * is answered 503 `authenticate_timeout` and no service call is made for it. Default `10_000`.
+   */
+  authenticateTimeoutMs?: number;
+  /**
+   * How long the callback waits for `stateStore.consume`, in whole milliseconds from 1 to 600,000
+   * (as `handleOauth2Callback`'s option): past it, the callback is refused with 503
+   * `state_store_unavailable`. Default `30_000`. The other routes never call the store.
+   */
+  stateStoreTimeoutMs?: number;
 }
 
 /** The answer of the connect route and of {@link startConnect}. */
@@ -125,7 +149,10 @@ export interface ConnectRoutes {
  * The server half of the user-federation flow, as one `Request` to `Response` handler for Workers,
  * Deno, Bun, Node 20 and Hono. Routes (all need `authenticate` to find a user, else 401):
  *
- * - `GET {basePath}/connections`: `{ connections: [{ provider, connected }] }`.
+ * - `GET {basePath}/connections`: `{ connections: [{ provider, connected }] }`. It calls
+ *   GetResourceOauth2Token for each provider, and for each one the user has not connected the
+ *   service opens an authorization session on every call: poll it sparingly, or mark providers
+ *   `checkConnection: false` (listed with `connected: null`).
  * - `POST {basePath}/connect/{provider}`: `{ provider, status: "connected" }` or
  *   `{ provider, status: "authorization_required", authorizationUrl }`.
  * - `GET {basePath}/callback`: verifies the redirect (state bound to the user and the provider,
@@ -135,8 +162,11 @@ export interface ConnectRoutes {
  * - `POST {basePath}/token/{provider}`: `{ provider, accessToken }` when `exposeAccessTokens`; 404 otherwise.
  *
  * Every POST needs an `Origin` of the routes or of `allowedOrigins` (403) and `content-type:
- * application/json` (415). Every response has `cache-control: no-store`. Throws a
- * ConfigurationError naming the option for a wrong one.
+ * application/json` (415). Every response has `cache-control: no-store`. `handle` always settles:
+ * `authenticate` is bounded by `authenticateTimeoutMs`, the store by `stateStoreTimeoutMs`, and the
+ * calls to AgentCore by the client's own `requestTimeoutMs` and `maxAttempts` (set
+ * `requestTimeoutMs`: the client has no time limit by default; a call that runs out is 503
+ * `service_unavailable`). Throws a ConfigurationError naming the option for a wrong one.
  *
  * @example
  * ```js

@@ -19,6 +19,32 @@ import { checkOrigin, refuseUnknown, settingsOf, userOf } from "./connect/option
 /** Callback refusals decided before the state's MAC is checked: no provider is known. */
 const BEFORE_STATE = ["query_too_large", "parameter_duplicated", "expectation_missing", "state_missing"];
 const encoder = new TextEncoder();
+/** What a sign-in that has not answered in time is rejected with: never a user. */
+const TIMED_OUT = Symbol("timed out");
+
+/**
+ * The outcome of `run()` within `ms`: its value, its rejection (a synchronous throw included), or a
+ * rejection with TIMED_OUT when it has not settled by then; a later answer is ignored.
+ * @param {() => unknown} run @param {number} ms
+ * @returns {Promise<unknown>}
+ */
+function within(run, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(TIMED_OUT), ms);
+    Promise.resolve()
+      .then(run)
+      .then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+  });
+}
 
 /**
  * The customState's binding: the provider and the user, so that a state made for one user or one
@@ -118,15 +144,19 @@ export function createConnectRoutes(options) {
   const ownOrigin = (request) => s.origin ?? new URL(request.url).origin;
 
   /**
-   * The signed-in user, or a 401.
+   * The signed-in user, or a 401. A sign-in that does not answer within `authenticateTimeoutMs` is
+   * a 503 (and its later answer is ignored); one that throws is a 500 that does not repeat it.
    * @param {Request} request
    */
   async function userFor(request) {
+    const authenticate = s.authenticate;
     /** @type {unknown} */
     let answer;
     try {
-      answer = await s.authenticate(request);
-    } catch {
+      // Called without a `this`: the sign-in sees the request only, never the routes' settings.
+      answer = await within(() => authenticate.call(undefined, request), s.authenticateTimeoutMs);
+    } catch (e) {
+      if (e === TIMED_OUT) throw new RouteError(503, "authenticate_timeout", `the sign-in check did not answer within ${s.authenticateTimeoutMs} ms`);
       throw new RouteError(500, "internal_error", "the sign-in check failed");
     }
     let user;
@@ -178,10 +208,13 @@ export function createConnectRoutes(options) {
     if (head === "callback") return callback(request, self);
     const user = await userFor(request);
     if (head === "connections") {
-      // One workload token for the user, then each provider.
-      const token = await flow.workloadToken(user);
+      // One workload token for the user, then each provider whose status is checked: for one not
+      // connected, the service opens an authorization session on each call.
+      const asked = [...s.providers].filter(([, p]) => p.checkConnection).map(([id]) => id);
+      const token = asked.length > 0 ? await flow.workloadToken(user) : "";
       const connections = await Promise.all(
         [...s.providers.keys()].map(async (p) => {
+          if (!asked.includes(p)) return { provider: p, connected: null };
           const out = await flow.tokenFor(user, p, self, false, token);
           return { provider: p, connected: typeof out.accessToken === "string" && out.accessToken !== "" };
         }),
@@ -215,6 +248,7 @@ export function createConnectRoutes(options) {
             stateSecret: s.stateSecret,
             binding: bindingOf(id, user),
             stateStore: s.stateStore,
+            stateStoreTimeoutMs: s.stateStoreTimeoutMs,
             client: s.client,
             userIdentifier: userIdentifierOf(user),
           });

@@ -3,6 +3,7 @@
 // each refusal, CORS, and a scan of every response for the AWS secret key, the workload tokens and
 // the customStates. Then every option check.
 import assert from "node:assert/strict";
+import http from "node:http";
 import { test } from "node:test";
 import { allow, assertNoSecrets, authenticate, browser, emulator, jwt, packages, pageMessage, recordingClient, serve, STATE_SECRET, WORKLOAD } from "./connect-helpers.js";
 
@@ -369,6 +370,7 @@ test("options: each is checked on creation, own properties only, and the error n
   const { client } = recordingClient(pkg, emu);
   const good = { client, workloadName: WORKLOAD, providers: { docs: { resourceCredentialProviderName: "demo-user-provider", scopes: ["s"] } }, stateSecret: STATE_SECRET, stateStore: new pkg.InMemoryStateStore(), authenticate };
   assert.equal(typeof connect.createConnectRoutes(good).handle, "function");
+  for (const ms of [1, 10_000, 600_000]) assert.equal(typeof connect.createConnectRoutes({ ...good, authenticateTimeoutMs: ms, stateStoreTimeoutMs: ms }).handle, "function");
   const refused = (options, name) => {
     assert.throws(() => connect.createConnectRoutes(options), (e) => e instanceof pkg.ConfigurationError && (name === undefined || e.message.includes(name)), `${name}: ${String(options && Object.keys(options))}`);
   };
@@ -376,7 +378,7 @@ test("options: each is checked on creation, own properties only, and the error n
   const wrongs = {
     client: [undefined, null, "", {}, { getResourceOauth2Token() {} }, NaN, Symbol("c")],
     workloadName: [undefined, null, "", 5, NaN, {}, Symbol("w"), "x".repeat(256), "\ud800"],
-    providers: [undefined, null, "", {}, [], NaN, Symbol("p"), { "a/b": good.providers.docs }, { "": good.providers.docs }, { [".."]: good.providers.docs }, { docs: null }, { docs: "" }, { docs: {} }, { docs: { resourceCredentialProviderName: "", scopes: [] } }, { docs: { resourceCredentialProviderName: "p", scopes: "s" } }, { docs: { resourceCredentialProviderName: "p", scopes: [""] } }, { docs: { resourceCredentialProviderName: "p", scopes: [5] } }, { docs: { resourceCredentialProviderName: "p", scopes: [], customParameters: { a: 5 } } }, { docs: { resourceCredentialProviderName: "p", scopes: [], extra: 1 } }, Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`p${i}`, good.providers.docs]))],
+    providers: [undefined, null, "", {}, [], NaN, Symbol("p"), { "a/b": good.providers.docs }, { "": good.providers.docs }, { [".."]: good.providers.docs }, { docs: null }, { docs: "" }, { docs: {} }, { docs: { resourceCredentialProviderName: "", scopes: [] } }, { docs: { resourceCredentialProviderName: "p", scopes: "s" } }, { docs: { resourceCredentialProviderName: "p", scopes: [""] } }, { docs: { resourceCredentialProviderName: "p", scopes: [5] } }, { docs: { resourceCredentialProviderName: "p", scopes: [], customParameters: { a: 5 } } }, { docs: { resourceCredentialProviderName: "p", scopes: [], extra: 1 } }, { docs: { resourceCredentialProviderName: "p", scopes: [], checkConnection: "false" } }, { docs: { resourceCredentialProviderName: "p", scopes: [], checkConnection: null } }, { docs: { resourceCredentialProviderName: "p", scopes: [], checkConnection: 0 } }, Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`p${i}`, good.providers.docs]))],
     stateSecret: [undefined, null, "", "x".repeat(31), new Uint8Array(31), NaN, {}, Symbol("s"), 12345678901234567890123456789012],
     stateStore: [undefined, null, "", {}, { consume: "no" }, NaN, Symbol("s")],
     authenticate: [undefined, null, "", {}, NaN, Symbol("a"), "() => null"],
@@ -384,6 +386,8 @@ test("options: each is checked on creation, own properties only, and the error n
     allowedOrigins: [null, "", "https://a.example", [""], ["https://a.example/"], ["https://a.example/path"], ["*"], ["null"], ["ftp://a.example"], [null], [NaN], [{}], [Symbol("o")]],
     exposeAccessTokens: [null, "", "true", 1, NaN, {}, Symbol("e")],
     origin: [null, "", "https://a.example/", "a.example", "null", NaN, {}, Symbol("o")],
+    authenticateTimeoutMs: [null, "", "100", 0, -1, 1.5, 600_001, NaN, Infinity, 2 ** 53, {}, Symbol("t")],
+    stateStoreTimeoutMs: [null, "", "100", 0, -1, 1.5, 600_001, NaN, Infinity, 2 ** 53, {}, Symbol("t")],
   };
   for (const [name, values] of Object.entries(wrongs)) {
     for (const value of values) {
@@ -424,4 +428,185 @@ test("options: each is checked on creation, own properties only, and the error n
       delete Object.prototype[key];
     }
   }
+});
+
+/** The options of one provider pair on the emulator, with the test sign-in, for the tests below. */
+function baseOptions(client, extra = {}) {
+  return {
+    client,
+    workloadName: WORKLOAD,
+    providers: {
+      docs: { resourceCredentialProviderName: "demo-user-provider", scopes: ["docs.read"] },
+      mail: { resourceCredentialProviderName: "demo-user-provider", scopes: ["mail.read"] },
+    },
+    stateSecret: STATE_SECRET,
+    stateStore: new pkg.InMemoryStateStore(),
+    authenticate,
+    ...extra,
+  };
+}
+const ORIGIN = "http://127.0.0.1:8787";
+const getAs = (path, cookie = "test_user=alice") => new Request(`${ORIGIN}/agentcore${path}`, { headers: { cookie } });
+const postAs = (path, cookie = "test_user=alice") => new Request(`${ORIGIN}/agentcore${path}`, { method: "POST", body: "{}", headers: { cookie, origin: ORIGIN, "content-type": "application/json" } });
+
+test("authenticate that never settles: 503 authenticate_timeout on every route, never a user, its late answer ignored, the state not consumed", async (t) => {
+  const emu = await emulator(t);
+  const { client } = recordingClient(pkg, emu);
+  const stateStore = new pkg.InMemoryStateStore();
+  const good = connect.createConnectRoutes(baseOptions(client, { stateStore }));
+  const started = await good.startConnect({ user: { userId: "alice" }, provider: "docs", origin: ORIGIN });
+  const callback = await allow(started.authorizationUrl);
+  emu.clearRequests();
+
+  for (const hang of [() => new Promise(() => {}), () => ({ then() {} }), async () => new Promise(() => {})]) {
+    const routes = connect.createConnectRoutes(baseOptions(client, { stateStore, authenticate: hang, authenticateTimeoutMs: 20 }));
+    for (const request of [getAs("/connections"), postAs("/connect/docs")]) {
+      const r = await routes.handle(request);
+      assert.equal(r.status, 503, request.url);
+      assert.equal(r.headers.get("cache-control"), "no-store");
+      assert.deepEqual(await r.json(), { error: { code: "authenticate_timeout", message: "the sign-in check did not answer within 20 ms" } });
+    }
+    const page = await routes.handle(getAs(callback.pathname.replace(/^\/agentcore/, "") + callback.search));
+    assert.equal(page.status, 503);
+    assert.equal(pageMessage(await page.text()).message.code, "authenticate_timeout");
+  }
+  // A sign-in that answers a user after its time: the request was already refused, and no call
+  // to the service is made for that user, then or later.
+  /** @type {(v: unknown) => void} */
+  let answer = () => {};
+  const late = connect.createConnectRoutes(baseOptions(client, { stateStore, authenticate: () => new Promise((r) => (answer = r)), authenticateTimeoutMs: 20 }));
+  const refused = await late.handle(postAs("/connect/docs"));
+  assert.equal(refused.status, 503);
+  answer({ userId: "alice" });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(emu.requests(), [], "no service call for a sign-in that timed out");
+  // The state was never consumed: the callback completes with a sign-in that answers.
+  const done = await good.handle(getAs(callback.pathname.replace(/^\/agentcore/, "") + callback.search));
+  assert.equal(done.status, 200, await done.clone().text());
+  assert.equal(pageMessage(await done.text()).message.status, "connected");
+});
+
+test("authenticate that throws or answers a malformed user: 500 internal_error, never a user, never its message, no service call", async (t) => {
+  const emu = await emulator(t);
+  const { client } = recordingClient(pkg, emu);
+  const SECRET_TEXT = "do-not-show-this-0123456789";
+  const throwing = { then() { throw new Error(SECRET_TEXT); } };
+  const getter = Object.defineProperty({}, "userId", { enumerable: true, get() { throw new Error(SECRET_TEXT); } });
+  const answers = [
+    () => { throw new Error(SECRET_TEXT); },
+    () => { throw SECRET_TEXT; },
+    () => Promise.reject(new Error(SECRET_TEXT)),
+    () => throwing,
+    () => getter,
+    () => ({ userId: "" }),
+    () => ({ userId: 5 }),
+    () => ({ userId: "x".repeat(131_073) }),
+    () => ({ userId: "\ud800" }),
+    () => ({ userId: null }),
+    () => ({ userToken: 5 }),
+    () => ({ userToken: "" }),
+    () => ({ userToken: { toString: () => SECRET_TEXT } }),
+    () => ({ userId: "alice", userToken: SECRET_TEXT }),
+    () => ({}),
+    () => Symbol("alice"),
+    () => "alice",
+    () => 5,
+    () => true,
+    () => [{ userId: "alice" }],
+    () => () => ({ userId: "alice" }),
+    () => Promise.resolve(SECRET_TEXT),
+    () => Promise.resolve({ userId: "" }),
+    () => Promise.resolve(Promise.resolve({ userToken: 5 })),
+    () => Object.create({ userId: "alice" }),
+  ];
+  for (const [i, answer] of answers.entries()) {
+    const routes = connect.createConnectRoutes(baseOptions(client, { authenticate: answer }));
+    for (const request of [getAs("/connections"), postAs("/connect/docs")]) {
+      const r = await routes.handle(request);
+      const text = await r.text();
+      assert.equal(r.status, 500, `answer ${i}: ${text}`);
+      assert.equal(JSON.parse(text).error.code, "internal_error", `answer ${i}`);
+      assert.ok(!text.includes(SECRET_TEXT), `answer ${i}`);
+    }
+  }
+  assert.deepEqual(emu.requests(), [], "no service call without a user");
+  // null and undefined are no user: 401.
+  for (const none of [() => null, () => undefined, async () => null]) {
+    assert.equal((await connect.createConnectRoutes(baseOptions(client, { authenticate: none })).handle(getAs("/connections"))).status, 401);
+  }
+  // The sign-in is called with the request only, without a `this` (the routes' settings hold the secret).
+  /** @type {unknown[]} */
+  const seen = [];
+  const routes = connect.createConnectRoutes(baseOptions(client, { authenticate(...args) { seen.push(this, ...args); return null; } }));
+  const request = getAs("/connections");
+  await routes.handle(request);
+  assert.equal(seen.length, 2);
+  assert.equal(seen[0], undefined);
+  assert.equal(seen[1], request);
+});
+
+test("the other waits are bounded too: a store that never answers (stateStoreTimeoutMs), a service that never answers (the client's requestTimeoutMs)", async (t) => {
+  const emu = await emulator(t);
+  const { client } = recordingClient(pkg, emu);
+  const hanging = connect.createConnectRoutes(baseOptions(client, { stateStore: { consume: () => new Promise(() => {}) }, stateStoreTimeoutMs: 20 }));
+  const started = await hanging.startConnect({ user: { userId: "alice" }, provider: "docs", origin: ORIGIN });
+  const location = await allow(started.authorizationUrl);
+  const page = await hanging.handle(getAs(location.pathname.replace(/^\/agentcore/, "") + location.search));
+  assert.equal(page.status, 503);
+  assert.equal(pageMessage(await page.text()).message.code, "state_store_unavailable");
+
+  // A service that takes the connection and never answers.
+  const sockets = new Set();
+  const silent = http.createServer(() => {});
+  silent.on("connection", (s) => sockets.add(s));
+  await new Promise((r) => silent.listen(0, "127.0.0.1", r));
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise((r) => silent.close(r));
+  });
+  const slow = new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint: `http://127.0.0.1:${silent.address().port}`, credentials: emu.credentials, maxAttempts: 1, requestTimeoutMs: 50 });
+  for (const request of [getAs("/connections"), postAs("/connect/docs")]) {
+    const r = await connect.createConnectRoutes(baseOptions(slow)).handle(request);
+    assert.equal(r.status, 503, request.url);
+    assert.equal((await r.json()).error.code, "service_unavailable");
+  }
+  assert.ok(sockets.size >= 1, "the client reached the silent service");
+});
+
+test("connections: each provider not connected opens an authorization session at the service per call; checkConnection: false asks nothing", async (t) => {
+  const emu = await emulator(t);
+  const { client } = recordingClient(pkg, emu);
+  const sessions = async () => (await (await fetch(`${emu.url}/__emulator/sessions`)).json()).sessions.length;
+  const list = async (routes) => {
+    const r = await routes.handle(getAs("/connections"));
+    assert.equal(r.status, 200);
+    return (await r.json()).connections;
+  };
+  const routes = connect.createConnectRoutes(baseOptions(client));
+  assert.equal(await sessions(), 0);
+  assert.deepEqual(await list(routes), [{ provider: "docs", connected: false }, { provider: "mail", connected: false }]);
+  assert.equal(await sessions(), 2);
+  await list(routes);
+  assert.equal(await sessions(), 4, "a new session per provider not connected, on every call");
+
+  // mail marked: listed as not checked, no session opened for it.
+  const options = baseOptions(client);
+  options.providers.mail.checkConnection = false;
+  const marked = connect.createConnectRoutes(options);
+  assert.deepEqual(await list(marked), [{ provider: "docs", connected: false }, { provider: "mail", connected: null }]);
+  assert.equal(await sessions(), 5);
+  // The connect route still works for it.
+  const out = await (await marked.handle(postAs("/connect/mail"))).json();
+  assert.equal(out.status, "authorization_required");
+  assert.equal(await sessions(), 6);
+
+  // Every provider marked: no call to the service at all.
+  options.providers.docs.checkConnection = false;
+  emu.clearRequests();
+  assert.deepEqual(await list(connect.createConnectRoutes(options)), [{ provider: "docs", connected: null }, { provider: "mail", connected: null }]);
+  assert.deepEqual(emu.requests(), []);
+  assert.equal(await sessions(), 6);
+  // Marked true explicitly is the default.
+  options.providers.docs.checkConnection = true;
+  assert.deepEqual(await list(connect.createConnectRoutes(options)), [{ provider: "docs", connected: false }, { provider: "mail", connected: null }]);
 });

@@ -1,13 +1,18 @@
 // The connect routes' options, checked and copied once, when the routes are created: own
 // properties only (nothing inherited from a polluted Object.prototype), every type and range, and a
 // ConfigurationError naming the option for a wrong one. Also the check of what `authenticate` gives.
-import { bytes, CHECK_INPUT, checked, configError, field as own, isObject, member, optionsObject, string } from "../guard.js";
+import { bytes, CHECK_INPUT, checked, configError, field as own, isObject, member, optionsObject, string, wholeNumber } from "../guard.js";
 
 const PROVIDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const BASE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,63}){1,8}$/;
 const MAX_PROVIDERS = 64;
-const OPTIONS = ["client", "workloadName", "providers", "stateSecret", "stateStore", "authenticate", "basePath", "allowedOrigins", "exposeAccessTokens", "origin"];
-const PROVIDER_OPTIONS = ["resourceCredentialProviderName", "scopes", "customParameters"];
+/** How long `authenticate` may take, by default, before the request is answered 503. */
+const AUTHENTICATE_TIMEOUT_MS = 10_000;
+/** The default of handleOauth2Callback's `stateStoreTimeoutMs`, repeated so both say the same. */
+const STORE_TIMEOUT_MS = 30_000;
+const MAX_TIMEOUT_MS = 600_000;
+const OPTIONS = ["client", "workloadName", "providers", "stateSecret", "stateStore", "authenticate", "basePath", "allowedOrigins", "exposeAccessTokens", "origin", "authenticateTimeoutMs", "stateStoreTimeoutMs"];
+const PROVIDER_OPTIONS = ["resourceCredentialProviderName", "scopes", "customParameters", "checkConnection"];
 const CLIENT_METHODS = ["getResourceOauth2Token", "completeResourceTokenAuth", "getWorkloadAccessTokenForUserId", "getWorkloadAccessTokenForJWT"];
 
 /**
@@ -15,6 +20,7 @@ const CLIENT_METHODS = ["getResourceOauth2Token", "completeResourceTokenAuth", "
  * @property {string} resourceCredentialProviderName
  * @property {string[]} scopes
  * @property {Record<string, string> | undefined} customParameters
+ * @property {boolean} checkConnection whether the connections route asks the service about it
  */
 
 /**
@@ -33,6 +39,8 @@ const CLIENT_METHODS = ["getResourceOauth2Token", "completeResourceTokenAuth", "
  * @property {string[]} allowedOrigins
  * @property {boolean} exposeAccessTokens
  * @property {string | undefined} origin
+ * @property {number} authenticateTimeoutMs
+ * @property {number} stateStoreTimeoutMs
  */
 
 /**
@@ -87,7 +95,9 @@ function provider(v, id) {
       customParameters[key] = /** @type {string} */ (string(own(rawParams, key, `${what}.customParameters`), `${what}.customParameters.${key}`));
     }
   }
-  return { resourceCredentialProviderName: /** @type {string} */ (name), scopes, customParameters };
+  const check = own(v, "checkConnection", what);
+  if (check !== undefined && typeof check !== "boolean") throw configError(`${what}.checkConnection must be a boolean`);
+  return { resourceCredentialProviderName: /** @type {string} */ (name), scopes, customParameters, checkConnection: check !== false };
 }
 
 /**
@@ -139,7 +149,9 @@ export function settingsOf(options) {
     if (expose !== undefined && typeof expose !== "boolean") throw configError("exposeAccessTokens must be a boolean");
     const rawOrigin = own(o, "origin", what);
     const origin = rawOrigin === undefined ? undefined : checkOrigin(rawOrigin, "origin");
-    return { client, workloadName, providers, stateSecret, stateStore, authenticate, basePath, allowedOrigins, exposeAccessTokens: expose === true, origin };
+    const authenticateTimeoutMs = wholeNumber(own(o, "authenticateTimeoutMs", what), "authenticateTimeoutMs", 1, MAX_TIMEOUT_MS, AUTHENTICATE_TIMEOUT_MS);
+    const stateStoreTimeoutMs = wholeNumber(own(o, "stateStoreTimeoutMs", what), "stateStoreTimeoutMs", 1, MAX_TIMEOUT_MS, STORE_TIMEOUT_MS);
+    return { client, workloadName, providers, stateSecret, stateStore, authenticate, basePath, allowedOrigins, exposeAccessTokens: expose === true, origin, authenticateTimeoutMs, stateStoreTimeoutMs };
   }, what);
 }
 
