@@ -162,11 +162,11 @@ export interface ConnectRoutes {
  * - `POST {basePath}/token/{provider}`: `{ provider, accessToken }` when `exposeAccessTokens`; 404 otherwise.
  *
  * Every POST needs an `Origin` of the routes or of `allowedOrigins` (403) and `content-type:
- * application/json` (415). Every response has `cache-control: no-store`. `handle` always settles:
- * `authenticate` is bounded by `authenticateTimeoutMs`, the store by `stateStoreTimeoutMs`, and the
- * calls to AgentCore by the client's own `requestTimeoutMs` and `maxAttempts` (set
- * `requestTimeoutMs`: the client has no time limit by default; a call that runs out is 503
- * `service_unavailable`). Throws a ConfigurationError naming the option for a wrong one.
+ * application/json` (415). Every response has `cache-control: no-store`. The waits of `handle` are
+ * bounded: `authenticate` by `authenticateTimeoutMs`, the store by `stateStoreTimeoutMs`, the calls
+ * to AgentCore by the client's own `requestTimeoutMs` and `maxAttempts` (the client has no time
+ * limit by default: set one; a call that runs out is 503 `service_unavailable`). Throws a
+ * ConfigurationError naming the option for a wrong one.
  *
  * @example
  * ```js

@@ -30,7 +30,7 @@ async function setup(t, pattern) {
     allowedOrigins: [CONSOLE],
   });
   const app = new Hono();
-  app.use(pattern, (c, next) => routes.handle(c.req.raw).then((r) => r ?? next()));
+  app.use(pattern, async (c, next) => (await routes.handle(c.req.raw)) ?? next());
   app.get("/", (c) => c.text("app home"));
   app.get("/agentcorex/page", (c) => c.text("app page"));
   app.post("/api/echo", async (c) => c.json({ echoed: await c.req.json() }));

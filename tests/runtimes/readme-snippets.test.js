@@ -95,6 +95,8 @@ before(() => {
   });
   // The Redis example's client library, as the repository has it (its types only).
   symlinkSync(join(root, "node_modules", "redis"), join(dir, "node_modules", "redis"), "dir");
+  // Hono, for the connect routes' mounting example (a dev dependency of the repository).
+  symlinkSync(join(root, "node_modules", "hono"), join(dir, "node_modules", "hono"), "dir");
 });
 
 test("every js/ts block of README.md type-checks with tsc --strict against the packed package", () => {
