@@ -10,7 +10,7 @@ const out = join(root, "target", "size-profile");
 mkdirSync(out, { recursive: true });
 run(ensureWasmBindgen(), [compileWasm(), "--out-dir", out, "--target", "web", "--keep-debug"]);
 const named = join(out, "named.wasm");
-run(wasmOpt(), ["-Oz", "-g", join(out, "agentcore_identity_edge_bg.wasm"), "-o", named]);
+run(wasmOpt(), ["-Oz", "--low-memory-unused", "-g", join(out, "agentcore_identity_edge_bg.wasm"), "-o", named]);
 const top = process.argv[2] ?? "40";
 const r = spawnSync("twiggy", ["top", "-n", top, named], { stdio: "inherit" });
 if (r.error) console.error("twiggy is not installed: cargo install twiggy");
