@@ -173,6 +173,9 @@ function abortOutcome(sig, cause) {
   return { outcome: "network", cause, chain: causeChain(cause) };
 }
 
+/** The headers the core reads from a reply, in the order it reads them. */
+const REPLY_HEADERS = ["x-amzn-requestid", "x-amzn-request-id", "x-amz-request-id", "x-amz-id-2", "x-amz-cf-id", "x-amzn-errortype", "date", "retry-after", "x-amz-retry-after", "age"];
+
 /**
  * @param {Promise<Response>} pending
  * @param {{ user?: AbortSignal, timeout?: AbortSignal } | undefined} sig
@@ -188,17 +191,8 @@ async function settle(pending, sig, maxBytes) {
     /** @type {Record<string, unknown>} */
     const reply = {
       status: response.status,
-      type: typeof response.type === "string" ? response.type : undefined,
-      requestId: h.get("x-amzn-requestid") ?? undefined,
-      amznRequestId: h.get("x-amzn-request-id") ?? undefined,
-      amzRequestId: h.get("x-amz-request-id") ?? undefined,
-      extendedRequestId: h.get("x-amz-id-2") ?? undefined,
-      cfId: h.get("x-amz-cf-id") ?? undefined,
-      errorType: h.get("x-amzn-errortype") ?? undefined,
-      date: h.get("date") ?? undefined,
-      retryAfter: h.get("retry-after") ?? undefined,
-      amzRetryAfter: h.get("x-amz-retry-after") ?? undefined,
-      hasAge: h.get("age") !== null,
+      // The core reads these in this order (ReplyIn in src/wasm/executor.rs); absent ones are null.
+      strings: [typeof response.type === "string" ? response.type : null, ...REPLY_HEADERS.map((name) => h.get(name))],
     };
     let text = await boundedText(response, maxBytes);
     // A body read whole (no stream) is measured after: at least one byte per UTF-16 unit.

@@ -54,12 +54,62 @@ pub(crate) struct Client {
 struct Settled {
     outcome: SettledKind,
     #[serde(default)]
-    reply: Option<Reply>,
+    reply: Option<ReplyIn>,
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
     cause: JsValue,
     /// For a network failure: the error and its `cause` chain, as the reader saw them.
     #[serde(default)]
     chain: Vec<HostError>,
+}
+
+/// How many strings a [`ReplyIn`] holds.
+const REPLY_STRINGS: usize = 11;
+
+/// A reply as the wrapper's reader gives it: its strings in one list, read in one loop rather
+/// than a field each (400 B less code).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReplyIn {
+    status: u16,
+    /// The `Response`'s `type`, then the headers `x-amzn-requestid`, `x-amzn-request-id`,
+    /// `x-amz-request-id`, `x-amz-id-2`, `x-amz-cf-id`, `x-amzn-errortype`, `date`, `retry-after`,
+    /// `x-amz-retry-after` and `age`: each a string, or `null` when absent.
+    strings: Vec<Option<String>>,
+    #[serde(default)]
+    parsed: Option<Value>,
+    #[serde(default)]
+    empty: bool,
+    #[serde(default)]
+    too_large: bool,
+}
+
+impl ReplyIn {
+    /// The core's [`Reply`]; `None` unless it holds [`REPLY_STRINGS`] strings.
+    fn into_reply(self) -> Option<Reply> {
+        if self.strings.len() != REPLY_STRINGS {
+            return None;
+        }
+        let mut strings = self.strings.into_iter();
+        let mut next = || strings.next().flatten();
+        // Fields are evaluated in the order written: the order of the list.
+        Some(Reply {
+            status: self.status,
+            response_type: next(),
+            request_id: next(),
+            amzn_request_id: next(),
+            amz_request_id: next(),
+            extended_request_id: next(),
+            cf_id: next(),
+            error_type: next(),
+            date: next(),
+            retry_after: next(),
+            amz_retry_after: next(),
+            has_age: next().is_some(),
+            parsed: self.parsed,
+            empty: self.empty,
+            too_large: self.too_large,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -283,10 +333,10 @@ impl Client {
             from_js(settled).map_err(|r| self.errors.refusal(Kind::Response, "reply", &r))?;
         let cause = settled.cause;
         let outcome = match (settled.outcome, settled.reply) {
-            (SettledKind::Reply, Some(reply)) => Outcome::Reply(reply),
-            (SettledKind::Reply, None) => {
-                return Err(self.errors.simple(Kind::Response, "reply: missing", None))
-            }
+            (SettledKind::Reply, reply) => match reply.and_then(ReplyIn::into_reply) {
+                Some(reply) => Outcome::Reply(reply),
+                None => return Err(self.errors.simple(Kind::Response, "reply: missing", None)),
+            },
             (SettledKind::Aborted, _) => return Err(cause),
             (SettledKind::Timeout, _) => Outcome::TimedOut,
             (SettledKind::Network, _) => Outcome::Network(settled.chain),
