@@ -43,24 +43,24 @@ fn kind(unexpected: &str) -> &str {
 pub fn without_values(message: &str) -> String {
     let message = message.strip_prefix("Error: ").unwrap_or(message);
     if let Some(rest) = message.strip_prefix("invalid type: ") {
-        if let Some((unexpected, expected)) = rest.rsplit_once(", expected ") {
+        if let Some((unexpected, expected)) = crate::text::rsplit_once(rest, ", expected ") {
             return format!("expected {expected}, got a {}", kind(unexpected));
         }
     }
     if let Some(rest) = message.strip_prefix("invalid value: ") {
-        if let Some((unexpected, expected)) = rest.rsplit_once(", expected ") {
+        if let Some((unexpected, expected)) = crate::text::rsplit_once(rest, ", expected ") {
             return format!("expected {expected}, got another {}", kind(unexpected));
         }
     }
     // The value comes first: the last ", expected " is serde's, whatever the value holds.
     if message.starts_with("unknown variant ") {
-        if let Some((_, expected)) = message.rsplit_once(", expected ") {
+        if let Some((_, expected)) = crate::text::rsplit_once(message, ", expected ") {
             return format!("expected {expected}");
         }
         return "not one of the allowed values".into();
     }
     if message.starts_with("invalid length ") {
-        if let Some((_, expected)) = message.rsplit_once(", expected ") {
+        if let Some((_, expected)) = crate::text::rsplit_once(message, ", expected ") {
             return format!("expected {expected}");
         }
     }

@@ -58,7 +58,7 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
 /// `DD Mon YYYY HH:MM:SS[.fff]` (one-digit hours allowed).
 fn parse_imf_fixdate(rest: &str) -> Option<i64> {
     const SHORT_DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    let (weekday, rest) = rest.split_once(", ")?;
+    let (weekday, rest) = crate::text::split_once(rest, ", ")?;
     let mut parts = rest.split(' ');
     let (day, month, year, time) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     if !SHORT_DAYS.contains(&weekday) || parts.next().is_some() {
@@ -164,7 +164,7 @@ pub fn parse_rfc7231_date(s: &str, now_ms: i64) -> Option<i64> {
             return Some(t);
         }
         // RFC 850.
-        let (weekday, rest) = rest.split_once(", ")?;
+        let (weekday, rest) = crate::text::split_once(rest, ", ")?;
         let (dmy, time) = rest.split_once(' ')?;
         if !LONG_DAYS.contains(&weekday) || time.contains(' ') {
             return None;

@@ -383,8 +383,7 @@ pub fn resolve(params: &EndpointParams<'_>) -> Result<Endpoint, EndpointError> {
 /// are refused: they would be signed differently from what `fetch` sends.
 fn parse_endpoint(endpoint: &str) -> Result<Endpoint, EndpointError> {
     let bad = |why: &str| err(format!("Invalid Configuration: endpoint {why}"));
-    let (scheme, rest) = endpoint
-        .split_once("://")
+    let (scheme, rest) = crate::text::split_once(endpoint, "://")
         .ok_or_else(|| bad("must be an absolute http:// or https:// URL"))?;
     let scheme = match scheme.to_ascii_lowercase().as_str() {
         "https" => "https",

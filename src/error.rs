@@ -91,11 +91,11 @@ pub fn parse_service_error(
         .filter(|m| !m.trim().is_empty());
     let message = match given {
         Some(m) => m.to_owned(),
-        None if code == UNKNOWN_ERROR_NAME => format!(
-            "HTTP {status} {} with no AWS error code in the reply",
-            reason_phrase(status)
-        )
-        .replace("  ", " "),
+        None if code == UNKNOWN_ERROR_NAME => {
+            let phrase = reason_phrase(status);
+            let space = if phrase.is_empty() { "" } else { " " };
+            format!("HTTP {status}{space}{phrase} with no AWS error code in the reply")
+        }
         None => format!("{code} (HTTP {status})"),
     };
 

@@ -27,6 +27,7 @@ pub mod retry;
 pub mod shapes;
 pub mod sign;
 pub mod state;
+mod text;
 pub mod user_agent;
 pub mod validate;
 pub mod value;

@@ -219,7 +219,7 @@ pub fn is_safe_authorization_url(url: &str) -> bool {
     {
         return false;
     }
-    let Some((scheme, rest)) = url.split_once("://") else {
+    let Some((scheme, rest)) = crate::text::split_once(url, "://") else {
         return false;
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();

@@ -181,7 +181,7 @@ fn canonical_path(path: &str) -> String {
 fn canonical_value(v: &str) -> String {
     let clean = !v.starts_with(' ')
         && !v.ends_with(' ')
-        && !v.contains("  ")
+        && !crate::text::contains(v, "  ")
         && !v.bytes().any(|b| matches!(b, b'\t' | b'\r' | b'\n'));
     if clean {
         return v.to_owned();

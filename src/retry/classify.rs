@@ -152,7 +152,8 @@ pub fn classify_service_error(e: &ServiceErrorFacts<'_>) -> ErrorClass {
     let transient = e.code != "AbortError"
         && (e.retryable_trait.is_some()
             || e.clock_skew_corrected
-            || (e.code == "InvalidSignatureException" && e.message.contains("Signature expired"))
+            || (e.code == "InvalidSignatureException"
+                && crate::text::contains(e.message, "Signature expired"))
             || TRANSIENT_ERROR_CODES.contains(&e.code)
             || TRANSIENT_ERROR_STATUS_CODES.contains(&e.status));
     if transient {
@@ -207,7 +208,7 @@ pub fn classify_host_error(chain: &[HostError]) -> ErrorClass {
                 && (BROWSER_NETWORK_ERROR_MESSAGES.contains(&message)
                     || FETCH_NETWORK_ERROR_MESSAGES.contains(&message)))
             || (code == Some("ERR_HTTP2_STREAM_ERROR")
-                && message.contains("NGHTTP2_REFUSED_STREAM"))
+                && crate::text::contains(message, "NGHTTP2_REFUSED_STREAM"))
     };
     for e in chain.iter().take(MAX_CAUSE_DEPTH) {
         if e.name == "AbortError" {

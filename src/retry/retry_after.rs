@@ -44,8 +44,7 @@ pub fn retry_after_ms(
         let seconds = if v.ends_with("GMT") {
             let date = crate::date::parse_rfc7231_date(v, now_ms)?;
             (date as f64 - now) / 1000.0
-        } else if let Some(tail) = v
-            .rsplit_once(" GMT, ")
+        } else if let Some(tail) = crate::text::rsplit_once(v, " GMT, ")
             .map(|(_, t)| t)
             .filter(|t| is_decimal(t))
         {
