@@ -18,7 +18,8 @@ pub const MAX_APP_ID_LENGTH: usize = 50;
 /// Characters kept in a section name (`UA_NAME_ESCAPE_REGEX = /[^!$%&'*+\-.^_`|~\w]/g`); every
 /// other UTF-16 code unit becomes `-` (`UA_ESCAPE_CHAR`).
 fn name_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!$%&'*+-.^_`|~".contains(c)
+    // Compared as bytes: `str::contains(char)` would bring in the substring searcher.
+    c.is_ascii_alphanumeric() || (c.is_ascii() && b"!$%&'*+-.^_`|~".contains(&(c as u8)))
 }
 
 /// Characters kept in a section value (`UA_VALUE_ESCAPE_REGEX`): the name set and `#`.
@@ -45,11 +46,11 @@ fn escape(s: &str, keep: fn(char) -> bool) -> String {
 /// escaped; an `api/` section's name lower-cased; joined as `prefix/name#version`, empty parts
 /// left out.
 pub fn escape_section(name: &str, version: Option<&str>) -> String {
-    let name = name
+    let parts: Vec<String> = name
         .split('/')
         .map(|part| escape(part, name_char))
-        .collect::<Vec<_>>()
-        .join("/");
+        .collect();
+    let name = crate::text::join(&parts, "/");
     let version = version.map(|v| escape(v, value_char));
     // `name.substring(0, name.indexOf("/"))`: empty when there is no `/`.
     let (prefix, ua_name) = match name.find('/') {
@@ -131,7 +132,7 @@ pub fn user_agent(package: &str, version: &str, runtime: &str, app_id: Option<&s
     if let Some(app_id) = app_id.filter(|a| !a.is_empty()) {
         sections.push(escape_section("app", Some(app_id)));
     }
-    sections.join(" ")
+    crate::text::join(&sections, " ")
 }
 
 #[cfg(test)]

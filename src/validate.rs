@@ -113,7 +113,7 @@ fn check_struct(
             path,
             format!(
                 "exactly one of {} must be set, got {}",
-                names.join(", "),
+                crate::text::join(&names, ", "),
                 set.len()
             ),
         );
@@ -128,7 +128,7 @@ fn check(shape: Shape, value: &Value, path: &mut String, issues: &mut Vec<Issue>
             Value::String(_) => issue(
                 issues,
                 path,
-                format!("must be one of {}", e.values.join(", ")),
+                format!("must be one of {}", crate::text::join(e.values, ", ")),
             ),
             other => type_issue(issues, path, "string", other),
         },

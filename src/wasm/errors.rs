@@ -138,7 +138,11 @@ impl ErrorFactory {
         let summary: Vec<String> = issues.iter().map(ToString::to_string).collect();
         let noun = if issues.len() == 1 { "error" } else { "errors" };
         let props = Validation {
-            message: format!("{} validation {noun}: {}", issues.len(), summary.join("; ")),
+            message: format!(
+                "{} validation {noun}: {}",
+                issues.len(),
+                crate::text::join(&summary, "; ")
+            ),
             issues,
         };
         self.build(Kind::Validation, to_js(&props))
