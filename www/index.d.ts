@@ -393,6 +393,11 @@ export declare class AgentCoreIdentityClient {
    * same input plus `sessionUri` (without `forceAuthentication`) every `pollIntervalMs`, backing off
    * when throttled. Rejects with {@link AuthorizationFlowError} at once when the session is
    * `FAILED` or the time is up, and with the signal's reason on abort.
+   *
+   * The session completes only when your callback route binds it: the user's consent alone is not
+   * enough. The route must run {@link handleOauth2Callback} with `client` and `userIdentifier` (or
+   * call {@link AgentCoreIdentityClient.completeResourceTokenAuth}); until it does, the polls get no
+   * token and the flow ends with the `timeout` error.
    */
   getResourceOauth2TokenOrAuthorize(
     input: GetResourceOauth2TokenInput,
@@ -581,7 +586,12 @@ export declare function createCustomState(options: CreateCustomStateOptions): Pr
  * throw or any non-boolean answer refuses it with {@link CallbackError} `state_store_unavailable`.
  */
 export interface StateStore {
-  /** Records `nonce` until `expiresAtMs`; resolves true the first time, false if seen before. */
+  /**
+   * Records `nonce` until `expiresAtMs`; resolves true the first time, false if seen before. The
+   * package's stores keep it 5 minutes past `expiresAtMs` (the clock-skew allowance), so that an
+   * instance whose clock is behind, and so still takes the state as unexpired, finds it used; yours
+   * should too.
+   */
   consume(nonce: string, expiresAtMs: number): boolean | Promise<boolean>;
 }
 
@@ -599,9 +609,13 @@ export { RedisStateStore, type RedisStateStoreOptions } from "./redis.js";
 export interface HandleOauth2CallbackOptions {
   /** Verify a state made by {@link createCustomState} with this secret (at least 32 bytes). */
   stateSecret?: string | Uint8Array | ArrayBuffer;
-  /** The binding the state was made with (as in {@link CreateCustomStateOptions.binding}). Default: none. */
+  /**
+   * The binding the state was made with (as in {@link CreateCustomStateOptions.binding}). Default:
+   * none. Only with `stateSecret`: a stored `expectedState` carries no binding, so a `binding`
+   * given with `expectedState` alone is refused (`ConfigurationError`).
+   */
   binding?: string | Uint8Array | ArrayBuffer;
-  /** The exact state the app stored, compared in constant time. */
+  /** The exact state the app stored, compared in constant time: at least 22 characters (128 bits in base64url). */
   expectedState?: string;
   /**
    * When the stored `expectedState` was issued (ms since the epoch). Required with `expectedState`
