@@ -88,6 +88,17 @@ const userId = "demo-user";
 // 3. The agent console and its backend: the example Worker under workerd (wrangler dev), with the
 //    service's credentials as its variables. Its Durable Object state goes to a scratch folder.
 const workerState = mkdtempSync(join(tmpdir(), "agentcore-demo-"));
+// Ctrl-C (or a SIGTERM) at any step: the scratch folder, which holds the Worker's credentials, is
+// removed, and the exit handler stops wrangler's whole process group. While the console is served,
+// Ctrl-C is the way out and the flow below shuts down in order instead.
+let servingConsole = false;
+for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
+  process.on(signal, () => {
+    if (servingConsole && signal === "SIGINT") return;
+    rmSync(workerState, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
 const worker = await startWorker().catch(async (e) => {
   console.error(`\ndemo failed: ${e.message}`);
   rmSync(workerState, { recursive: true, force: true });
@@ -190,6 +201,7 @@ try {
 
   if (interactive) {
     console.log(`\nThe agent console is at ${worker.url}/: sign in, then connect the demo account in a popup. Press Ctrl-C to stop.`);
+    servingConsole = true;
     await new Promise((resolve) => process.once("SIGINT", resolve));
   } else if (emulator) {
     await connectThroughWorker();

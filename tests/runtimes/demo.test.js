@@ -4,6 +4,9 @@
 // where it connects an account through the Worker's routes by itself and exits 0.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { launch, root } from "./support.js";
 
@@ -127,6 +130,22 @@ test("npm run demo on a terminal: the console's URL first, consent in a browser,
   assert.ok(code === 0 || code === 130, `exit ${code}:\n${demo.output()}`);
   assert.doesNotMatch(demo.output(), /demo failed/);
   await assert.rejects(fetch(consoleUrl, { signal: AbortSignal.timeout(5000) }), "the console still answers");
+});
+
+test("npm run demo: Ctrl-C while it waits for a consent stops the Worker and removes its scratch folder (the Worker's credentials)", { timeout: 180_000, skip: !hasScript && "util-linux script is not installed" }, async (t) => {
+  const scratch = () => new Set(readdirSync(tmpdir()).filter((f) => f.startsWith("agentcore-demo-")));
+  const before = scratch();
+  const demo = demoOnTerminal(t);
+  const [, consoleUrl] = await demo.waitFor(/^Agent console: (http:\/\/127\.0\.0\.1:\d+\/)\r?$/m, 120_000);
+  const mine = [...scratch()].filter((f) => !before.has(f));
+  assert.equal(mine.length, 1, "the demo's scratch folder");
+  assert.ok(existsSync(join(tmpdir(), mine[0], "worker.env")));
+  await demo.waitFor(/open http:\/\/127\.0\.0\.1:\d+\/authorize in a browser/, 60_000);
+  demo.child.stdin.write("\x03");
+  await within(demo.exited, 30_000, "the demo stopping on Ctrl-C");
+  assert.equal(existsSync(join(tmpdir(), mine[0])), false, "the scratch folder with the Worker's credentials is left behind");
+  // wrangler runs in a process group of its own, which the terminal's Ctrl-C does not reach.
+  await assert.rejects(fetch(consoleUrl, { signal: AbortSignal.timeout(5000) }), "the Worker still answers");
 });
 
 test("npm run demo without a terminal: the terminal flows, then a connect through the Worker's routes, exit 0", { timeout: 180_000 }, async () => {
