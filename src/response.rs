@@ -9,7 +9,8 @@ use std::fmt;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::endpoint::Endpoint;
-use crate::shapes::{Member, Shape, StringShape, StructShape, AUTHORIZATION_URL, REQUEST_URI};
+use crate::shapes::{Shape, StringShape, StructShape, AUTHORIZATION_URL, REQUEST_URI};
+use crate::validate::Body;
 use crate::value::{is_safe_integer, Value};
 
 /// Why a 2xx reply could not be used.
@@ -102,7 +103,7 @@ pub struct Output {
 
 impl Serialize for Output {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let body = OutBody {
+        let body = Body {
             shape: self.shape,
             value: &self.body,
         };
@@ -125,7 +126,7 @@ impl Output {
             path: &mut Vec<&'static str>,
             out: &mut Vec<(Vec<&'static str>, String)>,
         ) {
-            let body = OutBody { shape, value };
+            let body = Body { shape, value };
             if let Some((name, _)) = body.unknown() {
                 out.push((path.clone(), name.to_owned()));
                 return;
@@ -141,71 +142,6 @@ impl Output {
         let mut out = Vec::new();
         walk(self.shape, &self.body, &mut Vec::new(), &mut out);
         out
-    }
-}
-
-/// A checked reply structure, written for JavaScript: its modeled members in model order, or, for
-/// a union, `$unknown` (see [`OutBody::unknown`]).
-struct OutBody<'a> {
-    shape: &'static StructShape,
-    value: &'a Value,
-}
-
-impl OutBody<'_> {
-    /// The modeled members set (not `null`), with their values, in model order.
-    fn members(&self) -> impl Iterator<Item = (&'static Member, &Value)> + '_ {
-        self.shape.members.iter().filter_map(|m| {
-            self.value
-                .get(m.name)
-                .filter(|v| !v.is_null())
-                .map(|v| (m, v))
-        })
-    }
-
-    /// A union member the model does not know, as the AWS SDK reads it (`UnionSerde`): no modeled
-    /// member set, and exactly one other key (`__type` aside), whatever its value.
-    fn unknown(&self) -> Option<(&str, &Value)> {
-        let Value::Object(keys) = self.value else {
-            return None;
-        };
-        if !self.shape.union || self.members().next().is_some() {
-            return None;
-        }
-        let mut others = keys
-            .iter()
-            .filter(|(k, _)| k != "__type" && self.shape.member(k).is_none());
-        let (name, value) = others.next()?;
-        others.next().is_none().then_some((name.as_str(), value))
-    }
-
-    fn len(&self) -> usize {
-        match self.unknown() {
-            Some(_) => 1,
-            None => self.members().count(),
-        }
-    }
-
-    fn write_members<S: SerializeStruct>(&self, out: &mut S) -> Result<(), S::Error> {
-        if let Some(unknown) = self.unknown() {
-            return out.serialize_field("$unknown", &unknown);
-        }
-        for (m, v) in self.members() {
-            match m.shape {
-                Shape::Structure(shape) => {
-                    out.serialize_field(m.name, &OutBody { shape, value: v })?
-                }
-                _ => out.serialize_field(m.name, v)?,
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Serialize for OutBody<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut out = s.serialize_struct("Body", self.len())?;
-        self.write_members(&mut out)?;
-        out.end()
     }
 }
 

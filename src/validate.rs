@@ -293,7 +293,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// A structure's modeled members, in model order, `null` members and unknown ones left out; nested
-/// structures likewise. The request body, and the members of a result.
+/// structures likewise. The request body, and the members of a result: for a union read from a
+/// reply, `$unknown` instead (see [`Body::unknown`]; a validated input never has one).
 #[derive(Debug, Clone, Copy)]
 pub struct Body<'a> {
     pub(crate) shape: &'static StructShape,
@@ -302,7 +303,7 @@ pub struct Body<'a> {
 
 impl Body<'_> {
     /// The members written, with their values, in model order.
-    fn members(&self) -> impl Iterator<Item = (&'static Member, &Value)> + '_ {
+    pub(crate) fn members(&self) -> impl Iterator<Item = (&'static Member, &Value)> + '_ {
         self.shape.members.iter().filter_map(|m| {
             self.value
                 .get(m.name)
@@ -311,14 +312,36 @@ impl Body<'_> {
         })
     }
 
+    /// A union member the model does not know, as the AWS SDK reads it (`UnionSerde`): no modeled
+    /// member set, and exactly one other key (`__type` aside), whatever its value.
+    pub(crate) fn unknown(&self) -> Option<(&str, &Value)> {
+        let Value::Object(keys) = self.value else {
+            return None;
+        };
+        if !self.shape.union || self.members().next().is_some() {
+            return None;
+        }
+        let mut others = keys
+            .iter()
+            .filter(|(k, _)| k != "__type" && self.shape.member(k).is_none());
+        let (name, value) = others.next()?;
+        others.next().is_none().then_some((name.as_str(), value))
+    }
+
     /// How many members [`Body::write_members`] writes.
     pub(crate) fn len(&self) -> usize {
-        self.members().count()
+        match self.unknown() {
+            Some(_) => 1,
+            None => self.members().count(),
+        }
     }
 
     /// Writes the members into an open struct. Member names are the model's `&'static str`s, which
     /// serde-wasm-bindgen turns into JavaScript strings once and reuses.
     pub(crate) fn write_members<S: SerializeStruct>(&self, out: &mut S) -> Result<(), S::Error> {
+        if let Some(unknown) = self.unknown() {
+            return out.serialize_field("$unknown", &unknown);
+        }
         for (m, v) in self.members() {
             match m.shape {
                 Shape::Structure(shape) => {
