@@ -7,10 +7,10 @@
 // credential, a workload token, a customState or a stack.
 import { createCustomState, handleOauth2Callback } from "./callback.js";
 import { isPackageError, makeError } from "./errors.js";
-import { checked, configError, field as own, isLoopbackHost, optionsObject } from "./guard.js";
+import { checked, checkOrigin, configError, field as own, isLoopbackHost, optionsObject } from "./guard.js";
 import { describeFailure, RouteError } from "./connect/failure.js";
 import { callbackPage, corsHeaders, errorResponse, isRequestLike, json, originOf, preflight, readJsonObject } from "./connect/http.js";
-import { checkOrigin, refuseUnknown, settingsOf, userOf } from "./connect/options.js";
+import { refuseUnknown, settingsOf, userOf } from "./connect/options.js";
 
 /** @typedef {import("./connect/options.js").Provider} Provider */
 /** @typedef {import("./connect/options.js").ConnectUser} ConnectUser */

@@ -364,6 +364,26 @@ export function isLoopbackHost(hostname) {
 }
 
 /**
+ * `value` if it is a serialized http(s) origin, such as `https://app.example.com` or
+ * `http://localhost:8787`: scheme, host and port only, as `URL#origin` writes it.
+ * @param {unknown} value @param {string} what
+ */
+export function checkOrigin(value, what) {
+  if (typeof value !== "string" || value === "") throw configError(`${what} must be an origin such as https://app.example.com`);
+  /** @type {URL} */
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    throw configError(`${what} must be an origin such as https://app.example.com`);
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.origin !== value) {
+    throw configError(`${what} must be an http(s) origin such as https://app.example.com: scheme, host and port only, no path or trailing slash`);
+  }
+  return value;
+}
+
+/**
  * An endpoint override, read with the host's URL parser (the one `fetch` uses): refused unless
  * `fetch` would send exactly the URL written (no dot segments, nothing it would percent-encode),
  * without credentials, query or fragment; `http:` only for loopback hosts unless `allowInsecure`.

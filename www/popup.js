@@ -2,7 +2,7 @@
 // parameters from it with postMessage. Only these two functions touch `window`, and only when
 // called.
 import { makeError } from "./errors.js";
-import { checked, configError, field, isLoopbackHost, isObject, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
+import { checked, checkOrigin, configError, field, isLoopbackHost, isObject, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
 
 const MESSAGE_TYPE = "agentcore-identity-edge:oauth2-callback";
 /** The longest delay `setTimeout` honours; a longer one fires at once. */
@@ -34,26 +34,6 @@ function checkAuthorizationUrl(authorizationUrl) {
   }
   return url;
 }
-
-/**
- * `value` if it is a serialized http(s) origin (`https://app.example.com`, `http://localhost:8787`).
- * @param {unknown} value
- * @param {string} what
- */
-function checkOrigin(value, what) {
-  if (typeof value !== "string" || value === "") throw configError(`${what} must be a non-empty origin string`);
-  let url;
-  try {
-    url = new URL(value);
-  } catch {
-    throw configError(`${what} must be an origin such as https://app.example.com`);
-  }
-  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.origin !== value) {
-    throw configError(`${what} must be an http(s) origin such as https://app.example.com, without a path or a trailing slash`);
-  }
-  return value;
-}
-
 
 /**
  * A fresh window name per flow, so that no other window (another flow, another page that opened a

@@ -1,7 +1,7 @@
 // The connect routes' options, checked and copied once, when the routes are created: own
 // properties only (nothing inherited from a polluted Object.prototype), every type and range, and a
 // ConfigurationError naming the option for a wrong one. Also the check of what `authenticate` gives.
-import { bytes, CHECK_INPUT, checked, configError, field as own, isObject, member, optionsObject, string, wholeNumber } from "../guard.js";
+import { bytes, CHECK_INPUT, checked, checkOrigin, configError, field as own, isObject, member, optionsObject, string, wholeNumber } from "../guard.js";
 
 const PROVIDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const BASE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,63}){1,8}$/;
@@ -51,25 +51,6 @@ export function refuseUnknown(o, known, what) {
   for (const key of Object.keys(o)) {
     if (!known.includes(key)) throw configError(`${what} has an unknown option ${JSON.stringify(key.slice(0, 64))}`);
   }
-}
-
-/**
- * `value` if it is a serialized http(s) origin, such as `https://app.example.com`.
- * @param {unknown} value @param {string} what
- */
-export function checkOrigin(value, what) {
-  if (typeof value !== "string" || value === "") throw configError(`${what} must be an origin such as https://app.example.com`);
-  /** @type {URL} */
-  let url;
-  try {
-    url = new URL(value);
-  } catch {
-    throw configError(`${what} must be an origin such as https://app.example.com`);
-  }
-  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.origin !== value) {
-    throw configError(`${what} must be an http(s) origin such as https://app.example.com: scheme, host and port only, no path or trailing slash`);
-  }
-  return value;
 }
 
 /**
