@@ -9,7 +9,7 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -68,14 +68,16 @@ function inputsHash() {
 const sleepSync = (/** @type {number} */ ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /**
- * Runs `fn` holding .cache/pack-emulator.lock; a lock older than 10 minutes is taken as abandoned.
+ * Runs `fn` holding the lock folder `lock` (made with `mkdir`, which one caller at a time wins; the
+ * others wait); a lock older than 10 minutes is taken as abandoned. tests/support/package.mjs
+ * packs the package under its own lock with it.
  * @template T
+ * @param {string} lock
  * @param {() => T} fn
  * @returns {T}
  */
-function withLock(fn) {
-  const lock = join(root, ".cache", "pack-emulator.lock");
-  mkdirSync(join(root, ".cache"), { recursive: true });
+export function withLock(lock, fn) {
+  mkdirSync(dirname(lock), { recursive: true });
   for (;;) {
     try {
       mkdirSync(lock);
@@ -103,7 +105,7 @@ function withLock(fn) {
  * @param {string} [dest]
  */
 export function packEmulator(dest = join(root, ".cache", "pack-emulator")) {
-  return withLock(() => {
+  return withLock(join(root, ".cache", "pack-emulator.lock"), () => {
     const stamp = join(resolve(dest), "stamp.json");
     const hash = inputsHash();
     try {

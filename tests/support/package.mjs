@@ -10,6 +10,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { withLock } from "../../scripts/pack-emulator.mjs";
 
 export const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 export const cacheDir = join(root, ".cache");
@@ -98,41 +99,13 @@ const readJson = (file) => {
   }
 };
 
-/** Sleeps synchronously (the lock is taken from synchronous test set-up code). */
-const sleepSync = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-/** Runs `fn` holding .cache/package.lock; a lock older than 10 minutes is taken as abandoned. */
-function withLock(fn) {
-  const lock = join(cacheDir, "package.lock");
-  mkdirSync(cacheDir, { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (e) {
-      if (/** @type {NodeJS.ErrnoException} */ (e).code !== "EEXIST") throw e;
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
-      } catch {
-        // Released meanwhile.
-      }
-      sleepSync(200);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
 /**
  * Makes the wasm build and the packed, installed package match the sources, doing only what
  * changed. Returns the tarball, the entry module of the scratch project "node", and what was
  * redone.
  */
 export function ensurePackage({ log = () => {} } = {}) {
-  return withLock(() => {
+  return withLock(join(cacheDir, "package.lock"), () => {
     const wasmStamp = join(cacheDir, "wasm.stamp.json");
     const packStamp = join(cacheDir, "pack.stamp.json");
     const rust = rustInputsHash();
