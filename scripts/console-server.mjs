@@ -19,6 +19,8 @@ const TYPES = {
   ".svg": "image/svg+xml",
 };
 const CONSOLE_FILES = new Set(["/index.html", "/console.js", "/console.css", "/callback.html", "/console-callback.js", "/favicon.svg"]);
+// The test page's style sheet and icon are the agent console's (www/console/), served from there.
+const SHARED_FILES = new Set(["/console.css", "/favicon.svg"]);
 
 /**
  * Where the console may send its signed requests: the endpoint the user types is either empty (AWS:
@@ -130,6 +132,7 @@ export async function serveConsole({ packageRoot = root, staticRoot, demoConfig,
       if (path === null) return badRequest(res);
       if (path.startsWith("/pkg/www/")) file = inside(join(packageRoot, "www"), path.slice("/pkg/www".length));
       else if (staticRoot) file = inside(staticRoot, path);
+      else if (SHARED_FILES.has(path)) file = join(root, "www", "console", path);
       else if (CONSOLE_FILES.has(path)) file = join(root, "tests", "runtimes", "browser-app", path);
       if (!file) throw Object.assign(new Error("not found"), { code: "ENOENT" });
       const body = await readFile(file);

@@ -51,6 +51,25 @@ describe("files under /pkg/", () => {
   });
 });
 
+describe("the test pages' style sheet and icon", () => {
+  test("are the agent console's (www/console/), with the console files' headers", async (t) => {
+    const site = await serveConsole();
+    t.after(() => site.close());
+    for (const [file, type] of [["console.css", "text/css; charset=utf-8"], ["favicon.svg", "image/svg+xml"]]) {
+      const r = await rawGet(site.url, `/${file}`);
+      assert.equal(r.status, 200, file);
+      assert.equal(r.headers["content-type"], type);
+      assert.equal(r.headers["x-content-type-options"], "nosniff");
+      assert.equal(r.body, readFileSync(join(root, "www", "console", file), "utf8"));
+    }
+    for (const page of ["index.html", "callback.html"]) {
+      const html = readFileSync(join(APP, page), "utf8");
+      assert.match(html, /<link rel="stylesheet" href="\.\/console\.css">/, page);
+      assert.match(html, /<link rel="icon" href="\.\/favicon\.svg"/, page);
+    }
+  });
+});
+
 describe("no way out of the served folders", () => {
   let site;
   let staticSite;
