@@ -1,9 +1,8 @@
 // The admin API (sessions, request log, faults) answers pages on this machine only: raw HTTP
 // requests carrying a foreign Origin, as any web page a developer visits would send them.
 import assert from "node:assert/strict";
-import { request } from "node:http";
 import { after, before, describe, test } from "node:test";
-import { start } from "./helpers.js";
+import { raw as rawRequest, start } from "./helpers.js";
 
 let emu;
 before(async () => {
@@ -12,19 +11,7 @@ before(async () => {
 after(() => emu?.close());
 
 /** One request, headers and body exactly as given. */
-function raw(method, path, headers = {}, body) {
-  const { hostname, port } = new URL(emu.url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path, method, headers }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, text }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const raw = (method, path, headers = {}, body) => rawRequest(new URL(emu.url).port, method, path, headers, body);
 
 const FOREIGN = [
   "https://evil.example",

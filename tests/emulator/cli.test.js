@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, test } from "node:test";
-import { admin, client, sdk, sdkError } from "./helpers.js";
+import { admin, client, firstLine, sdk, sdkError } from "./helpers.js";
 
 const CLI = fileURLToPath(new URL("../../emulator/cli.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "emu-cli-"));
@@ -18,15 +18,9 @@ function runCli(args) {
   let out = "";
   let err = "";
   child.stderr.on("data", (d) => (err += d));
+  child.stdout.on("data", (d) => (out += d));
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, out, err })));
-  const firstLine = new Promise((resolve, reject) => {
-    child.stdout.on("data", (d) => {
-      out += d;
-      if (out.includes("\n")) resolve(out.split("\n")[0]);
-    });
-    child.on("exit", () => reject(new Error(`exited early: ${err}`)));
-  });
-  return { child, firstLine, exited, output: () => out };
+  return { child, firstLine: firstLine(child), exited, output: () => out };
 }
 
 test("flags: credentials, config file, faults; URL on the first line; SIGTERM exits 0", async () => {
@@ -108,18 +102,9 @@ test("npm run emulator (in the repository): the same first line, the flags passe
   const repo = fileURLToPath(new URL("../..", import.meta.url));
   // --silent: without npm's own header lines, the emulator's first line is the first line.
   const child = spawn("npm", ["run", "--silent", "emulator", "--", "--port", "0", "--quiet"], { cwd: repo, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let err = "";
-  child.stderr.on("data", (d) => (err += d));
   const exited = new Promise((resolve) => child.on("exit", resolve));
   try {
-    const first = await new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out += d;
-        if (out.includes("\n")) resolve(out.split("\n")[0]);
-      });
-      child.on("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));
-    });
+    const first = await firstLine(child);
     assert.match(first, /^AgentCore Identity emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
   } finally {
     try {

@@ -1,4 +1,6 @@
-// Shared helpers for the emulator tests: AWS SDK clients, independently signed raw requests, JWTs, admin calls.
+// Shared helpers for the emulator tests: AWS SDK clients, independently signed raw requests, JWTs, admin calls,
+// unsigned raw requests, the first line of a started emulator process.
+import { request } from "node:http";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { startEmulator } from "../../emulator/server.js";
@@ -104,3 +106,41 @@ export function amzDate(d) {
 }
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * One request to 127.0.0.1:`port` over node:http, with exactly these headers (Host included) and body.
+ * @param {number | string} port @param {string} method @param {string} path
+ * @param {Record<string, string>} [headers] @param {string} [body]
+ * @returns {Promise<{ status: number | undefined, headers: import("node:http").IncomingHttpHeaders, text: string }>}
+ */
+export function raw(port, method, path, headers = {}, body) {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, method, headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/**
+ * The first line a started emulator process (the CLI, `npm run emulator`, `npx`) writes to stdout:
+ * the URL it listens on. Rejects if the process exits first, with what it wrote to stderr.
+ * @param {import("node:child_process").ChildProcess} child
+ * @returns {Promise<string>}
+ */
+export function firstLine(child) {
+  let out = "";
+  let err = "";
+  child.stderr?.on("data", (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    child.stdout?.on("data", (d) => {
+      out += d;
+      if (out.includes("\n")) resolve(out.split("\n")[0]);
+    });
+    child.on("exit", (code, signal) => reject(new Error(`exited (${code ?? signal}) before its first line: ${err}`)));
+  });
+}

@@ -8,7 +8,7 @@ import { request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { approve, deny, EmulatorError, startEmulator as startFromIndex } from "../../emulator/index.js";
-import { client, RETURN_URL, sdk, start, WORKLOAD } from "./helpers.js";
+import { client, firstLine, raw, RETURN_URL, sdk, start, WORKLOAD } from "./helpers.js";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -22,20 +22,6 @@ after(async () => {
   c.destroy();
   await emu.close();
 });
-
-/** One request with exactly these headers (Host included), over node:http. */
-function raw(port, method, path, headers = {}, body) {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method, headers }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, text }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 /** A pending USER_FEDERATION session: its authorization URL and session URI. */
 async function pendingSession(customState = "state-from-the-app") {
@@ -268,14 +254,7 @@ describe("data-plane CORS", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     try {
-      const line = await new Promise((resolve, reject) => {
-        let out = "";
-        child.stdout.on("data", (d) => {
-          out += d;
-          if (out.includes("\n")) resolve(out.split("\n")[0]);
-        });
-        child.on("exit", (code) => reject(new Error(`exited ${code}`)));
-      });
+      const line = await firstLine(child);
       const port = Number(/:(\d+)$/.exec(line)?.[1]);
       assert.equal((await preflight(port, "https://a.example")).headers["access-control-allow-origin"], "https://a.example");
       assert.equal((await preflight(port, "https://b.example")).headers["access-control-allow-origin"], "https://b.example");

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { before, test } from "node:test";
 import { packEmulator } from "../../scripts/pack-emulator.mjs";
 import { cacheDir, ensurePackage, root } from "../support/package.mjs";
+import { firstLine } from "../emulator/helpers.js";
 
 const dir = join(cacheDir, "scratch", "emulator-package");
 
@@ -49,18 +50,9 @@ test("npx agentcore-identity-edge-emulator starts: its first line gives the URL,
   // detached: npx runs the bin in a child process; the whole group is stopped at the end.
   // As the README writes it; installed in the folder, so npx runs it without asking or downloading.
   const child = spawn("npx", ["agentcore-identity-edge-emulator", "--port", "0", "--quiet"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let err = "";
-  child.stderr.on("data", (d) => (err += d));
   const exited = new Promise((resolve) => child.on("exit", resolve));
   try {
-    const first = await new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out += d;
-        if (out.includes("\n")) resolve(out.split("\n")[0]);
-      });
-      child.on("exit", (code) => reject(new Error(`npx exited ${code} before its first line: ${err}`)));
-    });
+    const first = await firstLine(child);
     const m = /^AgentCore Identity emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first);
     assert.ok(m, first);
     const health = await fetch(`${m[1]}/__emulator/health`);
