@@ -64,6 +64,23 @@ export function authenticate(request) {
   return null;
 }
 
+/**
+ * The connect routes with one provider, `docs` (the emulator's user-federation provider), the test
+ * sign-in, and the pages of `allowedOrigins` allowed.
+ * @param {any} pkg @param {any} connect @param {any} client @param {string[]} allowedOrigins
+ */
+export function docsRoutes(pkg, connect, client, allowedOrigins) {
+  return connect.createConnectRoutes({
+    client,
+    workloadName: WORKLOAD,
+    providers: { docs: { resourceCredentialProviderName: "demo-user-provider", scopes: ["docs.read"] } },
+    stateSecret: STATE_SECRET,
+    stateStore: new pkg.InMemoryStateStore(),
+    authenticate,
+    allowedOrigins,
+  });
+}
+
 /** A JWT with `sub` (the emulator reads its payload; the signature part is junk). @param {string} sub */
 export function jwt(sub, extra = {}) {
   const enc = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Hono } from "hono";
-import { allow, authenticate, emulator, packages, pageMessage, recordingClient, STATE_SECRET, WORKLOAD } from "./connect-helpers.js";
+import { allow, docsRoutes, emulator, packages, pageMessage, recordingClient } from "./connect-helpers.js";
 
 const { pkg, connect } = await packages();
 const ORIGIN = "http://localhost:8787";
@@ -20,15 +20,7 @@ const ALICE = "test_user=alice";
 async function setup(t, pattern) {
   const emu = await emulator(t);
   const { client } = recordingClient(pkg, emu);
-  const routes = connect.createConnectRoutes({
-    client,
-    workloadName: WORKLOAD,
-    providers: { docs: { resourceCredentialProviderName: "demo-user-provider", scopes: ["docs.read"] } },
-    stateSecret: STATE_SECRET,
-    stateStore: new pkg.InMemoryStateStore(),
-    authenticate,
-    allowedOrigins: [CONSOLE],
-  });
+  const routes = docsRoutes(pkg, connect, client, [CONSOLE]);
   const app = new Hono();
   app.use(pattern, async (c, next) => (await routes.handle(c.req.raw)) ?? next());
   app.get("/", (c) => c.text("app home"));

@@ -4,7 +4,7 @@
 // stays and says the outcome in plain words. The routes run in Node behind the node:http adapter.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { allow, authenticate, emulator, packages, recordingClient, serve, STATE_SECRET, WORKLOAD } from "../node/connect-helpers.js";
+import { allow, docsRoutes, emulator, packages, recordingClient, serve } from "../node/connect-helpers.js";
 import { launch } from "./support.js";
 
 const { pkg, connect } = await packages();
@@ -47,15 +47,7 @@ test("the callback page posts to a trusted opener and closes; a foreign opener g
   const consoleOrigin = consoleServer.origin.replace("127.0.0.1", "localhost");
   const foreignServer = await serve(t, [blank]);
   const foreignOrigin = foreignServer.origin.replace("127.0.0.1", "localhost");
-  const routes = connect.createConnectRoutes({
-    client,
-    workloadName: WORKLOAD,
-    providers: { docs: { resourceCredentialProviderName: "demo-user-provider", scopes: ["docs.read"] } },
-    stateSecret: STATE_SECRET,
-    stateStore: new pkg.InMemoryStateStore(),
-    authenticate,
-    allowedOrigins: [consoleOrigin],
-  });
+  const routes = docsRoutes(pkg, connect, client, [consoleOrigin]);
   const { origin } = await serve(t, [(r) => routes.handle(r), blank]);
   const browser = await launch(t);
   const context = await browser.newContext();
