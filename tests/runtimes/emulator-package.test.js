@@ -11,6 +11,7 @@ import { before, test } from "node:test";
 import { packEmulator } from "../../scripts/pack-emulator.mjs";
 import { cacheDir, ensurePackage, root } from "../support/package.mjs";
 import { firstLine } from "../emulator/helpers.js";
+import { typeCheck } from "./support.js";
 
 const dir = join(cacheDir, "scratch", "emulator-package");
 
@@ -83,26 +84,7 @@ test("the README's node:test file runs in that folder: M2M and user federation, 
 
 test("the user's file type-checks against both packages' types (tsc --strict, checkJs)", () => {
   writeFileSync(join(dir, "agent.test.js"), readmeTestFile());
-  writeFileSync(
-    join(dir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "es2022",
-        module: "nodenext",
-        moduleResolution: "nodenext",
-        lib: ["es2022", "dom"],
-        allowJs: true,
-        checkJs: true,
-        strict: true,
-        noEmit: true,
-        skipLibCheck: false,
-        typeRoots: [join(root, "node_modules", "@types")],
-        types: ["node"],
-      },
-      files: ["agent.test.js"],
-    }),
-  );
-  const r = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: dir, encoding: "utf8" });
+  const r = typeCheck(dir, { files: ["agent.test.js"], lib: ["es2022", "dom"], skipLibCheck: false });
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
 

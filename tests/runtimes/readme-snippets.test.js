@@ -5,13 +5,14 @@
 // GLOBALS below; a block that uses a name declared nowhere fails with that name. The Node quick start
 // is also run, against the emulator, with the emulator's URL and credentials in its environment.
 import assert from "node:assert/strict";
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import { packEmulator } from "../../scripts/pack-emulator.mjs";
 import { startEmulator } from "../../emulator/index.js";
 import { cacheDir, ensurePackage, root } from "../support/package.mjs";
+import { typeCheck } from "./support.js";
 
 const dir = join(cacheDir, "scratch", "readme-snippets");
 
@@ -80,9 +81,6 @@ function readmeBlocks() {
   return blocks;
 }
 
-const tsc = (cwd) =>
-  spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd, encoding: "utf8" });
-
 before(() => {
   const mainTarball = process.env.AGENTCORE_PACKAGE_TARBALL || ensurePackage().tarball;
   const { tarball: emulatorTarball } = packEmulator(join(cacheDir, "pack-emulator"));
@@ -115,26 +113,7 @@ test("every js/ts block of README.md type-checks with tsc --strict against the p
   }
   writeFileSync(join(dir, "globals.d.ts"), GLOBALS);
   writeFileSync(join(dir, "stubs.d.ts"), STUBS);
-  writeFileSync(
-    join(dir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "es2022",
-        module: "nodenext",
-        moduleResolution: "nodenext",
-        lib: ["es2022", "dom", "dom.iterable"],
-        allowJs: true,
-        checkJs: true,
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        typeRoots: [join(root, "node_modules", "@types")],
-        types: ["node"],
-      },
-      files: ["globals.d.ts", "stubs.d.ts", ...files],
-    }),
-  );
-  const r = tsc(dir);
+  const r = typeCheck(dir, { files: ["globals.d.ts", "stubs.d.ts", ...files], lib: ["es2022", "dom", "dom.iterable"], skipLibCheck: true });
   // Each error at its README line: "README.md:61: error TS2322: ...".
   const report = `${r.stdout}${r.stderr}`.replace(/^(block-\d+\.[jt]s)\((\d+),(\d+)\)/gm, (_, file, line) => `README.md:${Number(line) + /** @type {{start: number}} */ (where.get(file)).start} (${file})`);
   assert.equal(r.status, 0, `README blocks that do not type-check:\n${report}`);

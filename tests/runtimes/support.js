@@ -1,6 +1,7 @@
 // Shared helpers for the runtime tests: the packed tarball, scratch projects, child processes that
-// serve HTTP, free ports.
-import { spawn } from "node:child_process";
+// serve HTTP, free ports, a user's type check.
+import { spawn, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -22,6 +23,34 @@ export function project(name, files = {}) {
 }
 
 export const bin = (name) => join(root, "node_modules", ".bin", name);
+
+/**
+ * Type-checks `files` in `dir` as a user's strict project does (tsc --strict, checkJs, nodenext
+ * resolution, Node's types), writing its tsconfig.json first; tsc's result.
+ * @param {string} dir @param {{ files: string[], lib: string[], skipLibCheck: boolean }} options
+ */
+export function typeCheck(dir, { files, lib, skipLibCheck }) {
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "es2022",
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        lib,
+        allowJs: true,
+        checkJs: true,
+        strict: true,
+        noEmit: true,
+        skipLibCheck,
+        typeRoots: [join(root, "node_modules", "@types")],
+        types: ["node"],
+      },
+      files,
+    }),
+  );
+  return spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: dir, encoding: "utf8" });
+}
 
 /** A free loopback port. */
 export function freePort() {
