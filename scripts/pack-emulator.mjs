@@ -44,8 +44,8 @@ function dependencyClosure() {
   return [...seen];
 }
 
-/** Every file under `path`, sorted. @param {string} path @returns {string[]} */
-function filesUnder(path) {
+/** Every file under `path` (or `path` itself), sorted. @param {string} path @returns {string[]} */
+export function filesUnder(path) {
   if (!existsSync(path)) return [];
   if (!statSync(path).isDirectory()) return [path];
   return readdirSync(path, { withFileTypes: true })

@@ -8,9 +8,9 @@
 // .cache; a lock folder keeps concurrent test processes from packing over each other.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { withLock } from "../../scripts/pack-emulator.mjs";
+import { filesUnder, withLock } from "../../scripts/pack-emulator.mjs";
 
 export const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 export const cacheDir = join(root, ".cache");
@@ -48,15 +48,6 @@ export function scratchProject(name, tarball, extra = {}) {
 }
 
 // ------------------------------------------------------------------------------- content hashes
-/** Every file under `path` (or `path` itself), sorted. */
-function filesUnder(path) {
-  if (!existsSync(path)) return [];
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path, { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .flatMap((e) => filesUnder(join(path, e.name)));
-}
-
 /** sha256 over the paths and contents of `files`, and over `extra` strings. */
 function hashOf(files, extra = []) {
   const h = createHash("sha256");
