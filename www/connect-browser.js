@@ -3,7 +3,7 @@
 // waits for the callback page's message. It holds no credential and imports neither the client nor
 // the wasm: only the package's error classes and argument checks.
 import { makeError } from "./errors.js";
-import { checked, configError, isLoopbackHost, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
+import { checked, checkOrigin, configError, isLoopbackHost, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
 
 // The classes of the errors connectProvider rejects with, the same as the main entry's, exported
 // here so that a page can test them without importing the client.
@@ -51,25 +51,6 @@ function own(o, key) {
 }
 
 /**
- * `value` if it is a serialized http(s) origin (`https://app.example.com`).
- * @param {unknown} value
- */
-function checkOrigin(value) {
-  if (typeof value !== "string" || value === "") throw configError("origin must be a non-empty origin string such as https://app.example.com");
-  /** @type {URL} */
-  let url;
-  try {
-    url = new URL(value);
-  } catch {
-    throw configError("origin must be an origin such as https://app.example.com");
-  }
-  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.origin !== value) {
-    throw configError("origin must be an http(s) origin such as https://app.example.com, without a path or a trailing slash");
-  }
-  return value;
-}
-
-/**
  * The checked arguments of {@link connectProvider}.
  * @param {unknown} provider
  * @param {unknown} options
@@ -85,7 +66,7 @@ function checkArguments(provider, options) {
   }
   const rawOrigin = own(o, "origin");
   const location = /** @type {{ location?: { origin?: unknown } }} */ (globalThis).location;
-  const origin = checkOrigin(rawOrigin === undefined ? location?.origin : rawOrigin);
+  const origin = checkOrigin(rawOrigin === undefined ? location?.origin : rawOrigin, "origin");
   const timeoutMs = wholeNumber(own(o, "timeoutMs"), "timeoutMs", 1, MAX_TIMEOUT_MS, 300_000);
   const features = own(o, "features") === undefined ? "popup,width=520,height=720" : own(o, "features");
   if (typeof features !== "string") throw configError("features must be a string");
