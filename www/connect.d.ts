@@ -72,7 +72,7 @@ export interface ConnectRoutesOptions {
   /**
    * Other origins (`https://console.example.com`) whose pages may call the JSON routes with the
    * user's cookies: they get the CORS grant with credentials, and their POSTs pass the Origin check.
-   * Default: none.
+   * Each is `https:`, or `http:` on a loopback host only (`http://localhost:5173`). Default: none.
    */
   allowedOrigins?: string[];
   /**
@@ -81,9 +81,12 @@ export interface ConnectRoutesOptions {
    */
   exposeAccessTokens?: boolean;
   /**
-   * The routes' public origin (`https://app.example.com`), where the request's URL is not it (behind
-   * a proxy): used for the callback URL and the same-origin check. Default: the request's origin.
-   * Required by {@link ConnectRoutes.startConnect} when it is not given there.
+   * The routes' public origin (`https://app.example.com`): used for the callback URL and the
+   * same-origin check. `https:`, or `http:` on a loopback host only. Default: the request's origin,
+   * which on a server that builds the request's URL from its `Host` header (Node, Bun and Deno
+   * adapters usually do) is whatever host the browser asked for: a DNS-rebound name makes an
+   * attacker's page look same-origin. Set it there, and behind a proxy. Required by
+   * {@link ConnectRoutes.startConnect} when it is not given there.
    */
   origin?: string;
   /**
@@ -97,6 +100,11 @@ export interface ConnectRoutesOptions {
    * `state_store_unavailable`. Default `30_000`. The other routes never call the store.
    */
   stateStoreTimeoutMs?: number;
+  /**
+   * How long a POST's body may take to arrive, in whole milliseconds from 1 to 600,000: past it,
+   * the body's stream is cancelled and the request is answered 408 `body_timeout`. Default `10_000`.
+   */
+  bodyTimeoutMs?: number;
 }
 
 /** The answer of the connect route and of {@link startConnect}. */
@@ -126,7 +134,7 @@ export interface StartConnectArguments {
   user: ConnectUser;
   /** A provider id of the options. */
   provider: string;
-  /** The routes' public origin, if the options have none. */
+  /** The routes' public origin, if the options have none: `https:`, or `http:` on a loopback host. */
   origin?: string;
 }
 
@@ -162,8 +170,11 @@ export interface ConnectRoutes {
  * - `POST {basePath}/token/{provider}`: `{ provider, accessToken }` when `exposeAccessTokens`; 404 otherwise.
  *
  * Every POST needs an `Origin` of the routes or of `allowedOrigins` (403) and `content-type:
- * application/json` (415). Every response has `cache-control: no-store`. The waits of `handle` are
- * bounded: `authenticate` by `authenticateTimeoutMs`, the store by `stateStoreTimeoutMs`, the calls
+ * application/json` (415). `GET {basePath}/connections` opens authorization sessions, so it is
+ * refused (403 `origin_refused`) as a navigation (`Sec-Fetch-Mode: navigate`) or with an `Origin`
+ * that is neither. Every response has `cache-control: no-store`. The waits of `handle` are
+ * bounded: `authenticate` by `authenticateTimeoutMs`, a POST's body by `bodyTimeoutMs` (408
+ * `body_timeout`), the store by `stateStoreTimeoutMs`, the calls
  * to AgentCore by the client's own `requestTimeoutMs` and `maxAttempts` (the client has no time
  * limit by default: set one; a call that runs out is 503 `service_unavailable`). Throws a
  * ConfigurationError naming the option for a wrong one.

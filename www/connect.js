@@ -7,7 +7,7 @@
 // credential, a workload token, a customState or a stack.
 import { createCustomState, handleOauth2Callback } from "./callback.js";
 import { isPackageError, makeError } from "./errors.js";
-import { checked, checkOrigin, configError, field as own, isLoopbackHost, optionsObject } from "./guard.js";
+import { checked, checkWebOrigin, configError, field as own, isLoopbackHost, optionsObject } from "./guard.js";
 import { describeFailure, RouteError } from "./connect/failure.js";
 import { callbackPage, corsHeaders, errorResponse, isRequestLike, json, originOf, preflight, readJsonObject } from "./connect/http.js";
 import { refuseUnknown, settingsOf, userOf } from "./connect/options.js";
@@ -53,12 +53,11 @@ function within(run, ms) {
  * @param {string} id @param {ConnectUser} user
  */
 function bindingOf(id, user) {
-  const [kind, value] = "userId" in user ? ["userId", user.userId] : ["userToken", user.userToken];
-  return encoder.encode(`agentcore-identity-edge/connect\0${id}\0${kind}\0${value}`);
+  return encoder.encode(`agentcore-identity-edge/connect\0${id}\0${user.kind}\0${user.value}`);
 }
 
 /** @param {ConnectUser} user */
-const userIdentifierOf = (user) => ("userId" in user ? { userId: user.userId } : { userToken: user.userToken });
+const userIdentifierOf = (user) => (user.kind === "userId" ? { userId: user.value } : { userToken: user.value });
 
 /**
  * An authorization URL a browser may be sent to: `https:`, or `http:` on a loopback host, without
@@ -84,9 +83,9 @@ function makeFlow(s) {
    */
   async function workloadToken(user) {
     const out =
-      "userToken" in user
-        ? await s.client.getWorkloadAccessTokenForJWT({ workloadName: s.workloadName, userToken: user.userToken })
-        : await s.client.getWorkloadAccessTokenForUserId({ workloadName: s.workloadName, userId: user.userId });
+      user.kind === "userToken"
+        ? await s.client.getWorkloadAccessTokenForJWT({ workloadName: s.workloadName, userToken: user.value })
+        : await s.client.getWorkloadAccessTokenForUserId({ workloadName: s.workloadName, userId: user.value });
     return out.workloadAccessToken;
   }
 
@@ -182,6 +181,19 @@ export function createConnectRoutes(options) {
     if (type !== "application/json") throw new RouteError(415, "unsupported_media_type", "the body must be sent as application/json");
   }
 
+  /**
+   * The connections route's checks: it opens authorization sessions at the service, so a navigation
+   * to it (a cross-site link carries the Lax cookie) and a request with a foreign Origin are refused.
+   * The app's own fetch sends `Sec-Fetch-Mode: cors` or `same-origin`, and no Origin or its own.
+   * @param {Request} request @param {string} self
+   */
+  function checkGet(request, self) {
+    const origin = request.headers.get("origin");
+    if (request.headers.get("sec-fetch-mode") === "navigate" || (origin !== null && origin !== self && !s.allowedOrigins.includes(origin))) {
+      throw new RouteError(403, "origin_refused", "this request must be a fetch from the app's own pages, not a navigation");
+    }
+  }
+
   /** @param {string | undefined} id */
   function providerOf(id) {
     if (id === undefined || !s.providers.has(id)) throw new RouteError(404, "unknown_provider", "no such provider");
@@ -204,6 +216,7 @@ export function createConnectRoutes(options) {
       throw Object.assign(new RouteError(405, "method_not_allowed", `use ${allowed}`), { allow: allowed });
     }
     if (allowed === "POST") checkPost(request, self);
+    if (head === "connections") checkGet(request, self);
 
     if (head === "callback") return callback(request, self);
     const user = await userFor(request);
@@ -222,7 +235,7 @@ export function createConnectRoutes(options) {
       return json(200, { connections });
     }
     const p = providerOf(id);
-    await readJsonObject(request);
+    await readJsonObject(request, s.bodyTimeoutMs);
     if (head === "connect") return json(200, await flow.start(user, p, self));
     const out = await flow.tokenFor(user, p, self, true);
     if (typeof out.accessToken === "string" && out.accessToken !== "") return json(200, { provider: p, accessToken: out.accessToken });
@@ -288,7 +301,8 @@ export function createConnectRoutes(options) {
       return response;
     } catch (e) {
       const { status, code, message } = describeFailure(e);
-      const allow = e instanceof RouteError && typeof (/** @type {any} */ (e).allow) === "string" ? { allow: /** @type {any} */ (e).allow } : {};
+      // Own property only: an `allow` on a polluted Object.prototype is no header.
+      const allow = e instanceof RouteError && Object.hasOwn(e, "allow") && typeof (/** @type {any} */ (e).allow) === "string" ? { allow: /** @type {any} */ (e).allow } : {};
       return errorResponse(status, code, message, { ...cors, ...allow });
     }
   }
@@ -306,7 +320,7 @@ export function createConnectRoutes(options) {
       const p = own(a, "provider", what);
       if (typeof p !== "string" || !s.providers.has(p)) throw configError("provider must be one of the configured provider ids");
       const rawOrigin = own(a, "origin", what);
-      const o = rawOrigin === undefined ? s.origin : checkOrigin(rawOrigin, "origin");
+      const o = rawOrigin === undefined ? s.origin : checkWebOrigin(rawOrigin, "origin");
       if (o === undefined) throw configError("startConnect needs the routes' public origin: the origin option of createConnectRoutes, or of this call");
       return { user: u, id: p, origin: o };
     }, what);

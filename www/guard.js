@@ -384,6 +384,19 @@ export function checkOrigin(value, what) {
 }
 
 /**
+ * `value` if it is an origin of the app's pages (checkOrigin) that a network cannot impersonate:
+ * `https:`, or `http:` on a loopback host only, such as `http://localhost:8787`.
+ * @param {unknown} value @param {string} what
+ */
+export function checkWebOrigin(value, what) {
+  const origin = checkOrigin(value, what);
+  if (origin.startsWith("http:") && !isLoopbackHost(new URL(origin).hostname)) {
+    throw configError(`${what} must be an https origin (http only on a loopback host, such as http://localhost:8787)`);
+  }
+  return origin;
+}
+
+/**
  * An endpoint override, read with the host's URL parser (the one `fetch` uses): refused unless
  * `fetch` would send exactly the URL written (no dot segments, nothing it would percent-encode),
  * without credentials, query or fragment; `http:` only for loopback hosts unless `allowInsecure`.

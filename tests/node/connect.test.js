@@ -370,24 +370,38 @@ test("options: each is checked on creation, own properties only, and the error n
   const { client } = recordingClient(pkg, emu);
   const good = { client, workloadName: WORKLOAD, providers: { docs: { resourceCredentialProviderName: "demo-user-provider", scopes: ["s"] } }, stateSecret: STATE_SECRET, stateStore: new pkg.InMemoryStateStore(), authenticate };
   assert.equal(typeof connect.createConnectRoutes(good).handle, "function");
-  for (const ms of [1, 10_000, 600_000]) assert.equal(typeof connect.createConnectRoutes({ ...good, authenticateTimeoutMs: ms, stateStoreTimeoutMs: ms }).handle, "function");
+  for (const ms of [1, 10_000, 600_000]) assert.equal(typeof connect.createConnectRoutes({ ...good, authenticateTimeoutMs: ms, stateStoreTimeoutMs: ms, bodyTimeoutMs: ms }).handle, "function");
+  // The model's WorkloadIdentityNameType, and origins over http on loopback hosts only.
+  for (const workloadName of ["abc", "my-agent_1.v2", "x".repeat(255)]) assert.equal(typeof connect.createConnectRoutes({ ...good, workloadName }).handle, "function");
+  for (const o of ["http://localhost:5173", "http://127.0.0.1:8787", "http://[::1]:8787", "https://console.example"]) {
+    assert.equal(typeof connect.createConnectRoutes({ ...good, origin: o, allowedOrigins: [o] }).handle, "function", o);
+  }
+  // An own "__proto__" parameter (JSON.parse makes one) is refused with its path, never dropped.
+  assert.throws(
+    () => connect.createConnectRoutes({ ...good, providers: { docs: { resourceCredentialProviderName: "p", scopes: [], customParameters: JSON.parse('{"__proto__":"x"}') } } }),
+    (e) => e instanceof pkg.ConfigurationError && e.message.includes("providers.docs.customParameters.__proto__"),
+  );
+  // A named refusal for an http origin that is not loopback.
+  assert.throws(() => connect.createConnectRoutes({ ...good, allowedOrigins: ["https://a.example", "http://console.example.com"] }), (e) => e instanceof pkg.ConfigurationError && e.message.startsWith("allowedOrigins[1] must be an https origin"));
+  assert.throws(() => connect.createConnectRoutes({ ...good, origin: "http://app.example.com" }), (e) => e instanceof pkg.ConfigurationError && e.message.startsWith("origin must be an https origin"));
   const refused = (options, name) => {
     assert.throws(() => connect.createConnectRoutes(options), (e) => e instanceof pkg.ConfigurationError && (name === undefined || e.message.includes(name)), `${name}: ${String(options && Object.keys(options))}`);
   };
   for (const bad of [undefined, null, "", 5, [], Symbol("x"), () => good]) refused(bad);
   const wrongs = {
     client: [undefined, null, "", {}, { getResourceOauth2Token() {} }, NaN, Symbol("c")],
-    workloadName: [undefined, null, "", 5, NaN, {}, Symbol("w"), "x".repeat(256), "\ud800"],
-    providers: [undefined, null, "", {}, [], NaN, Symbol("p"), { "a/b": good.providers.docs }, { "": good.providers.docs }, { [".."]: good.providers.docs }, { docs: null }, { docs: "" }, { docs: {} }, { docs: { resourceCredentialProviderName: "", scopes: [] } }, { docs: { resourceCredentialProviderName: "p", scopes: "s" } }, { docs: { resourceCredentialProviderName: "p", scopes: [""] } }, { docs: { resourceCredentialProviderName: "p", scopes: [5] } }, { docs: { resourceCredentialProviderName: "p", scopes: [], customParameters: { a: 5 } } }, { docs: { resourceCredentialProviderName: "p", scopes: [], extra: 1 } }, { docs: { resourceCredentialProviderName: "p", scopes: [], checkConnection: "false" } }, { docs: { resourceCredentialProviderName: "p", scopes: [], checkConnection: null } }, { docs: { resourceCredentialProviderName: "p", scopes: [], checkConnection: 0 } }, Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`p${i}`, good.providers.docs]))],
+    workloadName: [undefined, null, "", 5, NaN, {}, Symbol("w"), "x".repeat(256), "\ud800", " ", "   ", "ab", "my agent", "agent\n"],
+    providers: [undefined, null, "", {}, [], NaN, Symbol("p"), { "a/b": good.providers.docs }, { "": good.providers.docs }, { [".."]: good.providers.docs }, { docs: null }, { docs: "" }, { docs: {} }, { docs: { resourceCredentialProviderName: "", scopes: [] } }, { docs: { resourceCredentialProviderName: "p", scopes: "s" } }, { docs: { resourceCredentialProviderName: "p", scopes: [""] } }, { docs: { resourceCredentialProviderName: "p", scopes: [5] } }, { docs: { resourceCredentialProviderName: "p", scopes: [], customParameters: { a: 5 } } }, { docs: { resourceCredentialProviderName: "p", scopes: [], customParameters: JSON.parse('{"a":"b","__proto__":"x"}') } }, { docs: { resourceCredentialProviderName: "p", scopes: [], extra: 1 } }, { docs: { resourceCredentialProviderName: "p", scopes: [], checkConnection: "false" } }, { docs: { resourceCredentialProviderName: "p", scopes: [], checkConnection: null } }, { docs: { resourceCredentialProviderName: "p", scopes: [], checkConnection: 0 } }, Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`p${i}`, good.providers.docs]))],
     stateSecret: [undefined, null, "", "x".repeat(31), new Uint8Array(31), NaN, {}, Symbol("s"), 12345678901234567890123456789012],
     stateStore: [undefined, null, "", {}, { consume: "no" }, NaN, Symbol("s")],
     authenticate: [undefined, null, "", {}, NaN, Symbol("a"), "() => null"],
     basePath: [null, "", "agentcore", "/agentcore/", "/", "/a/../b", "/a b", "/a?x", NaN, {}, Symbol("b")],
-    allowedOrigins: [null, "", "https://a.example", [""], ["https://a.example/"], ["https://a.example/path"], ["*"], ["null"], ["ftp://a.example"], [null], [NaN], [{}], [Symbol("o")]],
+    allowedOrigins: [null, "", "https://a.example", [""], ["http://a.example"], ["https://b.example", "http://localhost.example:8080"], ["https://a.example/"], ["https://a.example/path"], ["*"], ["null"], ["ftp://a.example"], [null], [NaN], [{}], [Symbol("o")]],
     exposeAccessTokens: [null, "", "true", 1, NaN, {}, Symbol("e")],
-    origin: [null, "", "https://a.example/", "a.example", "null", NaN, {}, Symbol("o")],
+    origin: [null, "", "https://a.example/", "a.example", "null", "http://a.example", "http://10.0.0.1:8787", NaN, {}, Symbol("o")],
     authenticateTimeoutMs: [null, "", "100", 0, -1, 1.5, 600_001, NaN, Infinity, 2 ** 53, {}, Symbol("t")],
     stateStoreTimeoutMs: [null, "", "100", 0, -1, 1.5, 600_001, NaN, Infinity, 2 ** 53, {}, Symbol("t")],
+    bodyTimeoutMs: [null, "", "100", 0, -1, 1.5, 600_001, NaN, Infinity, 2 ** 53, {}, Symbol("t")],
   };
   for (const [name, values] of Object.entries(wrongs)) {
     for (const value of values) {
@@ -609,4 +623,152 @@ test("connections: each provider not connected opens an authorization session at
   // Marked true explicitly is the default.
   options.providers.docs.checkConnection = true;
   assert.deepEqual(await list(connect.createConnectRoutes(options)), [{ provider: "docs", connected: false }, { provider: "mail", connected: null }]);
+});
+
+/**
+ * A client whose four calls are recorded and answered without the service (the emulator only
+ * gives it credentials): `log` holds each call's kind and the identity it was given.
+ * @param {any} emu
+ */
+function stubClient(emu) {
+  const log = [];
+  class Stub extends pkg.AgentCoreIdentityClient {
+    async getWorkloadAccessTokenForUserId(input) {
+      log.push(["ForUserId", input.userId]);
+      return { workloadAccessToken: `wat-user-${input.userId}` };
+    }
+    async getWorkloadAccessTokenForJWT(input) {
+      log.push(["ForJWT", input.userToken]);
+      return { workloadAccessToken: `wat-jwt-${input.userToken}` };
+    }
+    async getResourceOauth2Token(input) {
+      log.push(["GetResourceOauth2Token", input.workloadIdentityToken]);
+      this.last = input;
+      return { authorizationUrl: "https://auth.example/authorize?request_uri=x", sessionUri: "urn:ietf:params:oauth:request_uri:stub" };
+    }
+    async completeResourceTokenAuth(input) {
+      log.push(["CompleteResourceTokenAuth", input.userIdentifier]);
+      return {};
+    }
+  }
+  const client = new Stub({ region: "us-east-1", endpoint: "http://127.0.0.1:9", credentials: emu.credentials, maxAttempts: 1 });
+  return { client, log };
+}
+
+/** Runs `body` with `Object.prototype[name] = value` (not enumerable), removed afterwards whatever happens. */
+async function polluted(entries, body) {
+  for (const [name, value] of Object.entries(entries)) {
+    Object.defineProperty(Object.prototype, name, { value, configurable: true, writable: true, enumerable: false });
+  }
+  try {
+    return await body();
+  } finally {
+    for (const name of Object.keys(entries)) delete Object.prototype[name];
+  }
+}
+
+test("Object.prototype.userToken or userId never changes whose identity the routes use", async (t) => {
+  const emu = await emulator(t);
+  const { client, log } = stubClient(emu);
+  const routes = connect.createConnectRoutes(baseOptions(client));
+  // A { userId } user with an inherited userToken: ForUserId with the user's id, never ForJWT.
+  await polluted({ userToken: "ATTACKER.JWT.TOKEN" }, async () => {
+    const r = await routes.handle(postAs("/connect/docs"));
+    assert.equal(r.status, 200, await r.clone().text());
+  });
+  assert.deepEqual(log.splice(0), [["ForUserId", "alice"], ["GetResourceOauth2Token", "wat-user-alice"]]);
+  // A { userToken } user with an inherited userId: the state is bound to the token, and the
+  // session is bound with the token, never with the inherited id.
+  const cookie = "test_jwt=ALICE.JWT";
+  await polluted({ userId: "mallory" }, async () => {
+    const r = await routes.handle(postAs("/connect/docs", cookie));
+    assert.equal(r.status, 200, await r.clone().text());
+    const state = client.last.customState;
+    const page = await routes.handle(getAs(`/callback?session_id=${encodeURIComponent("urn:ietf:params:oauth:request_uri:stub")}&state=${encodeURIComponent(state)}`, cookie));
+    assert.equal(pageMessage(await page.text()).message.status, "connected");
+  });
+  assert.deepEqual(log.splice(0), [["ForJWT", "ALICE.JWT"], ["GetResourceOauth2Token", "wat-jwt-ALICE.JWT"], ["CompleteResourceTokenAuth", { userToken: "ALICE.JWT" }]]);
+});
+
+test("Object.prototype.allow or $fault never changes an answer: no inherited Allow header, a network failure stays 503", async (t) => {
+  const emu = await emulator(t);
+  const { client } = stubClient(emu);
+  const routes = connect.createConnectRoutes(baseOptions(client));
+  await polluted({ allow: "GET\r\nx: y" }, async () => {
+    const r = await routes.handle(new Request(`${ORIGIN}/agentcore/nothing`));
+    assert.equal(r.status, 404);
+    assert.equal(r.headers.get("allow"), null);
+  });
+  await polluted({ allow: "GET, POST, DELETE" }, async () => {
+    const r = await routes.handle(postAs("/connect/docs", "no_user=1"));
+    assert.equal(r.status, 401);
+    assert.equal(r.headers.get("allow"), null);
+    const wrong = await routes.handle(getAs("/connect/docs"));
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get("allow"), "POST", "the route's own Allow is kept");
+  });
+  // A service out of reach: a NetworkError, which has no $fault of its own.
+  const down = new pkg.AgentCoreIdentityClient({ region: "us-east-1", endpoint: "http://127.0.0.1:9", credentials: emu.credentials, maxAttempts: 1 });
+  await polluted({ $fault: "server" }, async () => {
+    const r = await connect.createConnectRoutes(baseOptions(down)).handle(getAs("/connections"));
+    assert.equal(r.status, 503);
+    assert.equal((await r.json()).error.code, "service_unavailable");
+  });
+});
+
+test("a POST body that never ends: 408 body_timeout after bodyTimeoutMs, its stream cancelled, no service call for the body", async (t) => {
+  const emu = await emulator(t);
+  const { client, log } = stubClient(emu);
+  const routes = connect.createConnectRoutes(baseOptions(client, { bodyTimeoutMs: 30 }));
+  let cancelled = false;
+  const body = new ReadableStream({
+    start(c) {
+      c.enqueue(new TextEncoder().encode("{"));
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  const request = new Request(`${ORIGIN}/agentcore/connect/docs`, { method: "POST", body, duplex: "half", headers: { cookie: "test_user=alice", origin: ORIGIN, "content-type": "application/json" } });
+  const r = await routes.handle(request);
+  assert.equal(r.status, 408);
+  assert.equal(r.headers.get("cache-control"), "no-store");
+  assert.deepEqual(await r.json(), { error: { code: "body_timeout", message: "the body was not received within 30 ms" } });
+  assert.equal(cancelled, true, "the body's stream is cancelled");
+  assert.deepEqual(log, []);
+  // A body that arrives is read as before.
+  assert.equal((await routes.handle(postAs("/connect/docs"))).status, 200);
+});
+
+test("GET connections opens sessions: refused as a navigation or with a foreign Origin, before the sign-in; the app's own fetch passes", async (t) => {
+  const emu = await emulator(t);
+  const { client, log } = stubClient(emu);
+  let signIns = 0;
+  const routes = connect.createConnectRoutes(baseOptions(client, { allowedOrigins: [CONSOLE], authenticate: (r) => (signIns++, authenticate(r)) }));
+  const get = (headers) => new Request(`${ORIGIN}/agentcore/connections`, { headers: { cookie: "test_user=alice", ...headers } });
+  for (const headers of [{ "sec-fetch-mode": "navigate" }, { "sec-fetch-mode": "navigate", "sec-fetch-site": "cross-site" }, { origin: FOREIGN }, { origin: "null" }, { origin: FOREIGN, "sec-fetch-mode": "cors" }]) {
+    const r = await routes.handle(get(headers));
+    assert.equal(r.status, 403, JSON.stringify(headers));
+    assert.equal((await r.json()).error.code, "origin_refused");
+  }
+  assert.equal(signIns, 0);
+  assert.deepEqual(log, []);
+  for (const headers of [{}, { "sec-fetch-mode": "same-origin" }, { "sec-fetch-mode": "cors", origin: ORIGIN }, { "sec-fetch-mode": "cors", origin: CONSOLE }]) {
+    const r = await routes.handle(get(headers));
+    assert.equal(r.status, 200, JSON.stringify(headers));
+    assert.equal((await r.json()).connections.length, 2);
+  }
+  // The callback is a navigation (the popup's), and stays one.
+  const started = await routes.handle(postAs("/connect/docs"));
+  assert.equal(started.status, 200);
+  const page = await routes.handle(new Request(`${ORIGIN}/agentcore/callback?session_id=${encodeURIComponent("urn:ietf:params:oauth:request_uri:stub")}&state=${encodeURIComponent(client.last.customState)}`, { headers: { cookie: "test_user=alice", "sec-fetch-mode": "navigate" } }));
+  assert.equal(pageMessage(await page.text()).message.status, "connected");
+});
+
+test("startConnect: an origin over http must be on a loopback host", async (t) => {
+  const emu = await emulator(t);
+  const { client } = stubClient(emu);
+  const routes = connect.createConnectRoutes(baseOptions(client));
+  await assert.rejects(routes.startConnect({ user: { userId: "alice" }, provider: "docs", origin: "http://app.example.com" }), (e) => e instanceof pkg.ConfigurationError && /origin must be an https origin/.test(e.message));
+  assert.equal((await routes.startConnect({ user: { userId: "alice" }, provider: "docs", origin: "http://localhost:8787" })).status, "authorization_required");
 });

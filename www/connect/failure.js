@@ -33,7 +33,7 @@ export function describeFailure(e) {
     if (code === "state_replayed") return { status: 409, code, message: "this callback was already used" };
     return { status: 400, code, message: `the callback was refused (${code})` };
   }
-  if ("$fault" in err) {
+  if (Object.hasOwn(err, "$fault")) {
     /** @type {Record<string, [number, string, string]>} */
     const known = {
       ThrottlingException: [503, "throttled", "the service is busy; try again"],

@@ -128,10 +128,11 @@ export function callbackPage(status, origins, outcome) {
 }
 
 /**
- * Reads a JSON object body of at most 4 KiB without buffering more; its members are ignored.
- * @param {Request} request
+ * Reads a JSON object body of at most 4 KiB without buffering more, whole within `timeoutMs` (a
+ * body still arriving then is a 408 and its stream is cancelled); its members are ignored.
+ * @param {Request} request @param {number} timeoutMs
  */
-export async function readJsonObject(request) {
+export async function readJsonObject(request, timeoutMs) {
   const bad = () => new RouteError(400, "invalid_body", "the body must be a JSON object");
   const body = request.body;
   let text = "";
@@ -139,15 +140,25 @@ export async function readJsonObject(request) {
     const reader = body.getReader();
     const chunks = [];
     let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
-        reader.cancel().catch(() => {});
-        throw new RouteError(413, "body_too_large", `the body must be at most ${MAX_BODY_BYTES} bytes`);
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let timer;
+    /** @type {Promise<never>} */
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new RouteError(408, "body_timeout", `the body was not received within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      for (;;) {
+        const { done, value } = await Promise.race([reader.read(), late]);
+        if (done) break;
+        size += value.byteLength;
+        if (size > MAX_BODY_BYTES) throw new RouteError(413, "body_too_large", `the body must be at most ${MAX_BODY_BYTES} bytes`);
+        chunks.push(value);
       }
-      chunks.push(value);
+    } catch (e) {
+      reader.cancel().catch(() => {});
+      throw e;
+    } finally {
+      clearTimeout(timer);
     }
     const all = new Uint8Array(size);
     let at = 0;

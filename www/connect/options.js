@@ -1,17 +1,21 @@
 // The connect routes' options, checked and copied once, when the routes are created: own
 // properties only (nothing inherited from a polluted Object.prototype), every type and range, and a
 // ConfigurationError naming the option for a wrong one. Also the check of what `authenticate` gives.
-import { bytes, CHECK_INPUT, checked, checkOrigin, configError, field as own, isObject, member, optionsObject, string, wholeNumber } from "../guard.js";
+import { bytes, CHECK_INPUT, checked, checkWebOrigin, configError, field as own, isObject, member, optionsObject, string, wholeNumber } from "../guard.js";
 
 const PROVIDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const BASE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,63}){1,8}$/;
 const MAX_PROVIDERS = 64;
 /** How long `authenticate` may take, by default, before the request is answered 503. */
 const AUTHENTICATE_TIMEOUT_MS = 10_000;
+/** How long a POST's body may take to arrive, by default, before the request is answered 408. */
+const BODY_TIMEOUT_MS = 10_000;
+/** The model's WorkloadIdentityNameType: 3 to 255 characters of its pattern, matched whole. */
+const WORKLOAD_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 /** The default of handleOauth2Callback's `stateStoreTimeoutMs`, repeated so both say the same. */
 const STORE_TIMEOUT_MS = 30_000;
 const MAX_TIMEOUT_MS = 600_000;
-const OPTIONS = ["client", "workloadName", "providers", "stateSecret", "stateStore", "authenticate", "basePath", "allowedOrigins", "exposeAccessTokens", "origin", "authenticateTimeoutMs", "stateStoreTimeoutMs"];
+const OPTIONS = ["client", "workloadName", "providers", "stateSecret", "stateStore", "authenticate", "basePath", "allowedOrigins", "exposeAccessTokens", "origin", "authenticateTimeoutMs", "stateStoreTimeoutMs", "bodyTimeoutMs"];
 const PROVIDER_OPTIONS = ["resourceCredentialProviderName", "scopes", "customParameters", "checkConnection"];
 const CLIENT_METHODS = ["getResourceOauth2Token", "completeResourceTokenAuth", "getWorkloadAccessTokenForUserId", "getWorkloadAccessTokenForJWT"];
 
@@ -24,7 +28,8 @@ const CLIENT_METHODS = ["getResourceOauth2Token", "completeResourceTokenAuth", "
  */
 
 /**
- * @typedef {{ userId: string } | { userToken: string }} ConnectUser
+ * The user `authenticate` gave, tagged by kind: never read through `in` or the prototype chain.
+ * @typedef {{ readonly kind: "userId" | "userToken", readonly value: string }} ConnectUser
  */
 
 /**
@@ -41,6 +46,7 @@ const CLIENT_METHODS = ["getResourceOauth2Token", "completeResourceTokenAuth", "
  * @property {string | undefined} origin
  * @property {number} authenticateTimeoutMs
  * @property {number} stateStoreTimeoutMs
+ * @property {number} bodyTimeoutMs
  */
 
 /**
@@ -73,6 +79,8 @@ function provider(v, id) {
     if (!isObject(rawParams) || Array.isArray(rawParams)) throw configError(`${what}.customParameters must be an object of strings`);
     customParameters = {};
     for (const key of Object.keys(rawParams)) {
+      // An own "__proto__" (JSON.parse makes one) would set the copy's prototype: refused, never dropped.
+      if (key === "__proto__") throw configError(`${what}.customParameters.__proto__ is not a parameter name that can be sent`);
       customParameters[key] = /** @type {string} */ (string(own(rawParams, key, `${what}.customParameters`), `${what}.customParameters.${key}`));
     }
   }
@@ -97,7 +105,7 @@ export function settingsOf(options) {
       throw configError("client must be an AgentCoreIdentityClient");
     }
     const workloadName = /** @type {string} */ (string(own(o, "workloadName", what), "workloadName", { nonEmpty: true }));
-    if (workloadName.length > 255) throw configError("workloadName must be at most 255 characters");
+    if (!WORKLOAD_NAME.test(workloadName)) throw configError("workloadName must be 3 to 255 letters, digits, '_', '.' or '-'");
     const rawProviders = own(o, "providers", what);
     if (!isObject(rawProviders) || Array.isArray(rawProviders)) throw configError("providers must be an object: { [id]: { resourceCredentialProviderName, scopes, customParameters? } }");
     const ids = Object.keys(rawProviders);
@@ -125,14 +133,15 @@ export function settingsOf(options) {
     }
     const rawOrigins = own(o, "allowedOrigins", what);
     if (rawOrigins !== undefined && (!Array.isArray(rawOrigins) || rawOrigins.length > 32)) throw configError("allowedOrigins must be an array of at most 32 origins");
-    const allowedOrigins = rawOrigins === undefined ? [] : Array.from(/** @type {unknown[]} */ (rawOrigins), (v, i) => checkOrigin(v, `allowedOrigins[${i}]`));
+    const allowedOrigins = rawOrigins === undefined ? [] : Array.from(/** @type {unknown[]} */ (rawOrigins), (v, i) => checkWebOrigin(v, `allowedOrigins[${i}]`));
     const expose = own(o, "exposeAccessTokens", what);
     if (expose !== undefined && typeof expose !== "boolean") throw configError("exposeAccessTokens must be a boolean");
     const rawOrigin = own(o, "origin", what);
-    const origin = rawOrigin === undefined ? undefined : checkOrigin(rawOrigin, "origin");
+    const origin = rawOrigin === undefined ? undefined : checkWebOrigin(rawOrigin, "origin");
     const authenticateTimeoutMs = wholeNumber(own(o, "authenticateTimeoutMs", what), "authenticateTimeoutMs", 1, MAX_TIMEOUT_MS, AUTHENTICATE_TIMEOUT_MS);
     const stateStoreTimeoutMs = wholeNumber(own(o, "stateStoreTimeoutMs", what), "stateStoreTimeoutMs", 1, MAX_TIMEOUT_MS, STORE_TIMEOUT_MS);
-    return { client, workloadName, providers, stateSecret, stateStore, authenticate, basePath, allowedOrigins, exposeAccessTokens: expose === true, origin, authenticateTimeoutMs, stateStoreTimeoutMs };
+    const bodyTimeoutMs = wholeNumber(own(o, "bodyTimeoutMs", what), "bodyTimeoutMs", 1, MAX_TIMEOUT_MS, BODY_TIMEOUT_MS);
+    return { client, workloadName, providers, stateSecret, stateStore, authenticate, basePath, allowedOrigins, exposeAccessTokens: expose === true, origin, authenticateTimeoutMs, stateStoreTimeoutMs, bodyTimeoutMs };
   }, what);
 }
 
@@ -152,5 +161,5 @@ export function userOf(v) {
   const value = userId ?? userToken;
   if (typeof value !== "string" || value === "" || value.length > 131_072) throw wrong();
   string(value, "the user");
-  return userId !== undefined ? { userId: value } : { userToken: value };
+  return Object.freeze({ kind: userId !== undefined ? "userId" : "userToken", value });
 }
