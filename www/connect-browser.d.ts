@@ -38,7 +38,8 @@ export interface ConnectProviderOptions {
   basePath?: string;
   /**
    * The routes' origin, e.g. `"https://app.example.com"`: the connect route is POSTed there, and
-   * only a message from a window of this origin settles the promise. Default: `location.origin`.
+   * only a message from a window of this origin settles the promise: `https:`, or `http:` on a
+   * loopback host only. Default: `location.origin`.
    */
   origin?: string;
   /** Aborting rejects with the signal's reason, closes the popup and cancels the request. */

@@ -3,7 +3,7 @@
 // waits for the callback page's message. It holds no credential and imports neither the client nor
 // the wasm: only the package's error classes and argument checks.
 import { makeError } from "./errors.js";
-import { checked, checkOrigin, configError, isLoopbackHost, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
+import { checked, checkOrigin, checkWebOrigin, configError, isLoopbackHost, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
 
 // The classes of the errors connectProvider rejects with, the same as the main entry's, exported
 // here so that a page can test them without importing the client.
@@ -66,7 +66,8 @@ function checkArguments(provider, options) {
   }
   const rawOrigin = own(o, "origin");
   const location = /** @type {{ location?: { origin?: unknown } }} */ (globalThis).location;
-  const origin = checkOrigin(rawOrigin === undefined ? location?.origin : rawOrigin, "origin");
+  // A given origin is https (http on loopback only); without one, the page's own origin.
+  const origin = rawOrigin === undefined ? checkOrigin(location?.origin, "origin") : checkWebOrigin(rawOrigin, "origin");
   const timeoutMs = wholeNumber(own(o, "timeoutMs"), "timeoutMs", 1, MAX_TIMEOUT_MS, 300_000);
   const features = own(o, "features") === undefined ? "popup,width=520,height=720" : own(o, "features");
   if (typeof features !== "string") throw configError("features must be a string");
@@ -192,8 +193,13 @@ export function connectProvider(provider, options) {
       }
     };
     const onAbort = () => fail(signal?.reason);
+    // The callback page posts its message and then closes itself: a popup seen closed is given one
+    // more poll for a message still on its way before popup_closed.
+    let seenClosed = false;
     const closedTimer = setInterval(() => {
-      if (isClosed(target)) fail(makeError("popup", { code: "popup_closed", message: "the consent popup was closed before the account was connected" }));
+      if (!isClosed(target)) return;
+      if (seenClosed) fail(makeError("popup", { code: "popup_closed", message: "the consent popup was closed before the account was connected" }));
+      seenClosed = true;
     }, 250);
     const timeout = setTimeout(() => fail(makeError("popup", { code: "timeout", message: `the account was not connected within ${timeoutMs} ms` })), timeoutMs);
 

@@ -248,6 +248,20 @@ describe("connectProvider: refusals reject with typed errors and close the popup
     assert.equal(win.listeners.size, 0);
   });
 
+  test("a success posted by the callback page just before it closes itself is not lost to the closed-poll (popup_closed)", async () => {
+    const p = connectProvider("github");
+    await navigated();
+    const popup = win.opened[0].popup;
+    // The page has closed itself; its message is still on its way when the poll first sees it closed.
+    let reads = 0;
+    let closed = true;
+    Object.defineProperty(popup, "closed", { configurable: true, get: () => (reads++, closed), set: (v) => (closed = v) });
+    while (reads === 0) await new Promise((r) => setTimeout(r, 20));
+    deliver(popup, { type: TYPE, status: "connected", provider: "github" });
+    assert.deepEqual(await p, { provider: "github", status: "connected" });
+    assert.equal(win.listeners.size, 0);
+  });
+
   test("no callback within timeoutMs is a PopupError timeout, and closes the popup", async () => {
     const e = await connectProvider("github", { timeoutMs: 1 }).then(() => assert.fail("resolved"), (e) => e);
     assert.ok(e instanceof PopupError);
@@ -336,6 +350,21 @@ describe("connectProvider: wrong arguments are ConfigurationErrors, before any w
     await configRefusal(connectProvider("github", getter), "throwing getter");
     await configRefusal(connectProvider("github", proxy), "revoked proxy");
     assert.equal(win.opened.length, 0);
+  });
+
+  test("a given origin must be https, or http on a loopback host; the page's own origin is taken as it is", async () => {
+    for (const origin of ["http://app.example.com", "http://console.example.com:8080", "http://localhost.example"]) {
+      const e = await configRefusal(connectProvider("github", { origin }), origin);
+      assert.match(e.message, /origin/);
+    }
+    assert.equal(win.opened.length, 0);
+    win.reply = () => json({ provider: "github", status: "connected" });
+    for (const origin of ["http://localhost:8787", "http://127.0.0.1:8787", "http://[::1]:8787", "https://app.example.com"]) {
+      assert.deepEqual(await connectProvider("github", { origin }), { provider: "github", status: "connected" });
+    }
+    globalThis.location = { origin: "http://intranet.example" };
+    assert.deepEqual(await connectProvider("github"), { provider: "github", status: "connected" });
+    assert.deepEqual(win.requests.map((r) => new URL(r.url).origin), ["http://localhost:8787", "http://127.0.0.1:8787", "http://[::1]:8787", "https://app.example.com", "http://intranet.example"]);
   });
 
   test("without a location, the origin must be given", async () => {
