@@ -97,6 +97,23 @@ describe("the example Worker's session cookie", () => {
 });
 
 describe("the example Worker's pages and settings", () => {
+  test("a call to AgentCore that never answers is a 503 after its requestTimeoutMs and two attempts, not a request held open", async (t) => {
+    const http = await import("node:http");
+    let attempts = 0;
+    const silent = http.createServer(() => attempts++);
+    await new Promise((r) => silent.listen(0, "127.0.0.1", r));
+    t.after(() => {
+      silent.closeAllConnections();
+      silent.close();
+    });
+    const hanging = env({ AGENTCORE_ENDPOINT: `http://127.0.0.1:${silent.address().port}` });
+    const signed = (await signIn(`${APP}/login`, { origin: APP })).headers.get("set-cookie").split(";")[0];
+    const res = await worker.fetch(new Request(`${APP}/agentcore/connect/demo`, { method: "POST", headers: { "content-type": "application/json", origin: APP, cookie: signed }, body: "{}" }), hanging);
+    assert.equal(res.status, 503);
+    assert.equal((await res.json()).error.code, "service_unavailable");
+    assert.equal(attempts, 2);
+  });
+
   test("HTML from [assets] gets the console's CSP with the import map's hash, nosniff and no-referrer", async () => {
     const res = await worker.fetch(new Request(`${APP}/`), ENV);
     const csp = res.headers.get("content-security-policy");

@@ -199,6 +199,10 @@ function routesFor(env) {
         secretAccessKey: /** @type {string} */ (env.AWS_SECRET_ACCESS_KEY),
         sessionToken: nonEmpty(env.AWS_SESSION_TOKEN) ? env.AWS_SESSION_TOKEN : undefined,
       },
+      // The client has no time limit by default: a call to AgentCore that does not answer ends
+      // after two attempts of 10 s each as a 503, never holding the request open.
+      requestTimeoutMs: 10_000,
+      maxAttempts: 2,
     }),
     workloadName: /** @type {string} */ (env.WORKLOAD_NAME),
     providers: /** @type {any} */ (providers),
