@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { test } from "node:test";
 import { allow, assertNoSecrets, authenticate, browser, emulator, jwt, packages, pageMessage, recordingClient, serve, STATE_SECRET, WORKLOAD } from "./connect-helpers.js";
+import { polluted } from "./helpers.js";
 
 const { pkg, connect } = await packages();
 const CONSOLE = "https://console.example";
@@ -653,18 +654,6 @@ function stubClient(emu) {
   }
   const client = new Stub({ region: "us-east-1", endpoint: "http://127.0.0.1:9", credentials: emu.credentials, maxAttempts: 1 });
   return { client, log };
-}
-
-/** Runs `body` with `Object.prototype[name] = value` (not enumerable), removed afterwards whatever happens. */
-async function polluted(entries, body) {
-  for (const [name, value] of Object.entries(entries)) {
-    Object.defineProperty(Object.prototype, name, { value, configurable: true, writable: true, enumerable: false });
-  }
-  try {
-    return await body();
-  } finally {
-    for (const name of Object.keys(entries)) delete Object.prototype[name];
-  }
 }
 
 test("Object.prototype.userToken or userId never changes whose identity the routes use", async (t) => {

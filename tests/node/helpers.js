@@ -61,3 +61,15 @@ export async function rejection(promise) {
 export function dataPlane(emu) {
   return emu.requests().filter((r) => r.operation);
 }
+
+/** Runs `body` with `Object.prototype[name] = value` (not enumerable), removed afterwards whatever happens. */
+export async function polluted(entries, body) {
+  for (const [name, value] of Object.entries(entries)) {
+    Object.defineProperty(Object.prototype, name, { value, configurable: true, writable: true, enumerable: false });
+  }
+  try {
+    return await body();
+  } finally {
+    for (const name of Object.keys(entries)) delete Object.prototype[name];
+  }
+}

@@ -4,22 +4,10 @@
 // path, never dropped.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { clientFor, emulator, pkg, rejection, RETURN_URL, WORKLOAD } from "./helpers.js";
+import { clientFor, emulator, pkg, polluted, rejection, RETURN_URL, WORKLOAD } from "./helpers.js";
 
 const SECRET = "own-options-test-secret-0123456789abcdef";
 const SESSION = "urn:ietf:params:oauth:request_uri:own-options";
-
-/** Runs `body` with `Object.prototype[name] = value`, removed afterwards whatever happens. */
-async function polluted(entries, body) {
-  for (const [name, value] of Object.entries(entries)) {
-    Object.defineProperty(Object.prototype, name, { value, configurable: true, writable: true, enumerable: false });
-  }
-  try {
-    return await body();
-  } finally {
-    for (const name of Object.keys(entries)) delete Object.prototype[name];
-  }
-}
 
 function callback(state) {
   const u = new URL(RETURN_URL);
