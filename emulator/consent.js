@@ -1,4 +1,5 @@
 // The emulated identity provider's consent page: GET shows it, POST records Allow/Deny and redirects.
+import { CONSENT_PATH } from "./local.js";
 
 const esc = (s) =>
   String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -45,7 +46,7 @@ export function consentPage(session) {
 </dl>
 <h2>Requested scopes</h2>
 ${scopes}
-<form method="post" action="/oauth2/authorize">
+<form method="post" action="${CONSENT_PATH}">
 <input type="hidden" name="request_uri" value="${esc(session.uri)}">
 <div class="actions">
 <button type="submit" name="decision" value="allow">Allow</button>
@@ -85,7 +86,7 @@ export async function submitConsent(authorizationUrl, decision) {
   const html = await page.text();
   const requestUri = /name="request_uri" value="([^"]+)"/.exec(html)?.[1].replaceAll("&amp;", "&");
   if (!requestUri) throw new Error(`no consent form at the authorization URL (HTTP ${page.status})`);
-  const res = await fetch(new URL("/oauth2/authorize", authorizationUrl), {
+  const res = await fetch(new URL(CONSENT_PATH, authorizationUrl), {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ request_uri: requestUri, decision }),

@@ -1,6 +1,7 @@
 // Operation handlers and the emulator's identity state: workload tokens, OAuth2 sessions, token vault.
 import { returnUrlAllowed } from "./config.js";
 import { accessDenied, fieldError, notFound, unauthorized } from "./errors.js";
+import { CONSENT_PATH } from "./local.js";
 import { decodeJwt, newSessionUri, randomToken, WorkloadTokenIssuer } from "./tokens.js";
 
 const userKey = (u) => (u ? `${u.kind}:${u.id}` : "");
@@ -262,7 +263,7 @@ export class Identity {
   }
 
   #authorizationUrl(s) {
-    return `${this.baseUrl()}/oauth2/authorize?request_uri=${encodeURIComponent(s.uri)}`;
+    return `${this.baseUrl()}${CONSENT_PATH}?request_uri=${encodeURIComponent(s.uri)}`;
   }
 
   completeResourceTokenAuth({ sessionUri, userIdentifier }) {

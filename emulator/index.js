@@ -1,4 +1,5 @@
 // The package's entry point: start an emulator from code, and answer its consent step from code.
+import { CONSENT_PATH, isLoopbackName } from "./local.js";
 import { EmulatorError } from "./server.js";
 
 export { EmulatorError, startEmulator } from "./server.js";
@@ -25,11 +26,6 @@ export function deny(authorizationUrl) {
   return decide(authorizationUrl, "deny");
 }
 
-/** @param {string} hostname */
-function isLoopbackHostname(hostname) {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
 /**
  * @param {unknown} authorizationUrl
  * @param {"approve" | "deny"} decision
@@ -42,12 +38,12 @@ async function decide(authorizationUrl, decision) {
   } catch {
     url = null;
   }
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.pathname !== "/oauth2/authorize") {
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.pathname !== CONSENT_PATH) {
     throw new EmulatorError("INVALID_ARGUMENT", `${decision}: give the authorizationUrl an emulator returned`);
   }
   // The URL names a session: it goes to an emulator on this machine only, never to another host
   // (an authorization URL of AWS's, passed here by mistake, stays in this process).
-  if (!isLoopbackHostname(url.hostname)) {
+  if (!isLoopbackName(url.hostname)) {
     throw new EmulatorError("INVALID_ARGUMENT", `${decision}: the authorizationUrl is not an emulator's on this machine (localhost, 127.0.0.0/8, [::1])`);
   }
   let res;

@@ -6,6 +6,7 @@ import { consentPage, messagePage, pages } from "./consent.js";
 import { ServiceError, validationError } from "./errors.js";
 import { DEFAULT_ERROR_CODES, FaultState } from "./faults.js";
 import { Identity } from "./flows.js";
+import { CONSENT_PATH, isLoopbackName } from "./local.js";
 import { loadModel } from "./model.js";
 import { verifyRequest } from "./sigv4.js";
 import { codePointLength, validateShape, validationExceptionBody } from "./validate.js";
@@ -14,7 +15,6 @@ const EXPOSE_HEADERS = "x-amzn-requestid, x-amzn-errortype, date";
 const DEFAULT_ALLOW_HEADERS =
   "authorization, content-type, x-amz-date, x-amz-security-token, x-amz-content-sha256, x-amz-user-agent, amz-sdk-invocation-id, amz-sdk-request";
 const ADMIN_PREFIX = "/__emulator/";
-const CONSENT_PATH = "/oauth2/authorize";
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
@@ -537,13 +537,12 @@ function originAllowed(allowed, origin) {
  * [::1]) with the emulator's own port: what a browser sends after DNS rebinding (attacker.example:PORT)
  * is not.
  */
-export function isLoopbackHost(hostHeader, port) {
+function isLoopbackHost(hostHeader, port) {
   if (typeof hostHeader !== "string") return false;
   const m = /^(\[::1\]|[A-Za-z0-9.]+)(?::(\d{1,5}))?$/.exec(hostHeader);
   // No port in Host means 80, as a browser leaves it out there.
   if (!m || (m[2] ?? "80") !== String(port)) return false;
-  const name = m[1].toLowerCase();
-  return name === "localhost" || name === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+  return isLoopbackName(m[1].toLowerCase());
 }
 
 function pathOf(url) {
@@ -592,7 +591,7 @@ function isLoopbackOrigin(origin) {
     return false;
   }
   if ((url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== origin) return false;
-  return url.hostname === "localhost" || url.hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
+  return isLoopbackName(url.hostname);
 }
 
 /** Lower-cased headers; repeated headers joined with "," (as SigV4 canonicalization does). */
