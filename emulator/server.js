@@ -384,15 +384,13 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
   function preflight(req, res, pathname) {
     req.resume();
     const loopback = isLoopbackOrigin(req.headers.origin);
-    if (!pathname.startsWith(ADMIN_PREFIX) && req.headers.origin !== undefined && !loopback && !originAllowed(allowedOrigins, req.headers.origin)) {
+    // The admin API answers loopback origins only; the data plane also no Origin, or one it was given.
+    const adminPath = pathname.startsWith(ADMIN_PREFIX);
+    if (!loopback && (adminPath || (req.headers.origin !== undefined && !originAllowed(allowedOrigins, req.headers.origin)))) {
       res.writeHead(403, { "Content-Length": 0 });
       return res.end();
     }
-    if (pathname.startsWith(ADMIN_PREFIX) && !loopback) {
-      res.writeHead(403, { "Content-Length": 0 });
-      return res.end();
-    }
-    const methods = pathname.startsWith(ADMIN_PREFIX) ? "POST, GET, OPTIONS, DELETE" : "POST, GET, OPTIONS";
+    const methods = adminPath ? "POST, GET, OPTIONS, DELETE" : "POST, GET, OPTIONS";
     res.setHeader("Access-Control-Allow-Methods", methods);
     res.setHeader("Access-Control-Allow-Headers", req.headers["access-control-request-headers"] || DEFAULT_ALLOW_HEADERS);
     res.setHeader("Access-Control-Max-Age", "600");
