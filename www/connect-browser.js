@@ -3,7 +3,7 @@
 // waits for the callback page's message. It holds no credential and imports neither the client nor
 // the wasm: only the package's error classes and argument checks.
 import { makeError } from "./errors.js";
-import { checked, checkOrigin, checkWebOrigin, configError, isLoopbackHost, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
+import { checked, checkOrigin, checkWebOrigin, configError, isBrowsableUrl, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
 
 // The classes of the errors connectProvider rejects with, the same as the main entry's, exported
 // here so that a page can test them without importing the client.
@@ -82,26 +82,18 @@ function checkArguments(provider, options) {
 }
 
 /**
- * The authorization URL, parsed, if a browser may navigate to it: `https:`, or `http:` on a
- * loopback host, without credentials. The message never holds the URL.
+ * The authorization URL, parsed, if a browser may navigate to it (isBrowsableUrl). The message
+ * never holds the URL.
  * @param {unknown} raw
  */
 function authorizationUrl(raw) {
-  /** @type {URL | null} */
-  let url = null;
-  try {
-    url = typeof raw === "string" ? new URL(raw) : null;
-  } catch {
-    url = null;
-  }
-  const safe = url !== null && (url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname)));
-  if (!url || !safe || url.username !== "" || url.password !== "") {
+  if (!isBrowsableUrl(raw)) {
     throw makeError("popup", {
       code: "url_refused",
       message: "refused to open the authorization URL: only https, or http on a loopback host, without credentials in the URL",
     });
   }
-  return url;
+  return new URL(/** @type {string} */ (raw));
 }
 
 /**

@@ -7,7 +7,7 @@
 // credential, a workload token, a customState or a stack.
 import { createCustomState, handleOauth2Callback } from "./callback.js";
 import { isPackageError, makeError } from "./errors.js";
-import { checked, checkWebOrigin, configError, field as own, isLoopbackHost, optionsObject } from "./guard.js";
+import { checked, checkWebOrigin, configError, field as own, isBrowsableUrl, optionsObject } from "./guard.js";
 import { describeFailure, RouteError } from "./connect/failure.js";
 import { callbackPage, corsHeaders, errorResponse, isRequestLike, json, originOf, preflight, readJsonObject } from "./connect/http.js";
 import { refuseUnknown, settingsOf, userOf } from "./connect/options.js";
@@ -60,19 +60,6 @@ function bindingOf(id, user) {
 const userIdentifierOf = (user) => (user.kind === "userId" ? { userId: user.value } : { userToken: user.value });
 
 /**
- * An authorization URL a browser may be sent to: `https:`, or `http:` on a loopback host, without
- * credentials in it.
- * @param {unknown} raw
- */
-function safeAuthorizationUrl(raw) {
-  if (typeof raw !== "string" || !URL.canParse(raw)) return null;
-  const url = new URL(raw);
-  if (url.username || url.password) return null;
-  if (url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname))) return raw;
-  return null;
-}
-
-/**
  * @param {Settings} s
  */
 function makeFlow(s) {
@@ -117,8 +104,8 @@ function makeFlow(s) {
   async function start(user, id, origin) {
     const out = await tokenFor(user, id, origin, true);
     if (typeof out.accessToken === "string" && out.accessToken !== "") return { provider: id, status: "connected" };
-    const authorizationUrl = safeAuthorizationUrl(out.authorizationUrl);
-    if (authorizationUrl) return { provider: id, status: "authorization_required", authorizationUrl };
+    const authorizationUrl = out.authorizationUrl;
+    if (isBrowsableUrl(authorizationUrl)) return { provider: id, status: "authorization_required", authorizationUrl };
     if (out.authorizationUrl !== undefined) throw new RouteError(502, "authorization_url_refused", "the service gave an authorization URL that is neither https nor http on a loopback host");
     throw new RouteError(502, "session_failed", "the service gave neither a token nor an authorization URL");
   }
@@ -239,8 +226,8 @@ export function createConnectRoutes(options) {
     if (head === "connect") return json(200, await flow.start(user, p, self));
     const out = await flow.tokenFor(user, p, self, true);
     if (typeof out.accessToken === "string" && out.accessToken !== "") return json(200, { provider: p, accessToken: out.accessToken });
-    const authorizationUrl = safeAuthorizationUrl(out.authorizationUrl);
-    if (!authorizationUrl) throw new RouteError(502, "session_failed", "the service gave neither a token nor a usable authorization URL");
+    const authorizationUrl = out.authorizationUrl;
+    if (!isBrowsableUrl(authorizationUrl)) throw new RouteError(502, "session_failed", "the service gave neither a token nor a usable authorization URL");
     return json(200, { provider: p, status: "authorization_required", authorizationUrl });
   }
 

@@ -364,6 +364,24 @@ export function isLoopbackHost(hostname) {
 }
 
 /**
+ * Whether `url` is an absolute URL a browser may be sent to: `https:`, or `http:` on a loopback
+ * host, without credentials in it. Anything else (`javascript:`, `data:`, `blob:`, `file:`,
+ * relative) is not.
+ * @param {unknown} url
+ */
+export function isBrowsableUrl(url) {
+  /** @type {URL} */
+  let u;
+  try {
+    if (typeof url !== "string") return false;
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  return (u.protocol === "https:" || (u.protocol === "http:" && isLoopbackHost(u.hostname))) && u.username === "" && u.password === "";
+}
+
+/**
  * `value` if it is a serialized http(s) origin, such as `https://app.example.com` or
  * `http://localhost:8787`: scheme, host and port only, as `URL#origin` writes it.
  * @param {unknown} value @param {string} what

@@ -2,37 +2,28 @@
 // parameters from it with postMessage. Only these two functions touch `window`, and only when
 // called.
 import { makeError } from "./errors.js";
-import { checked, checkOrigin, configError, field, isLoopbackHost, isObject, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
+import { checked, checkOrigin, configError, field, isBrowsableUrl, isObject, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
 
 const MESSAGE_TYPE = "agentcore-identity-edge:oauth2-callback";
 /** The longest delay `setTimeout` honours; a longer one fires at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /**
- * The authorization URL, parsed, if a browser may navigate to it: `https:`, or `http:` on a
- * loopback host. Anything else (`javascript:`, `data:`, `blob:`, `file:`, relative) is refused
- * before any window is opened or navigated. The message never holds the URL.
+ * The authorization URL, parsed, if a browser may navigate to it (isBrowsableUrl). Anything else
+ * is refused before any window is opened or navigated. The message never holds the URL.
  * @param {unknown} authorizationUrl
  */
 function checkAuthorizationUrl(authorizationUrl) {
   if (typeof authorizationUrl !== "string" || authorizationUrl === "") {
     throw configError("authorizeInPopup needs the authorization URL as a non-empty string");
   }
-  /** @type {URL} */
-  let url;
-  try {
-    url = new URL(authorizationUrl);
-  } catch {
-    throw makeError("popup", { code: "url_refused", message: "the authorization URL is not an absolute URL" });
-  }
-  const safe = url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
-  if (!safe || url.username !== "" || url.password !== "") {
+  if (!isBrowsableUrl(authorizationUrl)) {
     throw makeError("popup", {
       code: "url_refused",
-      message: "refused to open the authorization URL: only https, or http on a loopback host, without credentials in the URL",
+      message: "refused to open the authorization URL: only an absolute https URL, or http on a loopback host, without credentials in the URL",
     });
   }
-  return url;
+  return new URL(authorizationUrl);
 }
 
 /**
