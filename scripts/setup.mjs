@@ -16,10 +16,13 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
-/** Debian packages, each with the command whose absence means it is missing. */
+/**
+ * Debian packages, each with what its absence leaves missing: the file the tests launch by its path
+ * (/usr/bin/chromium, /usr/bin/redis-server), or the command found on PATH (cargo's cc, `script`).
+ */
 const SYSTEM_PACKAGES = [
-  { pkg: "chromium", command: "chromium" },
-  { pkg: "redis-server", command: "redis-server" },
+  { pkg: "chromium", path: "/usr/bin/chromium" },
+  { pkg: "redis-server", path: "/usr/bin/redis-server" },
   { pkg: "build-essential", command: "cc" },
   { pkg: "bsdutils", command: "script" },
 ];
@@ -61,7 +64,7 @@ export function ensureRust({ quick = false } = {}) {
 /** The Debian packages the full run needs, through apt-get when allowed, else one line and exit. */
 export function ensureSystemPackages({ quick = false } = {}) {
   const wanted = quick ? SYSTEM_PACKAGES.filter((p) => p.pkg === "build-essential") : SYSTEM_PACKAGES;
-  const missing = wanted.filter((p) => !has(p.command)).map((p) => p.pkg);
+  const missing = wanted.filter((p) => (p.path ? !existsSync(p.path) : !has(p.command))).map((p) => p.pkg);
   if (!missing.length) return [];
   const command = `apt-get install -y ${missing.join(" ")}`;
   const root_ = typeof process.getuid === "function" && process.getuid() === 0;
