@@ -71,12 +71,14 @@ export function ensureSystemPackages({ quick = false } = {}) {
   const sudo = !root_ && has("sudo") && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0;
   if (!has("apt-get") || (!root_ && !sudo)) stop(`missing ${missing.join(", ")}: run \`sudo ${command}\`, then npm test again`);
   console.log(`setup: installing ${missing.join(", ")} (apt-get)`);
-  const prefix = root_ ? [] : ["sudo", "-n"];
-  const env = { DEBIAN_FRONTEND: "noninteractive" };
-  const [cmd, ...rest] = [...prefix, "apt-get", "update", "-qq"];
-  run(cmd, rest, env);
-  const [cmd2, ...rest2] = [...prefix, "apt-get", "install", "-y", "-qq", ...missing];
-  run(cmd2, rest2, env);
+  // Through env, as sudo starts the command with an environment of its own.
+  const apt = (/** @type {string[]} */ args) => {
+    const line = ["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", ...args];
+    if (root_) run(line[0], line.slice(1));
+    else run("sudo", ["-n", ...line]);
+  };
+  apt(["update", "-qq"]);
+  apt(["install", "-y", "-qq", ...missing]);
   return missing;
 }
 
