@@ -1,6 +1,7 @@
 // What `npm test` needs before its first check, installed when missing, so that a fresh machine runs
 // it with nothing before it (.ci/run is `npm test`):
-//   - npm packages, exactly as locked (`npm ci`), when node_modules is missing;
+//   - npm packages, exactly as locked (`npm ci`), when node_modules is missing or differs from
+//     package-lock.json (a dependency added, removed or moved to another version);
 //   - Rust's wasm32 target and the clippy, rustfmt and rust-src components (rustup);
 //   - the wasm-bindgen CLI at Cargo.lock's version (scripts/toolchain.mjs, cached per version);
 //   - Debian's chromium (browser tests), redis-server (store tests), a C compiler and linker
@@ -10,7 +11,7 @@
 // --quick (npm run test:quick) needs no browser, Redis or lints: npm packages, the wasm tools and cc.
 // --npm-only (npm run emulator): only the npm packages, silent when they are there.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -42,10 +43,29 @@ function run(cmd, args, env = {}) {
   if (r.status !== 0) stop(`\`${[cmd, ...args].join(" ")}\` failed (${r.status ?? r.signal}); run it by hand to see why`);
 }
 
-/** npm packages: `npm ci` when node_modules (or npm's record of what it installed there) is missing. */
+/**
+ * True when npm's record of what it installed (node_modules/.package-lock.json) matches
+ * package-lock.json: each locked package there at its version, source and integrity (an optional one
+ * may be absent: npm skips those of other platforms), and nothing there that the lockfile lost.
+ */
+export function installedAsLocked(dir = root) {
+  const read = (/** @type {string} */ path) => JSON.parse(readFileSync(path, "utf8")).packages ?? {};
+  const record = join(dir, "node_modules", ".package-lock.json");
+  if (!existsSync(record)) return false;
+  const locked = read(join(dir, "package-lock.json"));
+  const installed = read(record);
+  const same = (/** @type {any} */ a, /** @type {any} */ b) => ["version", "resolved", "integrity", "link"].every((k) => a[k] === b[k]);
+  for (const [path, entry] of Object.entries(locked)) {
+    if (path === "") continue;
+    if (!installed[path] ? !entry.optional : !same(entry, installed[path])) return false;
+  }
+  return Object.keys(installed).every((path) => path in locked);
+}
+
+/** npm packages: `npm ci` when node_modules is missing or was installed from another package-lock.json. */
 export function ensureNodeModules() {
-  if (existsSync(join(root, "node_modules", ".package-lock.json"))) return false;
-  console.log("setup: node_modules is missing: npm ci");
+  if (installedAsLocked()) return false;
+  console.log("setup: node_modules is missing or differs from package-lock.json: npm ci");
   run("npm", ["ci", "--no-audit", "--no-fund"]);
   return true;
 }

@@ -3,10 +3,11 @@
 // on a machine that has everything, it installs nothing.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { installedAsLocked } from "../../scripts/setup.mjs";
 import { root } from "../support/package.mjs";
 
 const SETUP = join(root, "scripts", "setup.mjs");
@@ -40,4 +41,33 @@ test("a machine with everything: nothing installed, npm ci not run", () => {
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.equal(r.stdout, "setup: nothing missing\n");
   assert.equal(statSync(lock).mtimeMs, before, "node_modules was reinstalled");
+});
+
+test("node_modules installed from another package-lock.json (a package added, changed or removed) is not as locked", () => {
+  const dir = mkdtempSync(join(tmpdir(), "setup-lock-"));
+  try {
+    cpSync(join(root, "node_modules", ".package-lock.json"), join(dir, "node_modules", ".package-lock.json"));
+    const lockfile = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"));
+    const write = (/** @type {any} */ lock) => writeFileSync(join(dir, "package-lock.json"), JSON.stringify(lock));
+    write(lockfile);
+    assert.equal(installedAsLocked(dir), true);
+    const [path, entry] = /** @type {[string, any]} */ (Object.entries(lockfile.packages).find(([p, e]) => p.startsWith("node_modules/") && !(/** @type {any} */ (e).optional) && /** @type {any} */ (e).version));
+    const added = structuredClone(lockfile);
+    added.packages["node_modules/a-new-dev-dependency"] = { version: "1.0.0", dev: true };
+    write(added);
+    assert.equal(installedAsLocked(dir), false, "a package added");
+    const changed = structuredClone(lockfile);
+    changed.packages[path] = { ...entry, version: `${entry.version}-changed` };
+    write(changed);
+    assert.equal(installedAsLocked(dir), false, "a version changed");
+    const removed = structuredClone(lockfile);
+    delete removed.packages[path];
+    write(removed);
+    assert.equal(installedAsLocked(dir), false, "a package removed");
+    rmSync(join(dir, "node_modules", ".package-lock.json"));
+    write(lockfile);
+    assert.equal(installedAsLocked(dir), false, "nothing installed");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
