@@ -35,18 +35,24 @@ pub struct Endpoint {
     pub base_path: String,
 }
 
+/// Whether `authority` (`host` or `host:port`, lower-case) names a loopback host: `localhost`,
+/// 127.0.0.0/8 or `[::1]`. Names under `.localhost` are not: a resolver may send them anywhere.
+pub fn is_loopback_authority(authority: &str) -> bool {
+    let Some((host, _)) = split_host_port(authority) else {
+        return false;
+    };
+    host == "localhost"
+        || host == "[::1]"
+        || host.strip_prefix("127.").is_some_and(|rest| {
+            rest.split('.').count() == 3 && rest.split('.').all(|o| o.parse::<u8>().is_ok())
+        })
+}
+
 impl Endpoint {
     /// Whether the host is loopback by name or address: `localhost`, 127.0.0.0/8 or `[::1]`. Names
     /// under `.localhost` are not: a resolver may send them anywhere.
     pub fn is_loopback(&self) -> bool {
-        let Some((host, _)) = split_host_port(&self.authority) else {
-            return false;
-        };
-        host == "localhost"
-            || host == "[::1]"
-            || host.strip_prefix("127.").is_some_and(|rest| {
-                rest.split('.').count() == 3 && rest.split('.').all(|o| o.parse::<u8>().is_ok())
-            })
+        is_loopback_authority(&self.authority)
     }
 
     /// The URL of an operation path on this endpoint.

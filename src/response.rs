@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::endpoint::Endpoint;
+use crate::endpoint::is_loopback_authority;
 use crate::shapes::{Shape, StringShape, StructShape, AUTHORIZATION_URL, REQUEST_URI};
 use crate::validate::Body;
 use crate::value::{is_safe_integer, Value};
@@ -165,12 +165,7 @@ pub fn is_safe_authorization_url(url: &str) -> bool {
     if scheme.eq_ignore_ascii_case("https") {
         return true;
     }
-    let host = Endpoint {
-        scheme: "http",
-        authority: authority.to_ascii_lowercase(),
-        base_path: String::new(),
-    };
-    scheme.eq_ignore_ascii_case("http") && host.is_loopback()
+    scheme.eq_ignore_ascii_case("http") && is_loopback_authority(&authority.to_ascii_lowercase())
 }
 
 /// Checks a string member's value beyond its type, where the package or its caller acts on it.
