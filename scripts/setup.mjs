@@ -14,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureRustComponents, ensureWasmBindgen, ensureWasmTarget } from "./toolchain.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
@@ -70,15 +71,15 @@ export function ensureNodeModules() {
   return true;
 }
 
-/** rustup's wasm32 target and components; Rust itself cannot be installed from here. */
+/** rustup's wasm32 target and components (scripts/toolchain.mjs); Rust itself cannot be installed from here. */
 export function ensureRust({ quick = false } = {}) {
   if (!has("cargo") || !has("rustup")) stop("Rust is missing: install it with rustup (https://rustup.rs), then run npm test again");
-  const installed = (args) => spawnSync("rustup", args, { encoding: "utf8" }).stdout?.split("\n") ?? [];
-  if (!installed(["target", "list", "--installed"]).includes("wasm32-unknown-unknown")) run("rustup", ["target", "add", "wasm32-unknown-unknown"]);
-  const components = installed(["component", "list", "--installed"]);
-  const wanted = quick ? ["rust-src"] : ["clippy", "rustfmt", "rust-src"];
-  const missing = wanted.filter((c) => !components.some((line) => line.startsWith(`${c}-`) || line === c));
-  if (missing.length) run("rustup", ["component", "add", ...missing]);
+  try {
+    ensureWasmTarget();
+    ensureRustComponents(quick ? ["rust-src"] : ["clippy", "rustfmt", "rust-src"]);
+  } catch (e) {
+    stop(`${/** @type {Error} */ (e).message}; run it by hand to see why`);
+  }
 }
 
 /** The Debian packages the full run needs, through apt-get when allowed, else one line and exit. */
@@ -107,7 +108,6 @@ export async function setup({ quick = false } = {}) {
   ensureSystemPackages({ quick });
   ensureNodeModules();
   ensureRust({ quick });
-  const { ensureWasmBindgen } = await import("./toolchain.mjs");
   ensureWasmBindgen();
 }
 

@@ -12,7 +12,6 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ensurePackage, root } from "../tests/support/package.mjs";
 import { setup } from "./setup.mjs";
-import { ensureWasmTarget } from "./toolchain.mjs";
 
 const quick = process.argv.includes("--quick");
 const started = Date.now();
@@ -31,8 +30,6 @@ function step(title, cmd, args, env = {}) {
 if (!quick) {
   step("rustfmt", "cargo", ["fmt", "--check"]);
   step("clippy (native)", "cargo", ["clippy", "--all-targets", "--", "-D", "warnings"]);
-  // The wasm32 lint needs the target, which the build would otherwise install only later.
-  ensureWasmTarget();
   step("clippy (wasm32)", "cargo", ["clippy", "--target", "wasm32-unknown-unknown", "--lib", "--", "-D", "warnings"]);
 }
 step("cargo test", "cargo", ["test", "--quiet"]);

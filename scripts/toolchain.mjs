@@ -32,10 +32,16 @@ export function ensureWasmTarget() {
   }
 }
 
-/** The standard library's sources, which `-Z build-std` compiles for the module. */
-export function ensureRustSrc() {
-  const installed = execFileSync("rustup", ["component", "list", "--installed"], { encoding: "utf8" });
-  if (!installed.split("\n").some((c) => c.startsWith("rust-src"))) run("rustup", ["component", "add", "rust-src"]);
+/**
+ * rustup components, added when missing: by default the standard library's sources, which
+ * `-Z build-std` compiles for the module (npm test's set-up also asks for clippy and rustfmt).
+ * @param {string[]} [components]
+ */
+export function ensureRustComponents(components = ["rust-src"]) {
+  const installed = execFileSync("rustup", ["component", "list", "--installed"], { encoding: "utf8" }).split("\n");
+  // Listed as "rust-src", or with the host's triple: "clippy-x86_64-unknown-linux-gnu".
+  const missing = components.filter((c) => !installed.some((line) => line === c || line.startsWith(`${c}-`)));
+  if (missing.length) run("rustup", ["component", "add", ...missing]);
 }
 
 /** The path of a wasm-bindgen CLI whose version equals the crate's in Cargo.lock. */
@@ -69,7 +75,7 @@ export { run, root };
  */
 export function compileWasm({ features = [], targetDir = join(root, "target", "wasm-release") } = {}) {
   ensureWasmTarget();
-  ensureRustSrc();
+  ensureRustComponents();
   const featureArgs = features.length ? ["--features", features.join(",")] : [];
   run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib", ...featureArgs, "-Z", "build-std=std,panic_abort", "-Z", "build-std-features=optimize_for_size", "--target-dir", targetDir], {
     cwd: root,
