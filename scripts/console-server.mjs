@@ -19,7 +19,8 @@ const TYPES = {
   ".svg": "image/svg+xml",
 };
 const CONSOLE_FILES = new Set(["/index.html", "/console.js", "/console.css", "/callback.html", "/console-callback.js", "/favicon.svg"]);
-// The test page's style sheet and icon are the agent console's (www/console/), served from there.
+// The test page's style sheet and icon are the agent console's (www/console/), served from there;
+// CONSOLE_FILES lists them too, for the headers every console file gets.
 const SHARED_FILES = new Set(["/console.css", "/favicon.svg"]);
 
 /**
