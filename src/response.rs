@@ -170,14 +170,10 @@ pub fn is_safe_authorization_url(url: &str) -> bool {
 
 /// Checks a string member's value beyond its type, where the package or its caller acts on it.
 fn check_string(shape: &'static StringShape, s: &str) -> Result<(), &'static str> {
-    if std::ptr::eq(shape, &REQUEST_URI) {
-        let len = s.chars().count();
-        let fits = shape.min.is_none_or(|min| len >= min) && shape.max.is_none_or(|max| len <= max);
-        if !(fits && shape.pattern.is_none_or(|p| p.matches(s))) {
-            return Err(
-                "a RequestUri (urn:ietf:params:oauth:request_uri:..., at most 1024 characters)",
-            );
-        }
+    if std::ptr::eq(shape, &REQUEST_URI) && !shape.admits(s) {
+        return Err(
+            "a RequestUri (urn:ietf:params:oauth:request_uri:..., at most 1024 characters)",
+        );
     }
     if std::ptr::eq(shape, &AUTHORIZATION_URL) && !is_safe_authorization_url(s) {
         return Err("an https URL (or http on a loopback host) without user info");

@@ -24,6 +24,16 @@ pub struct StringShape {
     pub sensitive: bool,
 }
 
+impl StringShape {
+    /// Whether `s` has an admissible length (in code points) and matches the pattern.
+    pub fn admits(&self, s: &str) -> bool {
+        let len = s.chars().count();
+        self.min.is_none_or(|min| len >= min)
+            && self.max.is_none_or(|max| len <= max)
+            && self.pattern.is_none_or(|p| p.matches(s))
+    }
+}
+
 /// An enum shape.
 #[derive(Debug)]
 pub struct EnumShape {
@@ -729,4 +739,19 @@ pub static ERRORS: &[ModeledError] = &[
 /// The modeled error with this code.
 pub fn modeled_error(code: &str) -> Option<&'static ModeledError> {
     ERRORS.iter().find(|e| e.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_string_shape_admits_its_lengths_and_pattern_only() {
+        let prefix = "urn:ietf:params:oauth:request_uri:";
+        let longest = format!("{prefix}{}", "a".repeat(1024 - prefix.len()));
+        assert!(REQUEST_URI.admits(&longest));
+        assert!(!REQUEST_URI.admits(&format!("{longest}a")));
+        assert!(!REQUEST_URI.admits(""));
+        assert!(!REQUEST_URI.admits("urn:ietf:params:oauth:request_uri:a/b"));
+    }
 }

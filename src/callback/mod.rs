@@ -19,7 +19,6 @@ mod provider_text;
 
 use std::fmt;
 
-use crate::pattern::Pattern;
 use crate::shapes::REQUEST_URI;
 use crate::state::{self, StateError};
 use form::form_decode;
@@ -312,12 +311,7 @@ impl CallbackParams {
             .get("session_id")
             .filter(|s| !s.is_empty())
             .ok_or(fail(CallbackErrorCode::SessionIdMissing))?;
-        let len = session.chars().count();
-        let fits = REQUEST_URI.max.is_none_or(|max| len <= max)
-            && REQUEST_URI
-                .pattern
-                .is_none_or(|p: Pattern| p.matches(session));
-        if !fits {
+        if !REQUEST_URI.admits(session) {
             return Err(fail(CallbackErrorCode::SessionIdInvalid));
         }
         Ok(session.to_owned())
