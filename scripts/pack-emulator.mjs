@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
 /** The lock paths (node_modules/...) of every package the workspace `emulator` needs at run time. */
-function dependencyClosure() {
+export function dependencyClosure() {
   const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")).packages;
   if (!lock?.emulator) throw new Error("package-lock.json has no emulator workspace: run npm install");
   /** Node's lookup: from/node_modules/name, then each parent's node_modules. */

@@ -1,19 +1,24 @@
 // The emulator as a user installs it: an empty folder with only the two packed tarballs installed
 // (this package, from tests/support/package.mjs, and agentcore-identity-edge-emulator, from
-// scripts/pack-emulator.mjs), offline. `npx agentcore-identity-edge-emulator` starts there, and the
+// scripts/pack-emulator.mjs), offline and with an empty npm cache, outside the repository (in the
+// system's temporary folder: nothing of the repository's node_modules is within Node's reach there,
+// so a dependency missing from the tarball fails). `npx agentcore-identity-edge-emulator` starts there, and the
 // README's node:test file (the block under "Testing your agent against it") runs there as the user's
 // own test: M2M and the user-federation flow with the consent approved from code.
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { before, test } from "node:test";
-import { packEmulator } from "../../scripts/pack-emulator.mjs";
+import { after, before, test } from "node:test";
+import { dependencyClosure, packEmulator } from "../../scripts/pack-emulator.mjs";
 import { cacheDir, ensurePackage, root } from "../support/package.mjs";
 import { firstLine } from "../emulator/helpers.js";
 import { typeCheck } from "./support.js";
 
-const dir = join(cacheDir, "scratch", "emulator-package");
+const scratch = mkdtempSync(join(tmpdir(), "emulator-package-"));
+const dir = join(scratch, "my-agent");
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The README's node:test block that uses the emulator package. */
 function readmeTestFile() {
@@ -27,21 +32,31 @@ function readmeTestFile() {
 before(() => {
   const mainTarball = process.env.AGENTCORE_PACKAGE_TARBALL || ensurePackage().tarball;
   const packed = packEmulator(join(cacheDir, "pack-emulator"));
-  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "my-agent", private: true, type: "module" }, null, 2));
-  // --offline: everything the emulator needs is inside its tarball; nothing may come from a registry.
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock", mainTarball, packed.tarball], {
+  // --offline with an empty cache: everything the emulator needs is inside its tarball; nothing may
+  // come from a registry, nor from the packages npm ci left in npm's cache.
+  const cache = join(scratch, "npm-cache");
+  mkdirSync(cache);
+  execFileSync("npm", ["install", "--offline", "--cache", cache, "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock", mainTarball, packed.tarball], {
     cwd: dir,
     stdio: ["ignore", "pipe", "inherit"],
   });
 });
 
-test("only the two tarballs are installed, the emulator with its dependency inside", () => {
+test("only the two tarballs are installed, the emulator with its dependencies inside", () => {
   const top = readdirSync(join(dir, "node_modules")).filter((n) => !n.startsWith("."));
   assert.deepEqual(top.sort(), ["agentcore-identity-edge", "agentcore-identity-edge-emulator"]);
   const inside = readdirSync(join(dir, "node_modules", "agentcore-identity-edge-emulator", "node_modules", "@smithy"));
   assert.ok(inside.includes("signature-v4"), inside.join(", "));
+  // Bundled: exactly the packages the emulator needs at run time, as package-lock.json has them, each in its place.
+  const closure = dependencyClosure();
+  const names = [...new Set(closure.map((path) => path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length)))].sort();
+  const { bundled } = packEmulator(join(cacheDir, "pack-emulator"));
+  assert.deepEqual([...bundled].sort(), names);
+  for (const path of closure) {
+    assert.ok(existsSync(join(dir, "node_modules", "agentcore-identity-edge-emulator", path, "package.json")), `${path} is not installed inside the emulator`);
+  }
   const manifest = JSON.parse(readFileSync(join(dir, "node_modules", "agentcore-identity-edge-emulator", "package.json"), "utf8"));
   assert.equal(manifest.name, "agentcore-identity-edge-emulator");
   assert.ok(readdirSync(join(dir, "node_modules", "agentcore-identity-edge-emulator", "model")).includes("bedrock-agentcore-identity.json"));
