@@ -6,8 +6,6 @@
 //! is made here, from the reply and the values passed in (the clock, a random number); nothing here
 //! reads a clock, a random source or the network.
 
-use serde::Deserialize;
-
 use crate::date::parse_http_date;
 use crate::endpoint::Endpoint;
 use crate::error::{parse_service_error, ServiceError};
@@ -30,53 +28,38 @@ pub const MAX_REPLY_BYTES: usize = 1024 * 1024;
 
 /// A reply as the host read it: status, the headers the core needs, and the body as parsed by the
 /// host's `JSON.parse`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct Reply {
     /// The HTTP status (0 for a browser's opaque redirect).
     pub status: u16,
     /// The `Response`'s `type` (`"basic"`, `"cors"`, `"opaqueredirect"`, ...), when the host has
     /// one.
-    #[serde(default, rename = "type")]
     pub response_type: Option<String>,
     /// `x-amzn-requestid`.
-    #[serde(default)]
-    pub request_id: Option<String>,
+    pub amzn_requestid: Option<String>,
     /// `x-amzn-request-id`: the request id when `x-amzn-requestid` is absent.
-    #[serde(default)]
     pub amzn_request_id: Option<String>,
     /// `x-amz-request-id`: the request id when neither of the above is present.
-    #[serde(default)]
     pub amz_request_id: Option<String>,
     /// `x-amz-id-2`.
-    #[serde(default)]
     pub extended_request_id: Option<String>,
     /// `x-amz-cf-id`.
-    #[serde(default)]
     pub cf_id: Option<String>,
     /// `x-amzn-errortype`.
-    #[serde(default)]
     pub error_type: Option<String>,
     /// `date`.
-    #[serde(default)]
     pub date: Option<String>,
     /// `retry-after`.
-    #[serde(default)]
     pub retry_after: Option<String>,
     /// `x-amz-retry-after`.
-    #[serde(default)]
     pub amz_retry_after: Option<String>,
     /// The reply has an `age` header (a cached reply: its `Date` says nothing of the clock).
-    #[serde(default)]
     pub has_age: bool,
     /// The body, parsed; `None` when it was empty or not JSON.
-    #[serde(default)]
     pub parsed: Option<Value>,
     /// The body was empty (zero length; white space is not JSON, as the SDK reads it).
-    #[serde(default)]
     pub empty: bool,
     /// The body passed [`MAX_REPLY_BYTES`]; reading stopped there.
-    #[serde(default)]
     pub too_large: bool,
 }
 
@@ -92,7 +75,7 @@ impl Reply {
     /// `$metadata.requestId` as the AWS SDK reads it: `x-amzn-requestid`, else
     /// `x-amzn-request-id`, else `x-amz-request-id`.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id
+        self.amzn_requestid
             .as_deref()
             .or(self.amzn_request_id.as_deref())
             .or(self.amz_request_id.as_deref())

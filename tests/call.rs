@@ -87,7 +87,7 @@ fn header<'a>(signed: &'a Signed, name: &str) -> Option<&'a str> {
 fn reply(status: u16, body: Option<&str>) -> Reply {
     Reply {
         status,
-        request_id: Some(format!("req-{status}")),
+        amzn_requestid: Some(format!("req-{status}")),
         parsed: body.map(value),
         ..Reply::default()
     }
@@ -972,7 +972,7 @@ fn empty_and_codeless_replies() {
     sign_at(&mut c, NOW, &mut state);
     let empty = Reply {
         empty: true,
-        request_id: None,
+        amzn_requestid: None,
         ..reply(200, None)
     };
     let out = expect_output(c.on_outcome(Outcome::Reply(empty), NOW, &mut state, 0.5));
@@ -1185,7 +1185,7 @@ fn a_browser_opaque_redirect_is_a_redirect_and_other_statuses_are_not() {
 #[test]
 fn metadata_reads_the_request_id_headers_in_the_sdk_order() {
     let ids = |a: Option<&str>, b: Option<&str>, c: Option<&str>| Reply {
-        request_id: a.map(str::to_owned),
+        amzn_requestid: a.map(str::to_owned),
         amzn_request_id: b.map(str::to_owned),
         amz_request_id: c.map(str::to_owned),
         ..Reply::default()

@@ -62,18 +62,13 @@ struct Settled {
     chain: Vec<HostError>,
 }
 
-/// How many strings a [`ReplyIn`] holds.
-const REPLY_STRINGS: usize = 11;
-
-/// A reply as the wrapper's reader gives it: its strings in one list, read in one loop rather
-/// than a field each (400 B less code).
+/// A reply as the wrapper's reader gives it: its strings in one list rather than a field each
+/// (400 B less code).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ReplyIn {
     status: u16,
-    /// The `Response`'s `type`, then the headers `x-amzn-requestid`, `x-amzn-request-id`,
-    /// `x-amz-request-id`, `x-amz-id-2`, `x-amz-cf-id`, `x-amzn-errortype`, `date`, `retry-after`,
-    /// `x-amz-retry-after` and `age`: each a string, or `null` when absent.
+    /// Eleven strings, each `null` when absent, in the order [`ReplyIn::into_reply`] names.
     strings: Vec<Option<String>>,
     #[serde(default)]
     parsed: Option<Value>,
@@ -84,27 +79,27 @@ struct ReplyIn {
 }
 
 impl ReplyIn {
-    /// The core's [`Reply`]; `None` unless it holds [`REPLY_STRINGS`] strings.
+    /// The core's [`Reply`]; `None` unless the list holds exactly eleven strings.
     fn into_reply(self) -> Option<Reply> {
-        if self.strings.len() != REPLY_STRINGS {
-            return None;
-        }
-        let mut strings = self.strings.into_iter();
-        let mut next = || strings.next().flatten();
-        // Fields are evaluated in the order written: the order of the list.
+        let strings: [Option<String>; 11] = self.strings.try_into().ok()?;
+        // The order `www/host.js` writes them in: the `Response`'s `type`, then the headers
+        // `x-amzn-requestid`, `x-amzn-request-id`, `x-amz-request-id`, `x-amz-id-2`, `x-amz-cf-id`,
+        // `x-amzn-errortype`, `date`, `retry-after`, `x-amz-retry-after` and `age`.
+        let [response_type, amzn_requestid, amzn_request_id, amz_request_id, extended_request_id, cf_id, error_type, date, retry_after, amz_retry_after, age] =
+            strings;
         Some(Reply {
             status: self.status,
-            response_type: next(),
-            request_id: next(),
-            amzn_request_id: next(),
-            amz_request_id: next(),
-            extended_request_id: next(),
-            cf_id: next(),
-            error_type: next(),
-            date: next(),
-            retry_after: next(),
-            amz_retry_after: next(),
-            has_age: next().is_some(),
+            response_type,
+            amzn_requestid,
+            amzn_request_id,
+            amz_request_id,
+            extended_request_id,
+            cf_id,
+            error_type,
+            date,
+            retry_after,
+            amz_retry_after,
+            has_age: age.is_some(),
             parsed: self.parsed,
             empty: self.empty,
             too_large: self.too_large,
@@ -333,9 +328,15 @@ impl Client {
             from_js(settled).map_err(|r| self.errors.refusal(Kind::Response, "reply", &r))?;
         let cause = settled.cause;
         let outcome = match (settled.outcome, settled.reply) {
-            (SettledKind::Reply, reply) => match reply.and_then(ReplyIn::into_reply) {
+            (SettledKind::Reply, None) => {
+                return Err(self.errors.simple(Kind::Response, "reply: missing", None))
+            }
+            (SettledKind::Reply, Some(reply)) => match reply.into_reply() {
                 Some(reply) => Outcome::Reply(reply),
-                None => return Err(self.errors.simple(Kind::Response, "reply: missing", None)),
+                None => {
+                    let message = "reply: strings: expected 11 strings or nulls";
+                    return Err(self.errors.simple(Kind::Response, message, None));
+                }
             },
             (SettledKind::Aborted, _) => return Err(cause),
             (SettledKind::Timeout, _) => Outcome::TimedOut,
