@@ -15,6 +15,7 @@ use web_sys::AbortSignal;
 use super::boundary::{from_js, to_js, to_json_text};
 use super::credentials::CredentialStore;
 use super::errors::{ErrorFactory, Kind};
+use super::host::get;
 use super::random::new_invocation_id;
 use crate::call::{Call, ClientState, HostError, Next, Outcome, Reply, MAX_REPLY_BYTES};
 use crate::endpoint::Endpoint;
@@ -114,15 +115,6 @@ enum SettledKind {
     Aborted,
     Timeout,
     Network,
-}
-
-/// `object[key]`, or `undefined` (for a value that is not an object). Used on the wrapper's plain
-/// objects and `JSON.parse` results only: no getter runs.
-fn get(object: &JsValue, key: &str) -> JsValue {
-    if !object.is_object() {
-        return JsValue::UNDEFINED;
-    }
-    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// Puts into the `$unknown: [name, value]` at `path` of the result `out` the member's value as
@@ -321,9 +313,8 @@ impl Client {
     /// Hands the settled attempt of call `id` to the core: a number is the delay in milliseconds
     /// before the next attempt; anything else is the call's result. Errors are the call's.
     pub(crate) fn settle(&self, id: u32, settled: JsValue) -> Result<JsValue, JsValue> {
-        // The body as the host's `JSON.parse` read it (the reader's own plain object): the values
-        // of unknown union members are handed on from it.
-        let parsed = get(&get(&settled, "reply"), "parsed");
+        // Kept to read the body as the host's `JSON.parse` read it, for unknown union members.
+        let raw = settled.clone();
         let settled: Settled =
             from_js(settled).map_err(|r| self.errors.refusal(Kind::Response, "reply", &r))?;
         let cause = settled.cause;
@@ -360,8 +351,14 @@ impl Client {
             Next::Retry { delay_ms } => Ok(JsValue::from(delay_ms)),
             Next::Done(Ok(out)) => {
                 let js = to_js(&out);
-                for (path, name) in out.unknown_members() {
-                    restore_unknown(&js, &parsed, &path, &name);
+                let unknown = out.unknown_members();
+                if !unknown.is_empty() {
+                    // The reader's own plain object: the values of unknown union members are
+                    // handed on from it.
+                    let parsed = get(&get(&raw, "reply"), "parsed");
+                    for (path, name) in unknown {
+                        restore_unknown(&js, &parsed, &path, &name);
+                    }
                 }
                 Ok(js)
             }

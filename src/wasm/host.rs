@@ -7,11 +7,14 @@ use wasm_bindgen::JsCast;
 
 use super::errors::ErrorFactory;
 
+/// `obj[key]`, or `undefined` when that throws (`obj` is not an object, or a getter throws).
+pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
 /// The function at `obj[key]`, if it is one.
 pub(crate) fn function(obj: &JsValue, key: &str) -> Option<Function> {
-    Reflect::get(obj, &JsValue::from_str(key))
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok())
+    get(obj, key).dyn_into::<Function>().ok()
 }
 
 /// The factory from `makeError`, or one that builds plain `Error`s if the wrapper passed none (no
