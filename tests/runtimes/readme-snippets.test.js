@@ -1,20 +1,24 @@
 // The README's code runs as written. Every ```js and ```ts block of README.md, whatever blocks it has
 // when this runs, is type-checked by tsc --strict (checkJs for js blocks) against the packed packages'
-// types, in a scratch project with only the two tarballs installed. Names a block uses without
-// declaring (the `env` of a Worker, the app's `userId`) are declared once, with their types, in
-// GLOBALS below; a block that uses a name declared nowhere fails with that name. The Node quick start
+// types, in a scratch project outside the repository (the system's temporary folder) with the two
+// tarballs installed offline from an empty npm cache, and two libraries the examples use linked from
+// the repository's node_modules (redis, hono). Names a block uses without declaring (the `env` of a
+// Worker, the app's `userId`) are declared once, with their types, in GLOBALS below; a block that uses a name declared nowhere fails with that name. The Node quick start
 // is also run, against the emulator, with the emulator's URL and credentials in its environment.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { before, test } from "node:test";
+import { after, before, test } from "node:test";
 import { packEmulator } from "../../scripts/pack-emulator.mjs";
 import { startEmulator } from "../../emulator/index.js";
 import { cacheDir, ensurePackage, root } from "../support/package.mjs";
 import { typeCheck } from "./support.js";
 
-const dir = join(cacheDir, "scratch", "readme-snippets");
+const scratch = mkdtempSync(join(tmpdir(), "readme-snippets-"));
+const dir = join(scratch, "project");
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The free names README blocks may use, with their types (TypeScript declarations, global scope). */
 const GLOBALS = `
@@ -84,10 +88,11 @@ function readmeBlocks() {
 before(() => {
   const mainTarball = process.env.AGENTCORE_PACKAGE_TARBALL || ensurePackage().tarball;
   const { tarball: emulatorTarball } = packEmulator(join(cacheDir, "pack-emulator"));
-  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "readme-snippets", private: true, type: "module" }, null, 2));
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock", mainTarball, emulatorTarball], {
+  const cache = join(scratch, "npm-cache");
+  mkdirSync(cache);
+  execFileSync("npm", ["install", "--offline", "--cache", cache, "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock", mainTarball, emulatorTarball], {
     cwd: dir,
     stdio: ["ignore", "pipe", "inherit"],
   });
