@@ -9,7 +9,6 @@
 use crate::date::parse_http_date;
 use crate::endpoint::Endpoint;
 use crate::error::{parse_service_error, ServiceError};
-use crate::error_code::UNKNOWN_ERROR_NAME;
 use crate::request::{prepare, PreparedRequest};
 use crate::response::{parse_output, Metadata, Output, ResponseError};
 /// One error of a failed `fetch`'s `cause` chain, as the host read it.
@@ -18,7 +17,7 @@ use crate::retry::{
     classify_host_error, classify_service_error, is_clock_skew_corrected, retry_after_ms,
     updated_clock_offset, Decision, ErrorClass, RetryQuota, RetryState, ServiceErrorFacts,
 };
-use crate::shapes::{Fault, Operation};
+use crate::shapes::Operation;
 use crate::sign::{Credentials, SdkHeaders, Signed, SigningKeyCache};
 use crate::validate::{Body, Issue};
 use crate::value::Value;
@@ -280,13 +279,10 @@ impl Call {
         } else {
             format!("HTTP {}", reply.status)
         };
+        // No header and no body: `Unknown`, and (a 3xx or 0 status) the caller's fault.
         let err = ServiceError {
-            code: UNKNOWN_ERROR_NAME.to_owned(),
             message: format!("the reply is {status}: redirects are not followed"),
-            status: reply.status,
-            fault: Fault::Client,
-            reason: None,
-            field_list: None,
+            ..parse_service_error(reply.status, None, None)
         };
         CallError::Service(Box::new(err), self.metadata(Some(reply)))
     }
