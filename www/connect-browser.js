@@ -4,14 +4,13 @@
 // the wasm: only the package's error classes and argument checks.
 import { makeError } from "./errors.js";
 import { checked, checkOrigin, checkWebOrigin, configError, isBrowsableUrl, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
+import { isClosed, MAX_TIMEOUT_MS, popupFeatures, uniqueWindowName, watchPopup } from "./popup.js";
 
 // The classes of the errors connectProvider rejects with, the same as the main entry's, exported
 // here so that a page can test them without importing the client.
 export { ConfigurationError, PopupError } from "./errors.js";
 
 const MESSAGE_TYPE = "agentcore-identity-edge:connect";
-/** The longest delay `setTimeout` honours; a longer one fires at once. */
-const MAX_TIMEOUT_MS = 2_147_483_647;
 /** A provider id of the connect routes: one path segment of letters, digits, `_` and `-`. */
 const PROVIDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** A base path such as `/agentcore` or `/api/agentcore`: no dot segments, query, fragment or trailing slash. */
@@ -69,10 +68,7 @@ function checkArguments(provider, options) {
   // A given origin is https (http on loopback only); without one, the page's own origin.
   const origin = rawOrigin === undefined ? checkOrigin(location?.origin, "origin") : checkWebOrigin(rawOrigin, "origin");
   const timeoutMs = wholeNumber(own(o, "timeoutMs"), "timeoutMs", 1, MAX_TIMEOUT_MS, 300_000);
-  const features = own(o, "features") === undefined ? "popup,width=520,height=720" : own(o, "features");
-  if (typeof features !== "string") throw configError("features must be a string");
-  // With these the browser returns no window and the callback page has no opener to post to.
-  if (/(^|[\s,])(noopener|noreferrer)([\s,=]|$)/i.test(features)) throw configError("features must not contain noopener or noreferrer");
+  const features = popupFeatures(own(o, "features"));
   const signal = optionalSignal(own(o, "signal"), "signal");
   const w = /** @type {{ open?: unknown, fetch?: unknown, addEventListener?: unknown }} */ (globalThis);
   if (typeof w.open !== "function" || typeof w.fetch !== "function" || typeof w.addEventListener !== "function") {
@@ -119,24 +115,6 @@ function refusal(body, status, provider, fallback) {
 }
 
 /**
- * Whether `win` is closed; a window whose `closed` cannot be read counts as closed.
- * @param {Window} win
- */
-function isClosed(win) {
-  try {
-    return win.closed !== false;
-  } catch {
-    return true;
-  }
-}
-
-/** A fresh window name per flow, so that no other window is reused for the consent page. */
-function uniqueWindowName() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `agentcore-connect-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
-
-/**
  * Connects the signed-in user's account at `provider` through the app's connect routes. Call it
  * from a click: the popup opens at once (popup blockers allow it), then the connect route is
  * POSTed with the page's cookies; the popup goes to the consent page, and the callback page's
@@ -161,68 +139,46 @@ export function connectProvider(provider, options) {
     /** @type {Window | null} */
     let popup;
     try {
-      popup = w.open("about:blank", uniqueWindowName(), features);
+      popup = w.open("about:blank", uniqueWindowName("agentcore-connect-"), features);
     } catch (e) {
       return reject(makeError("popup", { code: "popup_blocked", message: `the browser refused to open the consent popup (${e instanceof Error ? e.name : "error"})` }));
     }
     if (!popup) return reject(makeError("popup", { code: "popup_blocked", message: "the browser blocked the consent popup" }));
     const target = popup;
     const request = new AbortController();
-    let settled = false;
-
-    /** @param {MessageEvent} event */
-    const onMessage = (event) => {
-      if (settled || event.origin !== origin || event.source !== target) return;
-      const data = /** @type {unknown} */ (event.data);
-      if (data === null || typeof data !== "object") return;
-      const d = /** @type {Record<string, unknown>} */ (data);
-      if (!Object.hasOwn(d, "type") || d.type !== MESSAGE_TYPE) return;
-      if (Object.hasOwn(d, "provider") && d.provider !== undefined && d.provider !== id) return;
-      if (d.status === "connected" && d.provider === id) return succeed();
-      if (d.status === "error") {
+    const watch = watchPopup(target, {
+      origin,
+      timeoutMs,
+      signal,
+      accept: (data) => {
+        const d = /** @type {Record<string, unknown>} */ (data);
+        if (!Object.hasOwn(d, "type") || d.type !== MESSAGE_TYPE) return undefined;
+        if (Object.hasOwn(d, "provider") && d.provider !== undefined && d.provider !== id) return undefined;
+        if (d.status === "connected" && d.provider === id) return { value: undefined };
+        if (d.status !== "error") return undefined;
         const code = typeof d.code === "string" && ERROR_CODE.test(d.code) ? d.code : "callback_refused";
-        fail(new ConnectError({ code, message: plainMessage(d.message, "the callback was refused"), provider: id }));
-      }
-    };
-    const onAbort = () => fail(signal?.reason);
-    // The callback page posts its message and then closes itself: a popup seen closed is given one
-    // more poll for a message still on its way before popup_closed.
-    let seenClosed = false;
-    const closedTimer = setInterval(() => {
-      if (!isClosed(target)) return;
-      if (seenClosed) fail(makeError("popup", { code: "popup_closed", message: "the consent popup was closed before the account was connected" }));
-      seenClosed = true;
-    }, 250);
-    const timeout = setTimeout(() => fail(makeError("popup", { code: "timeout", message: `the account was not connected within ${timeoutMs} ms` })), timeoutMs);
-
-    function finish() {
-      settled = true;
-      clearInterval(closedTimer);
-      clearTimeout(timeout);
-      w.removeEventListener("message", onMessage);
-      signal?.removeEventListener("abort", onAbort);
-      request.abort();
-      try {
-        target.close();
-      } catch {
-        // a cross-origin popup may refuse; nothing else to do
-      }
-    }
-    function succeed() {
-      if (settled) return;
-      finish();
-      resolve({ provider: id, status: "connected" });
-    }
-    /** @param {unknown} reason */
-    function fail(reason) {
-      if (settled) return;
-      finish();
-      reject(reason);
-    }
-
-    w.addEventListener("message", onMessage);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    start().catch(fail);
+        return { error: new ConnectError({ code, message: plainMessage(d.message, "the callback was refused"), provider: id }) };
+      },
+      closedMessage: "the consent popup was closed before the account was connected",
+      timeoutMessage: `the account was not connected within ${timeoutMs} ms`,
+    });
+    watch.done.then(
+      () => {
+        request.abort();
+        try {
+          target.close();
+        } catch {
+          // a cross-origin popup may refuse; nothing else to do
+        }
+        resolve({ provider: id, status: "connected" });
+      },
+      (e) => {
+        request.abort();
+        reject(e);
+      },
+    );
+    const succeed = () => watch.settle({ value: undefined });
+    start().catch((error) => watch.settle({ error }));
 
     async function start() {
       /** @type {Response} */
@@ -240,7 +196,7 @@ export function connectProvider(provider, options) {
       } catch (cause) {
         throw new ConnectError({ code: "network_error", message: "the connect route could not be reached", provider: id, cause });
       }
-      if (settled) return;
+      if (watch.settled) return;
       if (res.type === "opaqueredirect" || (res.status >= 300 && res.status < 400)) {
         throw new ConnectError({ code: "response_invalid", message: "the connect route answered with a redirect, which is not followed", status: res.status, provider: id });
       }
@@ -251,7 +207,7 @@ export function connectProvider(provider, options) {
       } catch {
         body = null;
       }
-      if (settled) return;
+      if (watch.settled) return;
       if (!res.ok) throw refusal(body, res.status, id, `the connect route answered HTTP ${res.status}`);
       const b = body !== null && typeof body === "object" ? /** @type {Record<string, unknown>} */ (body) : {};
       if (!Object.hasOwn(b, "provider") || b.provider !== id) {

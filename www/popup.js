@@ -6,7 +6,7 @@ import { checked, checkOrigin, configError, field, isBrowsableUrl, isObject, opt
 
 const MESSAGE_TYPE = "agentcore-identity-edge:oauth2-callback";
 /** The longest delay `setTimeout` honours; a longer one fires at once. */
-const MAX_TIMEOUT_MS = 2_147_483_647;
+export const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /**
  * The authorization URL, parsed, if a browser may navigate to it (isBrowsableUrl). Anything else
@@ -27,12 +27,27 @@ function checkAuthorizationUrl(authorizationUrl) {
 }
 
 /**
- * A fresh window name per flow, so that no other window (another flow, another page that opened a
- * window with a known name) is reused for the consent page.
+ * A fresh window name per flow, `prefix` and 32 random hex digits, so that no other window
+ * (another flow, another page that opened a window with a known name) is reused for the consent
+ * page.
+ * @param {string} prefix
  */
-function uniqueWindowName() {
+export function uniqueWindowName(prefix) {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `agentcore-identity-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `${prefix}${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/**
+ * The `features` option of `window.open`: a string, `popup,width=520,height=720` when undefined,
+ * never with `noopener` or `noreferrer` (the browser would return no window, and the callback
+ * page would have no opener to post to).
+ * @param {unknown} given
+ */
+export function popupFeatures(given) {
+  const features = given === undefined ? "popup,width=520,height=720" : given;
+  if (typeof features !== "string") throw configError("features must be a string");
+  if (/(^|[\s,])(noopener|noreferrer)([\s,=]|$)/i.test(features)) throw configError("features must not contain noopener or noreferrer");
+  return features;
 }
 
 /**
@@ -45,11 +60,7 @@ function checkPopupOptions(options) {
   // Own properties only: nothing inherited from a polluted Object.prototype.
   const callbackOrigin = checkOrigin(field(o, "callbackOrigin", what), "callbackOrigin");
   const timeoutMs = wholeNumber(field(o, "timeoutMs", what), "timeoutMs", 1, MAX_TIMEOUT_MS, 600_000);
-  const givenFeatures = field(o, "features", what);
-  const features = givenFeatures === undefined ? "popup,width=520,height=720" : givenFeatures;
-  if (typeof features !== "string") throw configError("features must be a string");
-  // With these the browser returns no window and the callback page has no opener to post to.
-  if (/(^|[\s,])(noopener|noreferrer)([\s,=]|$)/i.test(features)) throw configError("features must not contain noopener or noreferrer");
+  const features = popupFeatures(field(o, "features", what));
   const signal = optionalSignal(field(o, "signal", what), "signal");
   const popup = field(o, "popup", what);
   if (popup !== undefined) {
@@ -71,12 +82,89 @@ function checkPopupOptions(options) {
  * Whether `win` is closed; a window whose `closed` cannot be read counts as closed.
  * @param {Window} win
  */
-function isClosed(win) {
+export function isClosed(win) {
   try {
     return win.closed !== false;
   } catch {
     return true;
   }
+}
+
+/**
+ * What {@link watchPopup} does with a message: ignores it (undefined), settles with `value`, or
+ * fails with `error`.
+ * @template T
+ * @typedef {undefined | { value: T } | { error: unknown }} Verdict
+ */
+
+/**
+ * Waits for the page in the popup `target` to post its outcome. A message from `origin` and from
+ * that window only, whose data is an object, is handed to `accept`; the watch also ends when the
+ * popup is closed (popup_closed, after one more poll: a page posts its message and then closes
+ * itself, and the message may still be on its way when the poll first sees it closed), after
+ * `timeoutMs` (timeout), or on `signal`'s abort (its reason), or with `settle`. A failure closes
+ * the popup. `settled` tells whether the watch has ended.
+ * @template T
+ * @param {Window} target
+ * @param {{ origin: string, timeoutMs: number, signal: AbortSignal | undefined, accept: (data: object) => Verdict<T>, closedMessage: string, timeoutMessage: string }} o
+ * @returns {{ done: Promise<T>, settle: (verdict: NonNullable<Verdict<T>>) => void, readonly settled: boolean }}
+ */
+export function watchPopup(target, o) {
+  const w = /** @type {Window} */ (/** @type {unknown} */ (globalThis));
+  /** @type {(value: T) => void} */
+  let resolve = () => {};
+  /** @type {(reason: unknown) => void} */
+  let reject = () => {};
+  const done = /** @type {Promise<T>} */ (new Promise((res, rej) => ((resolve = res), (reject = rej))));
+  let settled = false;
+  /** @param {MessageEvent} event */
+  const onMessage = (event) => {
+    if (settled || event.origin !== o.origin || event.source !== target) return;
+    const data = /** @type {unknown} */ (event.data);
+    if (!isObject(data)) return;
+    /** @type {Verdict<T>} */
+    let verdict;
+    try {
+      verdict = o.accept(data);
+    } catch {
+      // A message that cannot be read is not the page's.
+      return;
+    }
+    if (verdict !== undefined) settle(verdict);
+  };
+  const onAbort = () => settle({ error: o.signal?.reason });
+  let seenClosed = false;
+  const closedTimer = setInterval(() => {
+    if (!isClosed(target)) return;
+    if (seenClosed) settle({ error: makeError("popup", { code: "popup_closed", message: o.closedMessage }) });
+    seenClosed = true;
+  }, 250);
+  const timeout = setTimeout(() => settle({ error: makeError("popup", { code: "timeout", message: o.timeoutMessage }) }), o.timeoutMs);
+  /** @param {NonNullable<Verdict<T>>} verdict */
+  function settle(verdict) {
+    if (settled) return;
+    settled = true;
+    clearInterval(closedTimer);
+    clearTimeout(timeout);
+    w.removeEventListener("message", onMessage);
+    o.signal?.removeEventListener("abort", onAbort);
+    if ("value" in verdict) return resolve(verdict.value);
+    try {
+      target.close();
+    } catch {
+      // a cross-origin popup may refuse; nothing else to do
+    }
+    reject(verdict.error);
+  }
+  w.addEventListener("message", onMessage);
+  o.signal?.addEventListener("abort", onAbort, { once: true });
+  return {
+    done,
+    settle,
+    get settled() {
+      return settled;
+    },
+  };
 }
 
 /**
@@ -108,44 +196,23 @@ export function authorizeInPopup(authorizationUrl, options) {
     /** @type {Window | null} */
     let popup;
     try {
-      popup = opened ?? w.open(url.href, uniqueWindowName(), features);
+      popup = opened ?? w.open(url.href, uniqueWindowName("agentcore-identity-"), features);
       if (opened) opened.location.href = url.href;
     } catch (e) {
       return reject(makeError("popup", { code: "popup_blocked", message: `the browser refused to open the consent popup (${e instanceof Error ? e.name : "error"})` }));
     }
     if (!popup) return reject(makeError("popup", { code: "popup_blocked", message: "the browser blocked the consent popup" }));
-    const target = popup;
-    /** @param {MessageEvent} event */
-    const onMessage = (event) => {
-      if (event.origin !== callbackOrigin || event.source !== target) return;
-      const data = event.data;
-      if (!data || data.type !== MESSAGE_TYPE || typeof data.search !== "string") return;
-      finish();
-      resolve(new URLSearchParams(data.search));
-    };
-    const onAbort = () => fail(signal?.reason);
-    const closedTimer = setInterval(() => {
-      if (isClosed(target)) fail(makeError("popup", { code: "popup_closed", message: "the consent popup was closed before the callback" }));
-    }, 250);
-    const timeout = setTimeout(() => fail(makeError("popup", { code: "timeout", message: `no callback within ${timeoutMs} ms` })), timeoutMs);
-    /** @param {unknown} reason */
-    function fail(reason) {
-      finish();
-      try {
-        target.close();
-      } catch {
-        // a cross-origin popup may refuse; nothing else to do
-      }
-      reject(reason);
-    }
-    function finish() {
-      clearInterval(closedTimer);
-      clearTimeout(timeout);
-      w.removeEventListener("message", onMessage);
-      signal?.removeEventListener("abort", onAbort);
-    }
-    w.addEventListener("message", onMessage);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    watchPopup(popup, {
+      origin: callbackOrigin,
+      timeoutMs,
+      signal,
+      accept: (data) => {
+        const d = /** @type {{ type?: unknown, search?: unknown }} */ (data);
+        return d.type === MESSAGE_TYPE && typeof d.search === "string" ? { value: new URLSearchParams(d.search) } : undefined;
+      },
+      closedMessage: "the consent popup was closed before the callback",
+      timeoutMessage: `no callback within ${timeoutMs} ms`,
+    }).done.then(resolve, reject);
   });
 }
 

@@ -75,7 +75,7 @@ test("esbuild: connectProvider alone ships no client and no wasm, and stays unde
   });
   execFileSync(bin("esbuild"), ["src/app.js", "--bundle", "--minify", "--format=esm", "--platform=browser", "--metafile=dist/meta.json", "--outfile=dist/app.js"], { cwd: dir, stdio: "pipe" });
   const inputs = Object.keys(JSON.parse(readFileSync(join(dir, "dist/meta.json"), "utf8")).inputs).map((p) => p.replace(/^.*node_modules\/agentcore-identity-edge\//, ""));
-  assert.deepEqual(inputs.filter((p) => p.startsWith("www/")).sort(), ["www/connect-browser.js", "www/errors.js", "www/guard.js"], `the bundle's inputs: ${inputs}`);
+  assert.deepEqual(inputs.filter((p) => p.startsWith("www/")).sort(), ["www/connect-browser.js", "www/errors.js", "www/guard.js", "www/popup.js"], `the bundle's inputs: ${inputs}`);
   assert.ok(!inputs.some((p) => /\.wasm$|\/wasm\//.test(p)), `no wasm or wasm glue: ${inputs}`);
   const bundle = readFileSync(join(dir, "dist/app.js"));
   assert.doesNotMatch(bundle.toString("utf8"), /WebAssembly|agentcore_identity_edge_bg|AgentCoreIdentityClient/);

@@ -241,6 +241,20 @@ describe("authorizeInPopup: arguments", () => {
     assert.equal(e.code, "popup_closed");
   });
 
+  test("a callback posted by the page just before it closes itself is not lost to the closed-poll (popup_closed)", async () => {
+    const popup = fakePopup();
+    const pending = authorizeInPopup(URL_OK, { callbackOrigin: APP, popup });
+    // postCallbackToOpener posts, then closes the popup at once: the message is still on its way
+    // when the poll first sees the popup closed.
+    let reads = 0;
+    let closed = true;
+    Object.defineProperty(popup, "closed", { configurable: true, get: () => (reads++, closed), set: (v) => (closed = v) });
+    while (reads === 0) await new Promise((r) => setTimeout(r, 20));
+    deliver(popup, "?session_id=urn%3Ax&state=late");
+    assert.equal((await pending).get("state"), "late");
+    assert.equal(win.listeners.size, 0);
+  });
+
   test("messages from another origin or another window are ignored", async () => {
     const ac = new AbortController();
     const pending = authorizeInPopup(URL_OK, { callbackOrigin: APP, signal: ac.signal });
