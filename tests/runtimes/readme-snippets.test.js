@@ -3,8 +3,9 @@
 // types, in a scratch project outside the repository (the system's temporary folder) with the two
 // tarballs installed offline from an empty npm cache, and two libraries the examples use linked from
 // the repository's node_modules (redis, hono). Names a block uses without declaring (the `env` of a
-// Worker, the app's `userId`) are declared once, with their types, in GLOBALS below; a block that uses a name declared nowhere fails with that name. The Node quick start
-// is also run, against the emulator, with the emulator's URL and credentials in its environment.
+// Worker, the app's `userId`) are declared once, with their types, in GLOBALS below; a block that
+// uses a name declared nowhere fails with that name. The Node quick start is also run, against the
+// emulator, with the emulator's URL and credentials in its environment.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
