@@ -2,30 +2,40 @@
 //! the texts short (headers, dates, messages): the standard library's two-way searcher would cost
 //! the module 1.4 KB for no measurable speed.
 
-/// Where `pat` (not empty) first occurs in `s`.
+/// Where `pat` first occurs in `s`, as `str::find` finds it (an empty `pat` at 0).
 pub(crate) fn find(s: &str, pat: &str) -> Option<usize> {
+    if pat.is_empty() {
+        return Some(0);
+    }
     s.as_bytes()
         .windows(pat.len())
         .position(|w| w == pat.as_bytes())
 }
 
-/// Whether `pat` (not empty) occurs in `s`.
+/// Where `pat` last occurs in `s`, as `str::rfind` finds it (an empty `pat` at the end).
+fn rfind(s: &str, pat: &str) -> Option<usize> {
+    if pat.is_empty() {
+        return Some(s.len());
+    }
+    s.as_bytes()
+        .windows(pat.len())
+        .rposition(|w| w == pat.as_bytes())
+}
+
+/// Whether `pat` occurs in `s`.
 pub(crate) fn contains(s: &str, pat: &str) -> bool {
     find(s, pat).is_some()
 }
 
-/// `s` around the first `pat` (not empty), as `str::split_once` splits it.
+/// `s` around the first `pat`, as `str::split_once` splits it.
 pub(crate) fn split_once<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a str)> {
     let at = find(s, pat)?;
     Some((s.get(..at)?, s.get(at + pat.len()..)?))
 }
 
-/// `s` around the last `pat` (not empty), as `str::rsplit_once` splits it.
+/// `s` around the last `pat`, as `str::rsplit_once` splits it.
 pub(crate) fn rsplit_once<'a>(s: &'a str, pat: &str) -> Option<(&'a str, &'a str)> {
-    let at = s
-        .as_bytes()
-        .windows(pat.len())
-        .rposition(|w| w == pat.as_bytes())?;
+    let at = rfind(s, pat)?;
     Some((s.get(..at)?, s.get(at + pat.len()..)?))
 }
 
@@ -57,6 +67,9 @@ mod tests {
             ("", ", "),
             ("é, ü", ", "),
             ("ab", "abc"),
+            ("abc", ""),
+            ("", ""),
+            ("é", ""),
         ] {
             assert_eq!(split_once(s, pat), s.split_once(pat), "{s:?} {pat:?}");
             assert_eq!(rsplit_once(s, pat), s.rsplit_once(pat), "{s:?} {pat:?}");
