@@ -3,7 +3,7 @@
 // waits for the callback page's message. It holds no credential and imports neither the client nor
 // the wasm: only the package's error classes and argument checks.
 import { makeError } from "./errors.js";
-import { checked, checkOrigin, checkWebOrigin, configError, isBrowsableUrl, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
+import { checked, checkOrigin, checkWebOrigin, configError, field, isBrowsableUrl, isObject, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
 import { isClosed, MAX_TIMEOUT_MS, popupFeatures, uniqueWindowName, watchPopup } from "./popup.js";
 
 // The classes of the errors connectProvider rejects with, the same as the main entry's, exported
@@ -151,13 +151,14 @@ export function connectProvider(provider, options) {
       timeoutMs,
       signal,
       accept: (data) => {
-        const d = /** @type {Record<string, unknown>} */ (data);
-        if (!Object.hasOwn(d, "type") || d.type !== MESSAGE_TYPE) return undefined;
-        if (Object.hasOwn(d, "provider") && d.provider !== undefined && d.provider !== id) return undefined;
-        if (d.status === "connected" && d.provider === id) return { value: undefined };
-        if (d.status !== "error") return undefined;
-        const code = typeof d.code === "string" && ERROR_CODE.test(d.code) ? d.code : "callback_refused";
-        return { error: new ConnectError({ code, message: plainMessage(d.message, "the callback was refused"), provider: id }) };
+        // Own properties only: nothing inherited from a polluted Object.prototype.
+        const get = (/** @type {string} */ key) => field(data, key, "the callback's message");
+        const [type, from, status, code] = [get("type"), get("provider"), get("status"), get("code")];
+        if (type !== MESSAGE_TYPE || (from !== undefined && from !== id)) return undefined;
+        if (status === "connected" && from === id) return { value: undefined };
+        if (status !== "error") return undefined;
+        const known = typeof code === "string" && ERROR_CODE.test(code) ? code : "callback_refused";
+        return { error: new ConnectError({ code: known, message: plainMessage(get("message"), "the callback was refused"), provider: id }) };
       },
       closedMessage: "the consent popup was closed before the account was connected",
       timeoutMessage: `the account was not connected within ${timeoutMs} ms`,
@@ -209,15 +210,17 @@ export function connectProvider(provider, options) {
       }
       if (watch.settled) return;
       if (!res.ok) throw refusal(body, res.status, id, `the connect route answered HTTP ${res.status}`);
-      const b = body !== null && typeof body === "object" ? /** @type {Record<string, unknown>} */ (body) : {};
-      if (!Object.hasOwn(b, "provider") || b.provider !== id) {
+      // Own properties only: nothing inherited from a polluted Object.prototype.
+      const get = (/** @type {string} */ key) => (isObject(body) ? field(body, key, "the connect route's reply") : undefined);
+      if (get("provider") !== id) {
         throw new ConnectError({ code: "response_invalid", message: "the connect route's reply is not for this provider", status: res.status, provider: id });
       }
-      if (b.status === "connected") return succeed();
-      if (b.status !== "authorization_required" || !Object.hasOwn(b, "authorizationUrl")) {
+      const status = get("status");
+      if (status === "connected") return succeed();
+      if (status !== "authorization_required" || get("authorizationUrl") === undefined) {
         throw new ConnectError({ code: "response_invalid", message: "the connect route's reply has no known status", status: res.status, provider: id });
       }
-      const url = authorizationUrl(b.authorizationUrl);
+      const url = authorizationUrl(get("authorizationUrl"));
       if (isClosed(target)) throw makeError("popup", { code: "popup_closed", message: "the consent popup was closed before the account was connected" });
       target.location.href = url.href;
     }

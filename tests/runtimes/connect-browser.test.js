@@ -123,6 +123,26 @@ describe("connectProvider: the flow", () => {
     assert.equal(init.signal.aborted, true, "the request's controller is released");
   });
 
+  test("with Object.prototype.status = 'connected', a message or a reply without its own status is not taken as connected", async () => {
+    Object.defineProperty(Object.prototype, "status", { value: "connected", configurable: true, writable: true, enumerable: false });
+    try {
+      const p = connectProvider("github");
+      await navigated();
+      const popup = win.opened[0].popup;
+      deliver(popup, { type: TYPE, provider: "github" });
+      assert.ok(await pending(p), "a message without its own status settled the promise");
+      deliver(popup, { type: TYPE, status: "error", provider: "github", code: "state_replayed", message: "replayed" });
+      assert.equal((await p.then(() => assert.fail("resolved"), (e) => e)).code, "state_replayed");
+
+      win.reply = () => json({ provider: "github" });
+      const e = await connectProvider("github").then(() => assert.fail("resolved"), (e) => e);
+      assert.ok(e instanceof ConnectError, String(e));
+      assert.equal(e.code, "response_invalid");
+    } finally {
+      delete Object.prototype.status;
+    }
+  });
+
   test("a provider already connected resolves without navigating, and closes the popup", async () => {
     win.reply = () => json({ provider: "github", status: "connected" });
     assert.deepEqual(await connectProvider("github"), { provider: "github", status: "connected" });
