@@ -50,7 +50,7 @@ export class InMemoryStateStore {
 
 const defaultStore = new InMemoryStateStore();
 /** How long `handleOauth2Callback` waits for its store by default: beyond the shared stores' own. */
-const STORE_TIMEOUT_MS = 30_000;
+export const STORE_TIMEOUT_MS = 30_000;
 
 /**
  * A whole number of seconds from 1 to one year, default 600.

@@ -3,7 +3,7 @@
 // waits for the callback page's message. It holds no credential and imports neither the client nor
 // the wasm: only the package's error classes and argument checks.
 import { makeError } from "./errors.js";
-import { checked, checkOrigin, checkWebOrigin, configError, field, isBrowsableUrl, isObject, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
+import { BASE_PATH, checked, checkOrigin, checkWebOrigin, configError, field, isBrowsableUrl, isObject, optionalSignal, optionsObject, PROVIDER_ID, wholeNumber } from "./guard.js";
 import { isClosed, MAX_TIMEOUT_MS, popupFeatures, uniqueWindowName, watchPopup } from "./popup.js";
 
 // The classes of the errors connectProvider rejects with, the same as the main entry's, exported
@@ -11,10 +11,6 @@ import { isClosed, MAX_TIMEOUT_MS, popupFeatures, uniqueWindowName, watchPopup }
 export { ConfigurationError, PopupError } from "./errors.js";
 
 const MESSAGE_TYPE = "agentcore-identity-edge:connect";
-/** A provider id of the connect routes: one path segment of letters, digits, `_` and `-`. */
-const PROVIDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
-/** A base path such as `/agentcore` or `/api/agentcore`: no dot segments, query, fragment or trailing slash. */
-const BASE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/;
 /** An error code from the routes or the callback page: shown as is only when it has this shape. */
 const ERROR_CODE = /^[a-z][a-z0-9_]{0,63}$/;
 const MAX_MESSAGE = 300;
@@ -40,16 +36,6 @@ export class ConnectError extends Error {
 }
 
 /**
- * Own property `key` of `o`, or undefined: an option inherited through the prototype chain is never
- * read.
- * @param {object} o @param {string} key
- * @returns {unknown}
- */
-function own(o, key) {
-  return Object.hasOwn(o, key) ? /** @type {Record<string, unknown>} */ (o)[key] : undefined;
-}
-
-/**
  * The checked arguments of {@link connectProvider}.
  * @param {unknown} provider
  * @param {unknown} options
@@ -58,18 +44,21 @@ function checkArguments(provider, options) {
   if (typeof provider !== "string" || !PROVIDER_ID.test(provider)) {
     throw configError("provider must be a provider id of the connect routes: 1 to 64 letters, digits, '_' or '-'");
   }
-  const o = optionsObject(options, "connectProvider options", true);
-  const basePath = own(o, "basePath") === undefined ? "/agentcore" : own(o, "basePath");
-  if (typeof basePath !== "string" || !BASE_PATH.test(basePath) || basePath.length > 256) {
+  const what = "connectProvider options";
+  const o = optionsObject(options, what, true);
+  // Own properties only: nothing inherited from a polluted Object.prototype.
+  const own = (/** @type {string} */ key) => field(o, key, what);
+  const basePath = own("basePath") === undefined ? "/agentcore" : own("basePath");
+  if (typeof basePath !== "string" || !BASE_PATH.test(basePath)) {
     throw configError("basePath must be a path such as /agentcore: segments of letters, digits, '.', '_', '~', '-', no trailing slash");
   }
-  const rawOrigin = own(o, "origin");
+  const rawOrigin = own("origin");
   const location = /** @type {{ location?: { origin?: unknown } }} */ (globalThis).location;
   // A given origin is https (http on loopback only); without one, the page's own origin.
   const origin = rawOrigin === undefined ? checkOrigin(location?.origin, "origin") : checkWebOrigin(rawOrigin, "origin");
-  const timeoutMs = wholeNumber(own(o, "timeoutMs"), "timeoutMs", 1, MAX_TIMEOUT_MS, 300_000);
-  const features = popupFeatures(own(o, "features"));
-  const signal = optionalSignal(own(o, "signal"), "signal");
+  const timeoutMs = wholeNumber(own("timeoutMs"), "timeoutMs", 1, MAX_TIMEOUT_MS, 300_000);
+  const features = popupFeatures(own("features"));
+  const signal = optionalSignal(own("signal"), "signal");
   const w = /** @type {{ open?: unknown, fetch?: unknown, addEventListener?: unknown }} */ (globalThis);
   if (typeof w.open !== "function" || typeof w.fetch !== "function" || typeof w.addEventListener !== "function") {
     throw configError("connectProvider runs in a browser window (window.open, fetch and message events)");

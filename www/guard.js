@@ -354,6 +354,15 @@ export function credentialsSnapshot(v, kind) {
   return out;
 }
 
+/** A provider id of the connect routes: one path segment of 1 to 64 letters, digits, `_` and `-`. */
+export const PROVIDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * A base path of the connect routes, such as `/agentcore` or `/api/agentcore`: 1 to 8 segments of
+ * 1 to 64 letters, digits, `.`, `_`, `~` and `-`, none starting with `.` (so no `.` or `..`
+ * segment); no query, fragment or trailing slash.
+ */
+export const BASE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,63}){1,8}$/;
+
 /**
  * `localhost`, 127.0.0.0/8 or [::1]: hosts whose traffic never leaves the machine.
  * @param {string} hostname as `URL` gives it (IPv6 in brackets)

@@ -1,10 +1,9 @@
 // The connect routes' options, checked and copied once, when the routes are created: own
 // properties only (nothing inherited from a polluted Object.prototype), every type and range, and a
 // ConfigurationError naming the option for a wrong one. Also the check of what `authenticate` gives.
-import { bytes, CHECK_INPUT, checked, checkWebOrigin, configError, field as own, isObject, member, optionsObject, string, wholeNumber } from "../guard.js";
+import { STORE_TIMEOUT_MS } from "../callback.js";
+import { BASE_PATH, bytes, CHECK_INPUT, checked, checkWebOrigin, configError, field as own, isObject, member, optionalBoolean, optionsObject, PROVIDER_ID, string, wholeNumber } from "../guard.js";
 
-const PROVIDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const BASE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,63}){1,8}$/;
 const MAX_PROVIDERS = 64;
 /** How long `authenticate` may take, by default, before the request is answered 503. */
 const AUTHENTICATE_TIMEOUT_MS = 10_000;
@@ -12,8 +11,6 @@ const AUTHENTICATE_TIMEOUT_MS = 10_000;
 const BODY_TIMEOUT_MS = 10_000;
 /** The model's WorkloadIdentityNameType: 3 to 255 characters of its pattern, matched whole. */
 const WORKLOAD_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-/** The default of handleOauth2Callback's `stateStoreTimeoutMs`, repeated so both say the same. */
-const STORE_TIMEOUT_MS = 30_000;
 const MAX_TIMEOUT_MS = 600_000;
 const OPTIONS = ["client", "workloadName", "providers", "stateSecret", "stateStore", "authenticate", "basePath", "allowedOrigins", "exposeAccessTokens", "origin", "authenticateTimeoutMs", "stateStoreTimeoutMs", "bodyTimeoutMs"];
 const PROVIDER_OPTIONS = ["resourceCredentialProviderName", "scopes", "customParameters", "checkConnection"];
@@ -84,8 +81,7 @@ function provider(v, id) {
       customParameters[key] = /** @type {string} */ (string(own(rawParams, key, `${what}.customParameters`), `${what}.customParameters.${key}`));
     }
   }
-  const check = own(v, "checkConnection", what);
-  if (check !== undefined && typeof check !== "boolean") throw configError(`${what}.checkConnection must be a boolean`);
+  const check = optionalBoolean(own(v, "checkConnection", what), `${what}.checkConnection`);
   return { resourceCredentialProviderName: /** @type {string} */ (name), scopes, customParameters, checkConnection: check !== false };
 }
 
@@ -134,8 +130,7 @@ export function settingsOf(options) {
     const rawOrigins = own(o, "allowedOrigins", what);
     if (rawOrigins !== undefined && (!Array.isArray(rawOrigins) || rawOrigins.length > 32)) throw configError("allowedOrigins must be an array of at most 32 origins");
     const allowedOrigins = rawOrigins === undefined ? [] : Array.from(/** @type {unknown[]} */ (rawOrigins), (v, i) => checkWebOrigin(v, `allowedOrigins[${i}]`));
-    const expose = own(o, "exposeAccessTokens", what);
-    if (expose !== undefined && typeof expose !== "boolean") throw configError("exposeAccessTokens must be a boolean");
+    const expose = optionalBoolean(own(o, "exposeAccessTokens", what), "exposeAccessTokens");
     const rawOrigin = own(o, "origin", what);
     const origin = rawOrigin === undefined ? undefined : checkWebOrigin(rawOrigin, "origin");
     const authenticateTimeoutMs = wholeNumber(own(o, "authenticateTimeoutMs", what), "authenticateTimeoutMs", 1, MAX_TIMEOUT_MS, AUTHENTICATE_TIMEOUT_MS);
