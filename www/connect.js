@@ -9,7 +9,7 @@ import { createCustomState, handleOauth2Callback } from "./callback.js";
 import { isPackageError, makeError } from "./errors.js";
 import { checked, checkWebOrigin, configError, field as own, isBrowsableUrl, optionsObject } from "./guard.js";
 import { describeFailure, RouteError } from "./connect/failure.js";
-import { callbackPage, corsHeaders, errorResponse, isRequestLike, json, originOf, preflight, readJsonObject } from "./connect/http.js";
+import { callbackPage, corsHeaders, errorResponse, isRequestLike, json, preflight, readJsonObject } from "./connect/http.js";
 import { refuseUnknown, settingsOf, userOf } from "./connect/options.js";
 
 /** @typedef {import("./connect/options.js").Provider} Provider */
@@ -282,7 +282,7 @@ export function createConnectRoutes(options) {
     try {
       const path = new URL(request.url).pathname;
       if (path !== s.basePath && !path.startsWith(`${s.basePath}/`)) return null;
-      cors = corsHeaders(originOf(request), s.allowedOrigins);
+      cors = corsHeaders(request.headers.get("origin"), s.allowedOrigins);
       const response = await route(request, path.slice(s.basePath.length));
       for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
       return response;

@@ -5,7 +5,8 @@ import { RouteError } from "./failure.js";
 
 const MAX_BODY_BYTES = 4096;
 
-export const MESSAGE_TYPE = "agentcore-identity-edge:connect";
+/** The type of the callback page's message, which connectProvider (connect-browser.js) waits for. */
+const MESSAGE_TYPE = "agentcore-identity-edge:connect";
 
 /** Headers on every response of the routes. */
 const COMMON = {
@@ -31,14 +32,6 @@ export function errorResponse(status, code, message, headers) {
 }
 
 /**
- * The request's Origin header, or null.
- * @param {Request} request
- */
-export function originOf(request) {
-  return request.headers.get("origin");
-}
-
-/**
  * The CORS grant, with credentials, for an origin in `allowed`; only `vary` for any other.
  * @param {string | null} origin @param {string[]} allowed
  * @returns {Record<string, string>}
@@ -56,7 +49,7 @@ export function corsHeaders(origin, allowed) {
  * @param {Request} request @param {string[]} allowed @param {string} method
  */
 export function preflight(request, allowed, method) {
-  const origin = originOf(request);
+  const origin = request.headers.get("origin");
   if (origin === null || !allowed.includes(origin)) {
     return json(403, { error: { code: "origin_refused", message: "this origin may not call these routes" } });
   }

@@ -124,7 +124,7 @@ export function settingsOf(options) {
     if (typeof authenticate !== "function") throw configError("authenticate must be a function (request) => { userId } | { userToken } | null");
     const rawBase = own(o, "basePath", what);
     const basePath = rawBase === undefined ? "/agentcore" : /** @type {string} */ (string(rawBase, "basePath", { nonEmpty: true }));
-    if (!BASE_PATH.test(basePath) || basePath.split("/").some((s) => s === "." || s === "..")) {
+    if (!BASE_PATH.test(basePath)) {
       throw configError("basePath must be a path such as /agentcore: segments of letters, digits, . _ ~ -, no trailing slash");
     }
     const rawOrigins = own(o, "allowedOrigins", what);
