@@ -156,12 +156,18 @@ export function createConnectRoutes(options) {
   }
 
   /**
+   * Whether `origin` is the routes' own (`self`) or one of allowedOrigins.
+   * @param {string} origin @param {string} self
+   */
+  const trusted = (origin, self) => origin === self || s.allowedOrigins.includes(origin);
+
+  /**
    * A POST's CSRF checks: an Origin of the routes or of allowedOrigins, and a JSON body.
    * @param {Request} request @param {string} self
    */
   function checkPost(request, self) {
     const origin = request.headers.get("origin");
-    if (origin === null || (origin !== self && !s.allowedOrigins.includes(origin))) {
+    if (origin === null || !trusted(origin, self)) {
       throw new RouteError(403, "origin_refused", "this request must come from the app's own pages (Origin header)");
     }
     const type = (request.headers.get("content-type") ?? "").split(";", 1)[0].trim().toLowerCase();
@@ -176,7 +182,7 @@ export function createConnectRoutes(options) {
    */
   function checkGet(request, self) {
     const origin = request.headers.get("origin");
-    if (request.headers.get("sec-fetch-mode") === "navigate" || (origin !== null && origin !== self && !s.allowedOrigins.includes(origin))) {
+    if (request.headers.get("sec-fetch-mode") === "navigate" || (origin !== null && !trusted(origin, self))) {
       throw new RouteError(403, "origin_refused", "this request must be a fetch from the app's own pages, not a navigation");
     }
   }
@@ -197,8 +203,8 @@ export function createConnectRoutes(options) {
     const [, head, id, extra] = rest.split("/");
     const known = extra === undefined && ((head === "connections" && id === undefined) || (head === "callback" && id === undefined) || ((head === "connect" || head === "token") && id !== undefined));
     if (!known || (head === "token" && !s.exposeAccessTokens)) throw new RouteError(404, "not_found", "no such route");
-    if (method === "OPTIONS") return preflight(request, s.allowedOrigins, head === "connections" || head === "callback" ? "GET" : "POST");
     const allowed = head === "connections" || head === "callback" ? "GET" : "POST";
+    if (method === "OPTIONS") return preflight(request, s.allowedOrigins, allowed);
     if (method !== allowed) {
       throw Object.assign(new RouteError(405, "method_not_allowed", `use ${allowed}`), { allow: allowed });
     }
