@@ -263,8 +263,9 @@ export function createConnectRoutes(options) {
         } catch (e) {
           const code = isPackageError(e) ? /** @type {{ code?: unknown }} */ (e).code : undefined;
           if (code === "state_mismatch") continue;
-          // Past the MAC check, the state is this provider's.
-          if (!BEFORE_STATE.includes(/** @type {string} */ (code))) matched = id;
+          // Past the MAC check, the state is this provider's. An error without a code (a
+          // ConfigurationError of the options, an unexpected one) does not tell that it was checked.
+          if (typeof code === "string" && !BEFORE_STATE.includes(code)) matched = id;
           throw e;
         }
       }

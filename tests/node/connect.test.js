@@ -761,3 +761,20 @@ test("startConnect: an origin over http must be on a loopback host", async (t) =
   await assert.rejects(routes.startConnect({ user: { userId: "alice" }, provider: "docs", origin: "http://app.example.com" }), (e) => e instanceof pkg.ConfigurationError && /origin must be an https origin/.test(e.message));
   assert.equal((await routes.startConnect({ user: { userId: "alice" }, provider: "docs", origin: "http://localhost:8787" })).status, "authorization_required");
 });
+
+test("an error without a code from the callback's checks names no provider on the callback page: the state was not checked", async (t) => {
+  const emu = await emulator(t);
+  const { client } = stubClient(emu);
+  const routes = connect.createConnectRoutes(baseOptions(client));
+  const r = await routes.handle(postAs("/connect/mail"));
+  assert.equal(r.status, 200, await r.clone().text());
+  const state = client.last.customState;
+  // From now on the client's method cannot be read: handleOauth2Callback refuses its options
+  // (a ConfigurationError, no code) before it looks at the state.
+  Object.defineProperty(client, "completeResourceTokenAuth", { configurable: true, get() { throw new Error("unreadable"); } });
+  const page = await routes.handle(getAs(`/callback?session_id=${encodeURIComponent("urn:ietf:params:oauth:request_uri:stub")}&state=${encodeURIComponent(state)}`));
+  const { message } = pageMessage(await page.text());
+  assert.equal(message.status, "error");
+  assert.equal(message.code, "internal_error");
+  assert.equal(Object.hasOwn(message, "provider"), false, `the page names ${message.provider}`);
+});
