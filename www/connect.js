@@ -60,6 +60,12 @@ function bindingOf(id, user) {
 const userIdentifierOf = (user) => (user.kind === "userId" ? { userId: user.value } : { userToken: user.value });
 
 /**
+ * The access token of a GetResourceOauth2Token reply, if it holds a non-empty one.
+ * @param {{ accessToken?: unknown }} out
+ */
+const accessTokenOf = (out) => (typeof out.accessToken === "string" && out.accessToken !== "" ? out.accessToken : undefined);
+
+/**
  * @param {Settings} s
  */
 function makeFlow(s) {
@@ -97,20 +103,32 @@ function makeFlow(s) {
   }
 
   /**
+   * The vault's access token for `user` at provider `id`, or the authorization URL to send the
+   * user to (with a bound customState); a URL a browser may not open is refused.
+   * @param {ConnectUser} user @param {string} id @param {string} origin
+   * @returns {Promise<{ accessToken: string } | { accessToken?: undefined, authorizationUrl: string }>}
+   */
+  async function session(user, id, origin) {
+    const out = await tokenFor(user, id, origin, true);
+    const accessToken = accessTokenOf(out);
+    if (accessToken !== undefined) return { accessToken };
+    const authorizationUrl = out.authorizationUrl;
+    if (isBrowsableUrl(authorizationUrl)) return { authorizationUrl };
+    if (authorizationUrl !== undefined) throw new RouteError(502, "authorization_url_refused", "the service gave an authorization URL that is neither https nor http on a loopback host");
+    throw new RouteError(502, "session_failed", "the service gave neither a token nor an authorization URL");
+  }
+
+  /**
    * Starts (or finds already done) the connection of provider `id` for `user`.
    * @param {ConnectUser} user @param {string} id @param {string} origin
    * @returns {Promise<{ provider: string, status: "connected" } | { provider: string, status: "authorization_required", authorizationUrl: string }>}
    */
   async function start(user, id, origin) {
-    const out = await tokenFor(user, id, origin, true);
-    if (typeof out.accessToken === "string" && out.accessToken !== "") return { provider: id, status: "connected" };
-    const authorizationUrl = out.authorizationUrl;
-    if (isBrowsableUrl(authorizationUrl)) return { provider: id, status: "authorization_required", authorizationUrl };
-    if (out.authorizationUrl !== undefined) throw new RouteError(502, "authorization_url_refused", "the service gave an authorization URL that is neither https nor http on a loopback host");
-    throw new RouteError(502, "session_failed", "the service gave neither a token nor an authorization URL");
+    const got = await session(user, id, origin);
+    return got.accessToken === undefined ? { provider: id, status: "authorization_required", authorizationUrl: got.authorizationUrl } : { provider: id, status: "connected" };
   }
 
-  return { workloadToken, tokenFor, start };
+  return { workloadToken, tokenFor, session, start };
 }
 
 /**
@@ -222,7 +240,7 @@ export function createConnectRoutes(options) {
         [...s.providers.keys()].map(async (p) => {
           if (!asked.includes(p)) return { provider: p, connected: null };
           const out = await flow.tokenFor(user, p, self, false, token);
-          return { provider: p, connected: typeof out.accessToken === "string" && out.accessToken !== "" };
+          return { provider: p, connected: accessTokenOf(out) !== undefined };
         }),
       );
       return json(200, { connections });
@@ -230,11 +248,8 @@ export function createConnectRoutes(options) {
     const p = providerOf(id);
     await readJsonObject(request, s.bodyTimeoutMs);
     if (head === "connect") return json(200, await flow.start(user, p, self));
-    const out = await flow.tokenFor(user, p, self, true);
-    if (typeof out.accessToken === "string" && out.accessToken !== "") return json(200, { provider: p, accessToken: out.accessToken });
-    const authorizationUrl = out.authorizationUrl;
-    if (!isBrowsableUrl(authorizationUrl)) throw new RouteError(502, "session_failed", "the service gave neither a token nor a usable authorization URL");
-    return json(200, { provider: p, status: "authorization_required", authorizationUrl });
+    const { accessToken, authorizationUrl } = await flow.session(user, p, self);
+    return json(200, accessToken === undefined ? { provider: p, status: "authorization_required", authorizationUrl } : { provider: p, accessToken });
   }
 
   /**

@@ -778,3 +778,24 @@ test("an error without a code from the callback's checks names no provider on th
   assert.equal(message.code, "internal_error");
   assert.equal(Object.hasOwn(message, "provider"), false, `the page names ${message.provider}`);
 });
+
+test("an authorization URL a browser may not open is 502 authorization_url_refused on the connect and the token route alike; none at all is session_failed", async (t) => {
+  const emu = await emulator(t);
+  const { client } = stubClient(emu);
+  const routes = connect.createConnectRoutes(baseOptions(client, { exposeAccessTokens: true }));
+  for (const [reply, code] of [
+    [{ authorizationUrl: "javascript:alert(1)" }, "authorization_url_refused"],
+    [{ authorizationUrl: "http://auth.example/authorize" }, "authorization_url_refused"],
+    [{ authorizationUrl: "https://user:pw@auth.example/authorize" }, "authorization_url_refused"],
+    [{ accessToken: "" }, "session_failed"],
+  ]) {
+    client.getResourceOauth2Token = async () => reply;
+    for (const route of ["/connect/docs", "/token/docs"]) {
+      const r = await routes.handle(postAs(route));
+      assert.equal(r.status, 502, `${route}: ${await r.clone().text()}`);
+      const body = await r.json();
+      assert.equal(body.error.code, code, `${route} for ${JSON.stringify(reply)}`);
+      assert.doesNotMatch(JSON.stringify(body), /javascript|auth\.example/, "the refusal quotes the URL");
+    }
+  }
+});
