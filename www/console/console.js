@@ -61,13 +61,22 @@ function showUser(userId) {
   logout.hidden = userId === null;
 }
 
+/**
+ * The class and text of a provider's `connected`: `null` is a provider marked
+ * `checkConnection: false`, which the routes do not ask the service about.
+ * @param {unknown} connected
+ */
+function statusOf(connected) {
+  return connected === null ? ["not-checked", "Not checked"] : connected ? ["connected", "Connected"] : ["not-connected", "Not connected"];
+}
+
 /** Lists the providers with their status, from GET {BASE}/connections. */
 async function refresh() {
   const { status, body } = await call("GET", `${BASE}/connections`);
   providers.replaceChildren();
   if (status === 401) return showUser(null);
   if (status !== 200 || !Array.isArray(body?.connections)) throw new Error(`GET ${BASE}/connections answered HTTP ${status}`);
-  step(`GET ${BASE}/connections: ${body.connections.map((/** @type {any} */ c) => `${c.provider} ${c.connected ? "connected" : "not connected"}`).join(", ")}`);
+  step(`GET ${BASE}/connections: ${body.connections.map((/** @type {any} */ c) => `${c.provider} ${statusOf(c.connected)[1].toLowerCase()}`).join(", ")}`);
   for (const { provider, connected } of body.connections) {
     const li = document.createElement("li");
     li.dataset.provider = provider;
@@ -75,8 +84,9 @@ async function refresh() {
     name.className = "name";
     name.textContent = provider;
     const state = document.createElement("span");
-    state.className = `status ${connected ? "connected" : "not-connected"}`;
-    state.textContent = connected ? "Connected" : "Not connected";
+    const [className, text] = statusOf(connected);
+    state.className = `status ${className}`;
+    state.textContent = text;
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = connected ? "Connect again" : "Connect";
