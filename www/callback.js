@@ -3,7 +3,7 @@
 // single-use store and the session binding, which are the app's I/O.
 import { checkCallbackResult, checkCallbackState, createCustomState as wasmCreateCustomState } from "./wasm/agentcore_identity_edge.js";
 import { init } from "./init.js";
-import { untilAbort } from "./host.js";
+import { within } from "./host.js";
 import { makeError } from "./errors.js";
 import { checkConsumeArgs, CLOCK_SKEW_MS } from "./stores.js";
 import { bytes, CHECK_INPUT, checked, configError, epochMs, field, isObject, member, optionalFunction, optionalSignal, optionsObject, plainData, string, wholeNumber } from "./guard.js";
@@ -232,24 +232,13 @@ export async function handleOauth2Callback(input, options) {
   // wrong userIdentifier cannot burn it. The session is the service's, so a well-formed stand-in
   // takes its place here.
   if (checkInput) await checkInput.call(client, "CompleteResourceTokenAuth", { sessionUri: "urn:ietf:params:oauth:request_uri:check", userIdentifier });
-  const asked = new Promise((resolve, reject) => {
-    // A store that never answers refuses the callback after `stateStoreTimeoutMs`.
-    const timer = setTimeout(() => {
-      reject(makeError("callback", { code: "state_store_unavailable", message: `the single-use state store did not answer within ${storeTimeoutMs} ms; the callback is refused` }));
-    }, storeTimeoutMs);
-    new Promise((r) => r(consume.call(store, verified.nonce, verified.expiresAt))).then(
-      (answer) => {
-        clearTimeout(timer);
-        resolve(answer);
-      },
-      (cause) => {
-        clearTimeout(timer);
-        reject(makeError("callback", { code: "state_store_unavailable", message: "the single-use state store failed; the callback is refused", cause }));
-      },
-    );
+  const asked = new Promise((r) => r(consume.call(store, verified.nonce, verified.expiresAt))).catch((cause) => {
+    throw makeError("callback", { code: "state_store_unavailable", message: "the single-use state store failed; the callback is refused", cause });
+  // A store that never answers refuses the callback after `stateStoreTimeoutMs`.
+  const late = () => makeError("callback", { code: "state_store_unavailable", message: `the single-use state store did not answer within ${storeTimeoutMs} ms; the callback is refused` });
   });
   // Nor does it keep an aborted caller waiting.
-  const consumed = await untilAbort(asked, signal);
+  const consumed = await within(asked, storeTimeoutMs, late, signal);
   if (typeof consumed !== "boolean") {
     throw makeError("callback", { code: "state_store_unavailable", message: "the single-use state store gave no boolean answer; the callback is refused" });
   }

@@ -7,6 +7,7 @@
 // credential, a workload token, a customState or a stack.
 import { createCustomState, handleOauth2Callback } from "./callback.js";
 import { isPackageError, makeError } from "./errors.js";
+import { within } from "./host.js";
 import { checked, checkWebOrigin, configError, field as own, isBrowsableUrl, optionsObject } from "./guard.js";
 import { describeFailure, RouteError } from "./connect/failure.js";
 import { callbackPage, corsHeaders, errorResponse, isRequestLike, json, preflight, readJsonObject } from "./connect/http.js";
@@ -21,30 +22,6 @@ const BEFORE_STATE = ["query_too_large", "parameter_duplicated", "expectation_mi
 const encoder = new TextEncoder();
 /** What a sign-in that has not answered in time is rejected with: never a user. */
 const TIMED_OUT = Symbol("timed out");
-
-/**
- * The outcome of `run()` within `ms`: its value, its rejection (a synchronous throw included), or a
- * rejection with TIMED_OUT when it has not settled by then; a later answer is ignored.
- * @param {() => unknown} run @param {number} ms
- * @returns {Promise<unknown>}
- */
-function within(run, ms) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(TIMED_OUT), ms);
-    Promise.resolve()
-      .then(run)
-      .then(
-        (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      );
-  });
-}
 
 /**
  * The customState's binding: the provider and the user, so that a state made for one user or one
@@ -158,7 +135,7 @@ export function createConnectRoutes(options) {
     let answer;
     try {
       // Called without a `this`: the sign-in sees the request only, never the routes' settings.
-      answer = await within(() => authenticate.call(undefined, request), s.authenticateTimeoutMs);
+      answer = await within(Promise.resolve().then(() => authenticate.call(undefined, request)), s.authenticateTimeoutMs, () => TIMED_OUT);
     } catch (e) {
       if (e === TIMED_OUT) throw new RouteError(503, "authenticate_timeout", `the sign-in check did not answer within ${s.authenticateTimeoutMs} ms`);
       throw new RouteError(500, "internal_error", "the sign-in check failed");

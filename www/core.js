@@ -22,7 +22,7 @@ import {
   string,
   wholeNumber,
 } from "./guard.js";
-import { credentialsWithin, init as attemptInit, read, resolveCredentials, runtime, sleep, untilAbort } from "./host.js";
+import { init as attemptInit, read, resolveCredentials, runtime, sleep, within } from "./host.js";
 export { createCustomState, handleOauth2Callback, InMemoryStateStore } from "./callback.js";
 export { authorizeInPopup, postCallbackToOpener } from "./popup.js";
 export { RedisStateStore } from "./redis.js";
@@ -208,7 +208,9 @@ export class AgentCoreIdentityClient {
     }
     try {
       const timeoutMs = /** @type {number | undefined} */ (this.#config.snapshot.requestTimeoutMs);
-      wasm.setCredentials(await untilAbort(credentialsWithin(pending, timeoutMs), signal));
+      // A provider that never answers does not hang a call that has a time limit.
+      const late = () => makeError("credentials", { message: `the credentials provider did not answer within requestTimeoutMs (${timeoutMs} ms)` });
+      wasm.setCredentials(await within(pending, timeoutMs, late, signal));
     } finally {
       // Shared until the first waiter has handed the answer to the core, or given up (its abort):
       // a provider call that never settles does not hold up later calls.
@@ -256,16 +258,7 @@ export class AgentCoreIdentityClient {
     if (out.authorizationUrl) {
       if (typeof onAuthorizationUrl !== "function") throw flowError("no_handler", "a user authorization is needed: pass onAuthorizationUrl");
       // The handler is bounded by the signal and the deadline like the polls.
-      /** @type {ReturnType<typeof setTimeout> | undefined} */
-      let timer;
-      const late = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(timedOut()), Math.max(0, deadline - Date.now()));
-      });
-      try {
-        await untilAbort(Promise.race([onAuthorizationUrl(out.authorizationUrl, { sessionUri }), late]), signal);
-      } finally {
-        clearTimeout(timer);
-      }
+      await within(onAuthorizationUrl(out.authorizationUrl, { sessionUri }), Math.max(0, deadline - Date.now()), timedOut, signal);
     }
     // Poll with the same input plus the session; forceAuthentication would start a new session.
     const poll = { ...data, sessionUri };

@@ -250,42 +250,37 @@ export function runtime() {
 }
 
 /**
- * `promise`, or the signal's reason as soon as it aborts: a hung provider, handler or store does
- * not keep the caller waiting past its abort.
+ * `work`, or a rejection with `onTimeout()` once `ms` have passed without its answer, or with the
+ * signal's reason as soon as it aborts: a hung provider, handler or store does not keep the caller
+ * waiting past either, and a later answer is ignored. `ms` undefined sets no time limit. The
+ * timer and the abort listener are removed as soon as any of the three settles. The timer is not
+ * unref'd: in Node, a hung provider or store awaited by a script would otherwise end the process
+ * silently instead of rejecting.
  * @template T
- * @param {Promise<T> | T} promise
- * @param {AbortSignal | undefined} signal
+ * @param {Promise<T> | T} work
+ * @param {number | undefined} ms
+ * @param {() => unknown} onTimeout the rejection reason
+ * @param {AbortSignal} [signal]
  * @returns {Promise<T>}
  */
-export function untilAbort(promise, signal) {
-  if (!signal) return Promise.resolve(promise);
-  if (signal.aborted) return Promise.reject(signal.reason);
-  /** @type {() => void} */
-  let onAbort = () => {};
-  const aborted = new Promise((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  return /** @type {Promise<T>} */ (Promise.race([promise, aborted]).finally(() => signal.removeEventListener("abort", onAbort)));
-}
-
-/**
- * `pending`, the credentials provider's answer, or a CredentialsProviderError once `timeoutMs`
- * (the client's `requestTimeoutMs`) have passed without one: a provider that never answers does
- * not hang a call that has a time limit.
- * @template T
- * @param {Promise<T>} pending
- * @param {number | undefined} timeoutMs
- * @returns {Promise<T>}
- */
-export function credentialsWithin(pending, timeoutMs) {
-  if (timeoutMs === undefined) return pending;
+export function within(work, ms, onTimeout, signal) {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (ms === undefined && !signal) return Promise.resolve(work);
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(makeError("credentials", { message: `the credentials provider did not answer within requestTimeoutMs (${timeoutMs} ms)` })), timeoutMs);
+  /** @type {() => void} */
+  let onAbort = () => {};
+  const stop = new Promise((_, reject) => {
+    if (ms !== undefined) timer = setTimeout(() => reject(onTimeout()), ms);
+    onAbort = () => reject(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
-  return /** @type {Promise<T>} */ (Promise.race([pending, late]).finally(() => clearTimeout(timer)));
+  return /** @type {Promise<T>} */ (
+    Promise.race([work, stop]).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    })
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 // What the shared single-use stores have in common: the checks of `consume`'s arguments, and one way to call a backend that fails closed (a typed error, never `true`, always
 // settled). Messages never hold the nonce; the backend's error is kept as `cause`.
 import { makeError } from "./errors.js";
+import { within } from "./host.js";
 
 const NONCE = /^(?:[A-Za-z0-9_-]{22}|[A-Za-z0-9_-]{43})$/;
 /**
@@ -53,27 +54,25 @@ export function isNonce(nonce) {
  * @returns {Promise<R>}
  */
 export function askBackend(call, read, timeoutMs, what) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(makeError("timeout", { message: `the state store (${what}) did not answer within ${timeoutMs} ms` })), timeoutMs);
-    /** @param {unknown} e */
-    const failed = (e) => {
-      clearTimeout(timer);
-      reject(e);
-    };
-    /** @param {unknown} cause */
-    const unreachable = (cause) => failed(makeError("network", { message: `the state store (${what}) could not be reached`, cause }));
-    new Promise((r) => r(call())).then((answer) => {
-      new Promise((r) => r(read(/** @type {T} */ (answer)))).then(
-        (consumed) => {
-          clearTimeout(timer);
-          resolve(/** @type {R} */ (consumed));
-        },
-        // `read` throws ResponseError for a wrong answer; anything else (a body that breaks off) is
-        // the connection's.
-        (e) => (e instanceof Error && e.name === "ResponseError" ? failed(e) : unreachable(e)),
-      );
-    }, unreachable);
-  });
+  /** @param {unknown} cause */
+  const unreachable = (cause) => makeError("network", { message: `the state store (${what}) could not be reached`, cause });
+  const asked = (async () => {
+    /** @type {T} */
+    let answer;
+    try {
+      answer = await call();
+    } catch (cause) {
+      throw unreachable(cause);
+    }
+    try {
+      return await read(answer);
+    } catch (e) {
+      // `read` throws ResponseError for a wrong answer; anything else (a body that breaks off) is
+      // the connection's.
+      throw e instanceof Error && e.name === "ResponseError" ? e : unreachable(e);
+    }
+  })();
+  return within(asked, timeoutMs, () => makeError("timeout", { message: `the state store (${what}) did not answer within ${timeoutMs} ms` }));
 }
 
 /** @param {string} what */

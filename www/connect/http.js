@@ -1,6 +1,7 @@
 // The connect routes' responses: JSON with no-store, the CORS grant for allowed origins only, and
 // the callback page (strict CSP, its one script allowed by a fresh nonce).
 import { isObject } from "../guard.js";
+import { within } from "../host.js";
 import { RouteError } from "./failure.js";
 
 const MAX_BODY_BYTES = 4096;
@@ -131,27 +132,24 @@ export async function readJsonObject(request, timeoutMs) {
   let text = "";
   if (body) {
     const reader = body.getReader();
+    /** @type {Uint8Array[]} */
     const chunks = [];
     let size = 0;
-    /** @type {ReturnType<typeof setTimeout> | undefined} */
-    let timer;
-    /** @type {Promise<never>} */
-    const late = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new RouteError(408, "body_timeout", `the body was not received within ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
+    const readAll = async () => {
       for (;;) {
-        const { done, value } = await Promise.race([reader.read(), late]);
-        if (done) break;
+        const { done, value } = await reader.read();
+        if (done) return;
         size += value.byteLength;
         if (size > MAX_BODY_BYTES) throw new RouteError(413, "body_too_large", `the body must be at most ${MAX_BODY_BYTES} bytes`);
         chunks.push(value);
       }
+    };
+    try {
+      await within(readAll(), timeoutMs, () => new RouteError(408, "body_timeout", `the body was not received within ${timeoutMs} ms`));
     } catch (e) {
+      // Also ends the read still pending at the timeout.
       reader.cancel().catch(() => {});
       throw e;
-    } finally {
-      clearTimeout(timer);
     }
     const all = new Uint8Array(size);
     let at = 0;
