@@ -4,8 +4,8 @@
 // change: a change that no test notices is a gap, unless it is equivalent (it cannot change what
 // the code does). tests/mutants-equivalent.md names each equivalent survivor and why.
 //
-//   node scripts/mutants.mjs                   the six files, one after the other, most important first
-//   node scripts/mutants.mjs src/state.rs ...  only these files (of the six, or any other)
+//   node scripts/mutants.mjs                   the nine files, one after the other, most important first
+//   node scripts/mutants.mjs src/state.rs ...  only these files (of the nine, or any other)
 //   --head                                     the committed tree (git HEAD) instead of the working tree
 //   --list                                     list the mutants, run nothing
 //
@@ -32,6 +32,9 @@ export const FILES = [
   "src/callback/form.rs",
   "src/retry/classify.rs",
   "src/endpoint.rs",
+  "src/response.rs",
+  "src/call.rs",
+  "src/text.rs",
 ];
 
 /** Builds without debug info: each mutant relinks every test binary, and nothing here is debugged. */
