@@ -234,9 +234,9 @@ export async function handleOauth2Callback(input, options) {
   if (checkInput) await checkInput.call(client, "CompleteResourceTokenAuth", { sessionUri: "urn:ietf:params:oauth:request_uri:check", userIdentifier });
   const asked = new Promise((r) => r(consume.call(store, verified.nonce, verified.expiresAt))).catch((cause) => {
     throw makeError("callback", { code: "state_store_unavailable", message: "the single-use state store failed; the callback is refused", cause });
+  });
   // A store that never answers refuses the callback after `stateStoreTimeoutMs`.
   const late = () => makeError("callback", { code: "state_store_unavailable", message: `the single-use state store did not answer within ${storeTimeoutMs} ms; the callback is refused` });
-  });
   // Nor does it keep an aborted caller waiting.
   const consumed = await within(asked, storeTimeoutMs, late, signal);
   if (typeof consumed !== "boolean") {
