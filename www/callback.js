@@ -162,12 +162,13 @@ function userOf(v) {
   const wrong = () => configError("userIdentifier must be { userId } or { userToken }, one non-empty string");
   if (!isObject(v) || Array.isArray(v)) throw wrong();
   const copy = /** @type {Record<string, unknown>} */ (plainData(v, wrong));
-  // Own members only: an inherited (polluted) `userToken` is no member.
-  const userId = Object.hasOwn(copy, "userId") ? copy.userId : undefined;
-  const userToken = Object.hasOwn(copy, "userToken") ? copy.userToken : undefined;
+  // The copy has no prototype: an inherited (polluted) `userToken` is no member.
+  const { userId, userToken } = copy;
   if ((userId === undefined) === (userToken === undefined)) throw wrong();
   if (typeof (userId ?? userToken) !== "string" || (userId ?? userToken) === "") throw wrong();
-  return copy;
+  // Handed on as an ordinary object (the client copies its input again); an own `__proto__`
+  // member stays a member, for the model check to refuse.
+  return { ...copy };
 }
 
 /**

@@ -18,7 +18,6 @@ import {
   optionalNumber,
   optionalSignal,
   optionsObject,
-  ownOnly,
   string,
   wholeNumber,
 } from "./guard.js";
@@ -182,8 +181,8 @@ export class AgentCoreIdentityClient {
     try {
       for (;;) {
         if (this.#config.host.credentials && wasm.needsCredentials()) await this.#refreshCredentials(wasm, signal);
-        // The settled attempt is read by name: own members only.
-        const next = wasm.settle(id, ownOnly(await wasm.attempt(id, signal)));
+        // The settled attempt (host.js's, on no prototype) is read by name.
+        const next = wasm.settle(id, await wasm.attempt(id, signal));
         if (typeof next !== "number") return next;
         if (next > 0) await sleep(next, signal);
       }
@@ -261,7 +260,7 @@ export class AgentCoreIdentityClient {
       await within(onAuthorizationUrl(out.authorizationUrl, { sessionUri }), Math.max(0, deadline - Date.now()), timedOut, signal);
     }
     // Poll with the same input plus the session; forceAuthentication would start a new session.
-    const poll = { ...data, sessionUri };
+    const poll = Object.assign(Object.create(null), data, { sessionUri });
     delete poll.forceAuthentication;
     let interval = pollIntervalMs;
     for (;;) {

@@ -207,9 +207,10 @@ const MAX_DEPTH = 32;
 
 /**
  * Plain data for the core: a copy made of strings, finite numbers, booleans, null, arrays and plain
- * objects only, read once here, so that no getter, proxy trap or `toJSON` runs while the core
- * reads it. Functions, symbols, BigInts, other objects, cycles and nesting deeper than 32 levels
- * are refused (with `refuse()`), never dropped or coerced; `undefined` members are left out.
+ * objects only (its objects on no prototype), read once here, so that no getter, proxy trap or
+ * `toJSON` runs while the core reads it. Functions, symbols, BigInts, other objects, cycles and
+ * nesting deeper than 32 levels are refused (with `refuse()`), never dropped or coerced;
+ * `undefined` members are left out.
  * @param {unknown} v @param {() => Error} refuse
  */
 export function plainData(v, refuse) {
@@ -234,15 +235,14 @@ export function plainData(v, refuse) {
         }
         const proto = Object.getPrototypeOf(x);
         if (proto !== Object.prototype && proto !== null) throw refuse();
+        // No prototype: the core reads members by name, and a member the copy lacks must not be
+        // found on a polluted `Object.prototype`. An own `__proto__` member (JSON.parse makes one)
+        // stays a member too (no inherited setter), for the core to refuse as unknown with its path.
         /** @type {Record<string, unknown>} */
-        const out = {};
+        const out = Object.create(null);
         for (const key of Object.keys(x)) {
           const value = /** @type {any} */ (x)[key];
-          if (value === undefined) continue;
-          // An own `__proto__` member (JSON.parse makes one) stays a member, for the core to
-          // refuse as unknown with its path: assigned, it would set the copy's prototype instead.
-          if (key === "__proto__") Object.defineProperty(out, key, { value: copy(value, depth + 1), enumerable: true, writable: true, configurable: true });
-          else out[key] = copy(value, depth + 1);
+          if (value !== undefined) out[key] = copy(value, depth + 1);
         }
         return out;
       }
@@ -257,24 +257,6 @@ export function plainData(v, refuse) {
     const refusal = refuse();
     throw e instanceof Error && e.name === refusal.name ? e : refusal;
   }
-}
-
-/**
- * The wrapper's own object `v` (a settled attempt, its reply) as the core reads it, members by
- * name: each plain object down to `depth` levels copied onto no prototype, so that a member it
- * lacks is not found on a polluted `Object.prototype`. Arrays are walked; anything else, and a
- * `cause` (handed on as the same value), is kept.
- * @param {unknown} v @param {number} [depth]
- * @returns {unknown}
- */
-export function ownOnly(v, depth = 2) {
-  if (!isObject(v) || depth < 0) return v;
-  if (Array.isArray(v)) return v.map((x) => ownOnly(x, depth - 1));
-  if (Object.getPrototypeOf(v) !== Object.prototype) return v;
-  /** @type {Record<string, unknown>} */
-  const out = Object.create(null);
-  for (const [key, value] of Object.entries(v)) out[key] = key === "cause" ? value : ownOnly(value, depth - 1);
-  return out;
 }
 
 /**

@@ -168,10 +168,22 @@ export async function read(pending, sent, maxBytes) {
  * @param {unknown} cause
  */
 function abortOutcome(sig, cause) {
-  if (sig.user?.aborted) return { outcome: "aborted", cause: sig.user.reason };
-  if (sig.timeout?.aborted) return { outcome: "timeout" };
-  return { outcome: "network", cause, chain: causeChain(cause) };
+  if (sig.user?.aborted) return bare({ outcome: "aborted", cause: sig.user.reason });
+  if (sig.timeout?.aborted) return bare({ outcome: "timeout" });
+  return networkOutcome(cause);
 }
+
+/** A failed `fetch`, with the facts the retry rules read. @param {unknown} cause */
+const networkOutcome = (cause) => bare({ outcome: "network", cause, chain: causeChain(cause) });
+
+/**
+ * `o` on no prototype: the core reads the settled attempt's members by name, and a member it
+ * lacks must not be found on a polluted `Object.prototype`.
+ * @template {object} T
+ * @param {T} o
+ * @returns {T}
+ */
+const bare = (o) => Object.assign(Object.create(null), o);
 
 /** The headers the core reads from a reply, in the order it reads them. */
 const REPLY_HEADERS = ["x-amzn-requestid", "x-amzn-request-id", "x-amz-request-id", "x-amz-id-2", "x-amz-cf-id", "x-amzn-errortype", "date", "retry-after", "x-amz-retry-after", "age"];
@@ -189,11 +201,11 @@ async function settle(pending, sig, maxBytes) {
     }
     const h = response.headers;
     /** @type {Record<string, unknown>} */
-    const reply = {
+    const reply = bare({
       status: response.status,
       // The core reads these in this order (ReplyIn in src/wasm/executor.rs); absent ones are null.
       strings: [typeof response.type === "string" ? response.type : null, ...REPLY_HEADERS.map((name) => h.get(name))],
-    };
+    });
     let text = await boundedText(response, maxBytes);
     // A body read whole (no stream) is measured after: at least one byte per UTF-16 unit.
     if (text !== undefined && text.length > maxBytes) text = undefined;
@@ -206,9 +218,9 @@ async function settle(pending, sig, maxBytes) {
         // Not JSON: the core reports it (an HTML page from a proxy, a truncated body).
       }
     }
-    return { outcome: "reply", reply };
+    return bare({ outcome: "reply", reply });
   } catch (cause) {
-    return sig ? abortOutcome(sig, cause) : { outcome: "network", cause, chain: causeChain(cause) };
+    return sig ? abortOutcome(sig, cause) : networkOutcome(cause);
   }
 }
 
@@ -224,12 +236,14 @@ function causeChain(error) {
   try {
     while (chain.length < 12 && typeof e === "object" && e !== null) {
       const { name, message, code } = /** @type {any} */ (e);
-      chain.push({
-        name: typeof name === "string" ? name : "",
-        message: typeof message === "string" ? message : "",
-        code: typeof code === "string" ? code : undefined,
-        isTypeError: e instanceof TypeError,
-      });
+      chain.push(
+        bare({
+          name: typeof name === "string" ? name : "",
+          message: typeof message === "string" ? message : "",
+          code: typeof code === "string" ? code : undefined,
+          isTypeError: e instanceof TypeError,
+        }),
+      );
       e = /** @type {any} */ (e).cause;
     }
   } catch {
