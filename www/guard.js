@@ -31,15 +31,17 @@ export function checked(check, what) {
 /**
  * Reads the option `key` of `obj` as an own property only: a value inherited through the
  * prototype chain (`Object.prototype.stateStore`, left by a prototype pollution elsewhere in the
- * app) is absent. A throwing getter or proxy trap becomes a ConfigurationError.
+ * app) is absent. A throwing getter or proxy trap becomes `refuse`'s error (a ConfigurationError
+ * unless given).
  * @param {object} obj @param {string | symbol} key @param {string} what
+ * @param {(message: string, cause: unknown) => Error} [refuse]
  * @returns {unknown}
  */
-export function field(obj, key, what) {
+export function field(obj, key, what, refuse = configError) {
   try {
     return Object.hasOwn(obj, key) ? /** @type {any} */ (obj)[key] : undefined;
   } catch (cause) {
-    throw configError(`${what}.${String(key)} could not be read`, cause);
+    throw refuse(`${what}.${String(key)} could not be read`, cause);
   }
 }
 
@@ -298,13 +300,8 @@ export function credentialsSnapshot(v, kind) {
   /** @type {Record<string, unknown>} */
   const out = Object.create(null);
   for (const key of ["accessKeyId", "secretAccessKey", "sessionToken", "expiration"]) {
-    let value;
-    try {
-      // Own properties only: nothing inherited (a polluted `Object.prototype.sessionToken`).
-      value = Object.hasOwn(v, key) ? /** @type {any} */ (v)[key] : undefined;
-    } catch (cause) {
-      throw refuse(`credentials.${key} could not be read`, cause);
-    }
+    // Own properties only: nothing inherited (a polluted `Object.prototype.sessionToken`).
+    const value = field(v, key, "credentials", refuse);
     if (value === undefined || value === null) continue;
     if (key === "expiration") {
       let ms;
