@@ -94,23 +94,11 @@ export function init(headerLines, body, user, timeoutMs) {
 }
 
 /**
- * The body as text, reading at most `maxBytes` of it as decoded; `undefined` if it is larger (the
- * rest is not read). The decoded bytes are counted as they stream, whatever `content-length` and
+ * The body stream as text, reading at most `maxBytes` of it as decoded; `undefined` if it is
+ * larger (the rest is not read: the stream is cancelled, without waiting for the cancel to
+ * settle). The decoded bytes are counted as they stream, whatever `content-length` and
  * `content-encoding` say: a declared length counts the bytes on the wire (fewer, when encoded), a
- * browser may hide `content-encoding` from a cross-origin reader, and a server may lie. Only a
- * `Response` without a readable stream (a test double) is read whole, then measured.
- * @param {Response} response
- * @param {number} maxBytes
- * @returns {Promise<string | undefined>}
- */
-function boundedText(response, maxBytes) {
-  const body = response.body;
-  if (body && typeof body.getReader === "function") return readCapped(body, maxBytes);
-  return response.text();
-}
-
-/**
- * A body stream: counted while read, and cancelled at the cap.
+ * browser may hide `content-encoding` from a cross-origin reader, and a server may lie.
  * @param {ReadableStream<Uint8Array>} body
  * @param {number} maxBytes
  * @returns {Promise<string | undefined>}
@@ -125,7 +113,7 @@ async function readCapped(body, maxBytes) {
     if (done) return text + decoder.decode();
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
+      reader.cancel().catch(() => {});
       return undefined;
     }
     text += decoder.decode(value, { stream: true });
@@ -206,8 +194,10 @@ async function settle(pending, sig, maxBytes) {
       // The core reads these in this order (ReplyIn in src/wasm/executor.rs); absent ones are null.
       strings: [typeof response.type === "string" ? response.type : null, ...REPLY_HEADERS.map((name) => h.get(name))],
     });
-    let text = await boundedText(response, maxBytes);
-    // A body read whole (no stream) is measured after: at least one byte per UTF-16 unit.
+    const body = response.body;
+    // Only a `Response` without a readable stream (a test double) is read whole, then measured:
+    // at least one byte per UTF-16 unit.
+    let text = body && typeof body.getReader === "function" ? await readCapped(body, maxBytes) : await response.text();
     if (text !== undefined && text.length > maxBytes) text = undefined;
     if (text === undefined) reply.tooLarge = true;
     else if (text === "") reply.empty = true;
