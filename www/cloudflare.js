@@ -23,6 +23,9 @@ const DELETE_BATCH = 128;
  * @property {(time: number) => Promise<void>} setAlarm
  */
 
+/** The storage methods the object calls. */
+const STORAGE_METHODS = ["get", "put", "delete", "deleteAll", "list", "getAlarm", "setAlarm"];
+
 /**
  * A stored entry: a positive, whole time in epoch milliseconds. Anything else (NaN, 0, a negative
  * or fractional number, a non-number) is malformed, never "not seen".
@@ -50,13 +53,13 @@ export class StateStoreDurableObject {
     let storage;
     try {
       // The runtime's objects hold these as accessors and methods of their classes; nothing is
-      // taken from Object.prototype.
-      storage = isObject(state) ? member(state, "storage", "state") : undefined;
-      if (!isObject(storage) || typeof member(storage, "get", "state.storage") !== "function") storage = undefined;
+      // taken from Object.prototype. Every method the object calls is checked here, once.
+      const given = isObject(state) ? member(state, "storage", "state") : undefined;
+      if (isObject(given) && STORAGE_METHODS.every((name) => typeof member(given, name, "state.storage") === "function")) storage = given;
     } catch {
       storage = undefined;
     }
-    if (!storage) throw makeError("configuration", { message: "StateStoreDurableObject: the runtime's state has no storage" });
+    if (!storage) throw makeError("configuration", { message: "StateStoreDurableObject: the runtime's state has no storage (with get, put, delete, deleteAll, list, getAlarm and setAlarm)" });
     this.#storage = /** @type {StorageLike} */ (storage);
   }
 

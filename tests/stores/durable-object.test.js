@@ -102,6 +102,17 @@ test("StateStoreDurableObject in workerd answers only a well-formed POST /consum
   const { StateStoreDurableObject } = await cloudflarePkg();
   assert.throws(() => new StateStoreDurableObject(/** @type {any} */ ({})), (e) => e.name === "ConfigurationError");
   assert.throws(() => new StateStoreDurableObject(/** @type {any} */ (undefined)), (e) => e.name === "ConfigurationError");
+  // A storage without one of the methods the object calls (here `setAlarm`), or with it only on a
+  // polluted Object.prototype, is refused when the object is made, not at its first alarm.
+  const partial = { get: async () => undefined, put: async () => {}, delete: async () => 0, deleteAll: async () => {}, list: async () => new Map(), getAlarm: async () => null };
+  assert.throws(() => new StateStoreDurableObject(/** @type {any} */ ({ storage: partial })), (e) => e.name === "ConfigurationError");
+  Object.defineProperty(Object.prototype, "setAlarm", { value: async () => {}, configurable: true, writable: true });
+  try {
+    assert.throws(() => new StateStoreDurableObject(/** @type {any} */ ({ storage: partial })), (e) => e.name === "ConfigurationError");
+  } finally {
+    delete (/** @type {any} */ (Object.prototype)).setAlarm;
+  }
+  assert.ok(new StateStoreDurableObject(/** @type {any} */ ({ storage: { ...partial, setAlarm: async () => {} } })));
   const { namespace: ns } = await durableObjectWorker(t);
   const stub = ns.get(ns.idFromName("requests"));
   const nonce = randomNonce();
@@ -138,6 +149,9 @@ test("StateStoreDurableObject refuses to answer when its stored entry is not an 
       put: async (k, v) => void puts.push([k, v]),
       getAlarm: async () => null,
       setAlarm: async () => {},
+      list: async () => new Map(),
+      delete: async () => 0,
+      deleteAll: async () => {},
     };
     const object = new StateStoreDurableObject(/** @type {any} */ ({ storage }));
     const res = await object.fetch(new Request("https://object/consume", { method: "POST", body: JSON.stringify({ nonce, expiresAtMs: Date.now() + 60_000 }) }));
