@@ -14,7 +14,11 @@ export interface RedisStateStoreOptions {
    * Default `"agentcore-identity-edge:state:"`.
    */
   keyPrefix?: string;
-  /** How long to wait for the reply, in ms (1 to 600000). Default 5000. */
+  /**
+   * How long to wait for each reply, in ms (1 to 600000). Default 5000. The first `consume` (and
+   * the next one after a failed check) sends up to three commands, `CONFIG GET`, `INFO memory` and
+   * `SET`, each bounded by this time: it may take up to 3 x `timeoutMs`.
+   */
   timeoutMs?: number;
 }
 

@@ -94,9 +94,10 @@ export class RedisStateStore {
    * @returns {Promise<boolean>}
    */
   async consume(nonce, expiresAtMs) {
-    const now = Date.now();
-    checkConsumeArgs(nonce, expiresAtMs, now);
+    checkConsumeArgs(nonce, expiresAtMs, Date.now());
     await this.#checkEviction();
+    // Taken after the check, which may have waited: the key lives from the SET on.
+    const now = Date.now();
     const args = ["SET", this.#prefix + nonce, "1", "NX", "PX", String(expiresAtMs - now + CLOCK_SKEW_MS)];
     return askBackend(
       () => this.#sendCommand(args),
@@ -145,8 +146,8 @@ export class RedisStateStore {
     try {
       policy = await ask(["CONFIG", "GET", "maxmemory-policy"], policyFromConfig);
     } catch (e) {
-      // A refused CONFIG (an error reply, which the client throws) falls back to INFO; no answer at
-      // all does not.
+      // A CONFIG that fails (an error reply, which the client throws, or a client that cannot reach
+      // Redis) falls back to INFO; a wrong reply or no answer within timeoutMs does not.
       if (!(e instanceof Error && e.name === "NetworkError")) throw e;
     }
     if (policy !== undefined) return policy;
