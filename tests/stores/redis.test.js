@@ -202,6 +202,32 @@ test("a Redis that evicts keys (volatile-lru, allkeys-lru) is refused with Confi
   assert.deepEqual(commands, ["CONFIG", "SET", "SET", "SET"]);
 });
 
+test("a full noeviction Redis refuses the SET: consume rejects with NetworkError and the callback is refused", { timeout: 60_000 }, async (t) => {
+  const { RedisStateStore, createCustomState, handleOauth2Callback } = await pkg();
+  const redis = await startRedis(t, ["--maxmemory-policy", "noeviction"]);
+  const client = await redisClient(t, redis.url);
+  const store = new RedisStateStore({ sendCommand: (args) => client.sendCommand(args) });
+  assert.equal(await store.consume(randomNonce(), Date.now() + 60_000), true, "the store works before Redis is full");
+  // 4 MB of data, then a limit 1 MB below what Redis uses: full, and it does not evict.
+  const filler = "x".repeat(64 * 1024);
+  for (let i = 0; i < 64; i++) await client.sendCommand(["SET", `fill:${i}`, filler]);
+  const used = Number(/used_memory:(\d+)/.exec(await client.sendCommand(["INFO", "memory"]))?.[1]);
+  assert.ok(used > 4 * 1024 * 1024);
+  await client.sendCommand(["CONFIG", "SET", "maxmemory", String(used - 1024 * 1024)]);
+  await assert.rejects(client.sendCommand(["SET", "probe", "x"]), /OOM command not allowed/, "Redis refuses a small write");
+  const nonce = randomNonce();
+  const e = await store.consume(nonce, Date.now() + 60_000).then(() => assert.fail("accepted"), (e) => e);
+  assert.equal(e.name, "NetworkError");
+  assert.match(String(e.cause?.message), /^OOM/);
+  assert.ok(!e.message.includes(nonce));
+  assert.equal(await client.exists(PREFIX + nonce), 0, "nothing was written");
+  const state = await createCustomState({ secret: SECRET });
+  const callback = `https://app.example/callback?session_id=${encodeURIComponent(SESSION)}&state=${state}`;
+  const refused = await handleOauth2Callback(callback, { stateSecret: SECRET, stateStore: store }).then(() => assert.fail("accepted"), (e) => e);
+  assert.equal(refused.code, "state_store_unavailable");
+  assert.equal(refused.cause?.name, "NetworkError");
+});
+
 test("where CONFIG is disabled (managed Redis), the policy is read from INFO memory", { timeout: 60_000 }, async (t) => {
   const { RedisStateStore } = await pkg();
   for (const [policy, accepted] of [["volatile-lru", false], ["noeviction", true]]) {
