@@ -113,6 +113,23 @@ describe("the 1 MiB reply cap counts decoded bytes as they stream", () => {
     });
   }
 
+  test("a stream whose cancel never settles does not hold up the call at the cap", { timeout: 30_000 }, async () => {
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let cancelled = false;
+    const stream = new ReadableStream({
+      pull: (controller) => controller.enqueue(chunk),
+      cancel: () => {
+        cancelled = true;
+        return new Promise(() => {});
+      },
+    });
+    const { client } = clientAnswering(() => new Response(stream, { status: 200 }));
+    const err = await rejection(client.getResourceOauth2Token(oauth2Input));
+    assert.ok(err instanceof pkg.ResponseError, String(err));
+    assert.match(err.message, /larger than 1048576 bytes/);
+    assert.ok(cancelled, "the stream was cancelled");
+  });
+
   test("a body within the cap with a content-length that understates it is read whole", async () => {
     const text = JSON.stringify({ accessToken: "a".repeat(200_000) });
     const { client } = clientAnswering(() => new Response(new Blob([text]).stream(), { status: 200, headers: { "content-length": "5" } }));
