@@ -147,7 +147,8 @@ export class RedisStateStore {
       policy = await ask(["CONFIG", "GET", "maxmemory-policy"], policyFromConfig);
     } catch (e) {
       // A CONFIG that fails (an error reply, which the client throws, or a client that cannot reach
-      // Redis) falls back to INFO; a wrong reply or no answer within timeoutMs does not.
+      // Redis) falls back to INFO, as does a reply without the policy; no answer within timeoutMs
+      // does not.
       if (!(e instanceof Error && e.name === "NetworkError")) throw e;
     }
     if (policy !== undefined) return policy;
