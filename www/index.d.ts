@@ -715,7 +715,7 @@ export declare class CallbackError extends Error {
 
 /** Options of {@link authorizeInPopup}. */
 export interface AuthorizeInPopupOptions {
-  /** The origin of the callback page (`https://app.example.com`: no path, no trailing slash); messages from any other origin are ignored. */
+  /** The origin of the callback page (`https://app.example.com`: no path, no trailing slash; `http:` on a loopback host only); messages from any other origin are ignored. */
   callbackOrigin: string;
   /** Give up after this long: an integer from 1 to 2147483647. Default 600000 ms. */
   timeoutMs?: number;
@@ -742,7 +742,8 @@ export declare function authorizeInPopup(authorizationUrl: string, options: Auth
 
 /**
  * Browser only, on the callback page: posts the page's query to `window.opener` (only to
- * `targetOrigin`, an http(s) origin, default the page's origin; `"*"` is refused) and closes the
+ * `targetOrigin`, an https origin or `http:` on a loopback host, default the page's origin as it
+ * is; `"*"` is refused) and closes the
  * popup. False when there is no opener. Throws {@link ConfigurationError} for a wrong option.
  */
 export declare function postCallbackToOpener(options?: { targetOrigin?: string; close?: boolean }): boolean;

@@ -2,7 +2,7 @@
 // parameters from it with postMessage. Only these two functions touch `window`, and only when
 // called.
 import { makeError } from "./errors.js";
-import { checked, checkOrigin, configError, field, isBrowsableUrl, isObject, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
+import { checked, checkOrigin, checkWebOrigin, configError, field, isBrowsableUrl, isObject, member, optionalSignal, optionsObject, wholeNumber } from "./guard.js";
 
 const MESSAGE_TYPE = "agentcore-identity-edge:oauth2-callback";
 /** The longest delay `setTimeout` honours; a longer one fires at once. */
@@ -58,14 +58,16 @@ function checkPopupOptions(options) {
   const what = "authorizeInPopup options";
   const o = optionsObject(options, "authorizeInPopup options (with callbackOrigin)", false);
   // Own properties only: nothing inherited from a polluted Object.prototype.
-  const callbackOrigin = checkOrigin(field(o, "callbackOrigin", what), "callbackOrigin");
+  // https, or http on a loopback host only: a page on plain http elsewhere can be impersonated.
+  const callbackOrigin = checkWebOrigin(field(o, "callbackOrigin", what), "callbackOrigin");
   const timeoutMs = wholeNumber(field(o, "timeoutMs", what), "timeoutMs", 1, MAX_TIMEOUT_MS, 600_000);
   const features = popupFeatures(field(o, "features", what));
   const signal = optionalSignal(field(o, "signal", what), "signal");
   const popup = field(o, "popup", what);
   if (popup !== undefined) {
-    const p = /** @type {Record<string, unknown>} */ (popup);
-    if (!isObject(popup) || typeof p.closed !== "boolean" || typeof p.close !== "function" || !isObject(p.location)) {
+    // A window's members, through its own prototype chain: never from a polluted Object.prototype.
+    const read = (/** @type {string} */ key) => (isObject(popup) ? member(popup, key, "popup") : undefined);
+    if (typeof read("closed") !== "boolean" || typeof read("close") !== "function" || !isObject(read("location"))) {
       throw configError("popup must be a window opened with window.open");
     }
   }
@@ -207,8 +209,9 @@ export function authorizeInPopup(authorizationUrl, options) {
       timeoutMs,
       signal,
       accept: (data) => {
-        const d = /** @type {{ type?: unknown, search?: unknown }} */ (data);
-        return d.type === MESSAGE_TYPE && typeof d.search === "string" ? { value: new URLSearchParams(d.search) } : undefined;
+        // Own properties only: nothing inherited from a polluted Object.prototype.
+        const search = field(data, "search", "the callback's message");
+        return field(data, "type", "the callback's message") === MESSAGE_TYPE && typeof search === "string" ? { value: new URLSearchParams(search) } : undefined;
       },
       closedMessage: "the consent popup was closed before the callback",
       timeoutMessage: `no callback within ${timeoutMs} ms`,
@@ -228,7 +231,8 @@ export function postCallbackToOpener(options) {
     const what = "postCallbackToOpener options";
     const o = optionsObject(options, what, true);
     const givenOrigin = field(o, "targetOrigin", what);
-    const targetOrigin = checkOrigin(givenOrigin === undefined ? w.location?.origin : givenOrigin, "targetOrigin");
+    // This page's own origin as it is; a given one https, or http on a loopback host only.
+    const targetOrigin = givenOrigin === undefined ? checkOrigin(w.location?.origin, "targetOrigin") : checkWebOrigin(givenOrigin, "targetOrigin");
     const givenClose = field(o, "close", what);
     const close = givenClose === undefined ? true : givenClose;
     if (typeof close !== "boolean") throw configError("close must be a boolean");

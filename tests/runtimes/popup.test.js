@@ -255,6 +255,58 @@ describe("authorizeInPopup: arguments", () => {
     assert.equal(win.listeners.size, 0);
   });
 
+  test("a message without its own type and search (a polluted Object.prototype) is ignored", async () => {
+    const popup = fakePopup();
+    const pending = authorizeInPopup(URL_OK, { callbackOrigin: APP, popup });
+    const pollute = { type: MESSAGE_TYPE, search: "?state=evil" };
+    for (const [k, value] of Object.entries(pollute)) Object.defineProperty(Object.prototype, k, { value, configurable: true, writable: true, enumerable: false });
+    try {
+      for (const fn of [...win.listeners]) fn({ origin: APP, source: popup, data: {} });
+    } finally {
+      for (const k of Object.keys(pollute)) delete Object.prototype[k];
+    }
+    deliver(popup, "?state=good");
+    assert.equal((await settled(pending)).value.get("state"), "good");
+  });
+
+  test("the popup option's closed, close and location are its own or its prototype's, never a polluted Object.prototype's", async () => {
+    const pollute = { closed: false, close() {}, location: { href: "about:blank" } };
+    for (const [k, value] of Object.entries(pollute)) Object.defineProperty(Object.prototype, k, { value, configurable: true, writable: true, enumerable: false });
+    try {
+      const e = await refusal(authorizeInPopup(URL_OK, { callbackOrigin: APP, popup: {} }));
+      assert.ok(e instanceof ConfigurationError, String(e));
+      assert.match(e.message, /popup/);
+    } finally {
+      for (const k of Object.keys(pollute)) delete Object.prototype[k];
+    }
+    // A window class: its members on its prototype.
+    class Win {
+      closed = false;
+      location = { href: "about:blank" };
+      close() {
+        this.closed = true;
+      }
+    }
+    const popup = new Win();
+    const pending = authorizeInPopup(URL_OK, { callbackOrigin: APP, popup });
+    deliver(popup);
+    assert.equal((await settled(pending)).value.get("state"), "abc");
+  });
+
+  test("a given callbackOrigin on http is refused unless its host is loopback", async () => {
+    for (const callbackOrigin of ["http://app.example.com", "http://10.0.0.1:8080", "http://app.localhost"]) {
+      const e = await refusal(authorizeInPopup(URL_OK, { callbackOrigin }));
+      assert.ok(e instanceof ConfigurationError, `${callbackOrigin}: ${e}`);
+      assert.match(e.message, /callbackOrigin/);
+    }
+    assert.equal(win.opened.length, 0);
+    for (const callbackOrigin of ["http://localhost:8787", "http://127.0.0.1:8787", "http://[::1]:8787"]) {
+      const pending = authorizeInPopup(URL_OK, { callbackOrigin });
+      deliver(win.opened.at(-1).popup, "?state=local", callbackOrigin);
+      assert.equal((await settled(pending)).value.get("state"), "local");
+    }
+  });
+
   test("messages from another origin or another window are ignored", async () => {
     const ac = new AbortController();
     const pending = authorizeInPopup(URL_OK, { callbackOrigin: APP, signal: ac.signal });
@@ -297,6 +349,17 @@ describe("postCallbackToOpener", () => {
     assert.equal(postCallbackToOpener({ targetOrigin: "http://localhost:8787", close: false }), true);
     assert.equal(opener.posted[0].origin, "http://localhost:8787");
     assert.equal(win.closed, false);
+  });
+
+  test("a given targetOrigin on http is refused unless its host is loopback; the page's own origin is taken as it is", () => {
+    const opener = withOpener();
+    for (const targetOrigin of ["http://app.example.com", "http://10.0.0.1:8080"]) {
+      assert.throws(() => postCallbackToOpener({ targetOrigin }), (e) => e instanceof ConfigurationError && /targetOrigin/.test(e.message), targetOrigin);
+    }
+    assert.deepEqual(opener.posted, []);
+    globalThis.location = { origin: "http://app.example.com", search: "?state=x" };
+    assert.equal(postCallbackToOpener({ close: false }), true);
+    assert.equal(opener.posted[0].origin, "http://app.example.com");
   });
 
   test("no opener -> false, nothing posted", () => {
