@@ -63,10 +63,26 @@ function fromB64url(text) {
 }
 
 /** A key for sessions only, derived from STATE_SECRET, so a session MAC is never a state MAC. @param {string} secret */
-async function sessionKey(secret) {
+async function deriveSessionKey(secret) {
   const root = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const derived = await crypto.subtle.sign("HMAC", root, encoder.encode("agentcore-identity-edge example session key"));
   return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+}
+
+/**
+ * The session key for STATE_SECRET, derived once per isolate (and again after a failure).
+ * @type {Map<string, Promise<CryptoKey>>}
+ */
+const sessionKeys = new Map();
+/** @param {string} secret */
+function sessionKey(secret) {
+  let key = sessionKeys.get(secret);
+  if (!key) {
+    key = deriveSessionKey(secret);
+    key.catch(() => sessionKeys.delete(secret));
+    sessionKeys.set(secret, key);
+  }
+  return key;
 }
 
 /** @param {string} name @param {string} value @param {number} maxAge */
@@ -123,11 +139,29 @@ async function session(request, url, secret) {
 // ---- The console's files, with their security headers.
 
 /**
+ * The CSP per page text, computed once per isolate: the console's pages are a few fixed files.
+ * @type {Map<string, Promise<string>>}
+ */
+const cspByHtml = new Map();
+/** @param {string} html */
+function csp(html) {
+  let policy = cspByHtml.get(html);
+  if (!policy) {
+    // Bounded: new page texts (a redeploy) replace the old ones.
+    if (cspByHtml.size >= 16) cspByHtml.clear();
+    policy = computeCsp(html);
+    policy.catch(() => cspByHtml.delete(html));
+    cspByHtml.set(html, policy);
+  }
+  return policy;
+}
+
+/**
  * The console's Content-Security-Policy for `html`: scripts from this origin and the page's inline
  * import maps by their SHA-256; requests to this origin only.
  * @param {string} html
  */
-async function csp(html) {
+async function computeCsp(html) {
   const hashes = [];
   for (const m of html.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)) {
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(m[1])));
