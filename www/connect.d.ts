@@ -162,12 +162,15 @@ export interface ConnectRoutes {
  *   service opens an authorization session on every call: poll it sparingly, or mark providers
  *   `checkConnection: false` (listed with `connected: null`).
  * - `POST {basePath}/connect/{provider}`: `{ provider, status: "connected" }` or
- *   `{ provider, status: "authorization_required", authorizationUrl }`.
+ *   `{ provider, status: "authorization_required", authorizationUrl }`; 502
+ *   `authorization_url_refused` for an authorization URL a browser may not open (neither https nor
+ *   http on a loopback host, or with credentials), 502 `session_failed` for neither a token nor a URL.
  * - `GET {basePath}/callback`: verifies the redirect (state bound to the user and the provider,
  *   single use), binds the session with CompleteResourceTokenAuth, and answers a small HTML page that
  *   posts `{ type: "agentcore-identity-edge:connect", status, provider, code?, message? }` to its
  *   opener and closes.
- * - `POST {basePath}/token/{provider}`: `{ provider, accessToken }` when `exposeAccessTokens`; 404 otherwise.
+ * - `POST {basePath}/token/{provider}`: when `exposeAccessTokens`, `{ provider, accessToken }`, or
+ *   `authorization_required` and the refusals as the connect route; 404 otherwise.
  *
  * Every POST needs an `Origin` of the routes or of `allowedOrigins` (403) and `content-type:
  * application/json` (415). `GET {basePath}/connections` opens authorization sessions, so it is
