@@ -2,8 +2,9 @@
 // retries and error parsing all run in Rust; this file loads the module once, lazily, and passes
 // the host's functions in.
 import { WasmClient } from "./wasm/agentcore_identity_edge.js";
+import { authorize } from "./flow.js";
 import { init } from "./init.js";
-import { isPackageError, makeError, ThrottlingException } from "./errors.js";
+import { isPackageError, makeError } from "./errors.js";
 import {
   CHECK_INPUT,
   checked,
@@ -245,39 +246,7 @@ export class AgentCoreIdentityClient {
     // One plain copy of the input for the first call and the polls (read once: no getter runs twice).
     /** @type {any} */
     const data = checked(() => inputData(input), "the input");
-    const deadline = Date.now() + timeoutMs;
-    let out = await this.#dispatch("GetResourceOauth2Token", data, signal);
-    if (out.accessToken) return out;
-    const sessionUri = out.sessionUri;
-    const flowError = (/** @type {string} */ code, /** @type {string} */ message) => makeError("flow", { code, message, sessionUri });
-    const timedOut = () =>
-      flowError("timeout", `no token within ${timeoutMs} ms: the session completes only when the callback binds it (handleOauth2Callback with client and userIdentifier, or completeResourceTokenAuth)`);
-    if (!sessionUri) throw flowError("no_session", "the service returned neither a token nor a session");
-    if (out.sessionStatus === "FAILED") throw flowError("session_failed", "the authorization session failed");
-    if (out.authorizationUrl) {
-      if (typeof onAuthorizationUrl !== "function") throw flowError("no_handler", "a user authorization is needed: pass onAuthorizationUrl");
-      // The handler is bounded by the signal and the deadline like the polls.
-      await within(onAuthorizationUrl(out.authorizationUrl, { sessionUri }), Math.max(0, deadline - Date.now()), timedOut, signal);
-    }
-    // Poll with the same input plus the session; forceAuthentication would start a new session.
-    const poll = Object.assign(Object.create(null), data, { sessionUri });
-    delete poll.forceAuthentication;
-    let interval = pollIntervalMs;
-    for (;;) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw timedOut();
-      await sleep(Math.min(interval, remaining), signal);
-      try {
-        out = await this.#dispatch("GetResourceOauth2Token", poll, signal);
-      } catch (e) {
-        if (!(e instanceof ThrottlingException)) throw e;
-        interval = Math.min(interval * 2, 60_000);
-        continue;
-      }
-      if (out.accessToken) return out;
-      if (out.sessionStatus === "FAILED") throw flowError("session_failed", "the authorization session failed");
-      interval = pollIntervalMs;
-    }
+    return authorize((poll, s) => this.#dispatch("GetResourceOauth2Token", poll, s), data, { onAuthorizationUrl, pollIntervalMs, timeoutMs, signal });
   }
 
   /** @param {import("./index.js").CompleteResourceTokenAuthInput} input @param {CallOptions} [options] */

@@ -541,7 +541,11 @@ export interface AuthorizeOptions extends CallOptions {
   onAuthorizationUrl?: (url: string, info: { sessionUri: string }) => void | Promise<void>;
   /** Time between polls: a whole number of ms from 10 to 600000. Default 5000 ms; doubled (up to 60 s) after throttling. */
   pollIntervalMs?: number;
-  /** Give up after this long: a whole number of ms from 1 to 86400000. Default 600000 ms (the service's session lifetime). */
+  /**
+   * Give up after this long, with `AuthorizationFlowError` `timeout`: a whole number of ms from 1 to 86400000. Default
+   * 600000 ms (the service's session lifetime). Every wait ends at it, the credentials provider's and each request's
+   * included, whatever the client's `requestTimeoutMs`: the request's `fetch` sees its signal abort.
+   */
   timeoutMs?: number;
 }
 

@@ -587,6 +587,42 @@ test("every wait ends at the caller's abort or the timeout, whatever the fetch, 
   assert.equal(store.calls.length, 0);
 });
 
+test("the flow's timeoutMs bounds every wait without requestTimeoutMs: the provider, the first call, a poll; the fetch sees its signal abort", async () => {
+  const hang = () => new Promise(() => {});
+  const creds = { accessKeyId: "AKID", secretAccessKey: "secret" };
+  const pending = { authorizationUrl: "https://idp.example/authorize", sessionUri: SESSION, sessionStatus: "IN_PROGRESS" };
+  const isTimeout = (/** @type {any} */ e, /** @type {string} */ what) => assert.ok(e instanceof pkg.AuthorizationFlowError && e.code === "timeout", `${what}: ${e?.name} ${e?.code}`);
+  // A credentials provider that never answers, and no requestTimeoutMs.
+  const provider = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: hang, fetch: hang });
+  isTimeout(await rejection(provider.getResourceOauth2TokenOrAuthorize(m2m, { timeoutMs: 80 })), "provider");
+  // The first call's fetch never answers; the fetch is handed a signal that aborts at the deadline.
+  /** @type {AbortSignal[]} */
+  const seen = [];
+  const first = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: creds, fetch: (/** @type {any} */ _u, /** @type {any} */ init) => (seen.push(init.signal), hang()) });
+  isTimeout(await rejection(first.getResourceOauth2TokenOrAuthorize(m2m, { timeoutMs: 80 })), "first call");
+  assert.equal(seen.length, 1);
+  assert.ok(seen[0].aborted, "the fetch's signal aborted at the deadline");
+  // The first call asks for the user; a poll then never answers.
+  let calls = 0;
+  const polled = new pkg.AgentCoreIdentityClient({
+    region: "us-east-1",
+    credentials: creds,
+    fetch: async () => (++calls === 1 ? new Response(JSON.stringify(pending)) : hang()),
+  });
+  const e = await rejection(polled.getResourceOauth2TokenOrAuthorize(m2m, { onAuthorizationUrl: () => {}, pollIntervalMs: 10, timeoutMs: 150 }));
+  isTimeout(e, "poll");
+  assert.equal(e.sessionUri, SESSION);
+  assert.equal(calls, 2);
+  // The caller's abort still wins with its own reason, and a settled flow leaves no timer behind
+  // (the test process would otherwise wait for the default 600 s deadline).
+  const stop = new AbortController();
+  const aborted = rejection(polled.getResourceOauth2TokenOrAuthorize(m2m, { onAuthorizationUrl: () => {}, signal: stop.signal }));
+  stop.abort(new Error("stop"));
+  assert.equal((await aborted).message, "stop");
+  const done = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: creds, fetch: async () => new Response('{"accessToken":"t"}') });
+  assert.equal((await done.getResourceOauth2TokenOrAuthorize(m2m)).accessToken, "t");
+});
+
 test("a fake AbortSignal, an issue time in the future and lone surrogates in the input are refused", async () => {
   const client = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: { accessKeyId: "AKID", secretAccessKey: "secret" }, fetch: async () => new Response('{"accessToken":"t"}') });
   const fake = Object.create(AbortSignal.prototype);

@@ -23,6 +23,7 @@ const EXPECTED_FILES = [
   "www/connect/options.js",
   "www/core.js",
   "www/errors.js",
+  "www/flow.js",
   "www/guard.js",
   "www/host.js",
   "www/index.d.ts",
