@@ -3,7 +3,7 @@
 // credentials provider, each request, the handler, each pause) ends at the flow's deadline or the
 // caller's abort, whatever the client's own requestTimeoutMs.
 import { makeError, ThrottlingException } from "./errors.js";
-import { sleep, within } from "./host.js";
+import { anySignal, sleep, within } from "./host.js";
 
 /**
  * @typedef {(input: any, signal: AbortSignal) => Promise<any>} Dispatch one GetResourceOauth2Token call
@@ -23,18 +23,14 @@ import { sleep, within } from "./host.js";
  * @param {FlowOptions} options
  */
 export async function authorize(dispatch, data, { onAuthorizationUrl, pollIntervalMs, timeoutMs, signal }) {
-  if (signal?.aborted) throw signal.reason;
-  const deadline = Date.now() + timeoutMs;
   /** @type {string | undefined} */
   let sessionUri;
   const flowError = (/** @type {string} */ code, /** @type {string} */ message) => makeError("flow", { code, message, sessionUri });
   const timedOut = () =>
     flowError("timeout", `no token within ${timeoutMs} ms: the session completes only when the callback binds it (handleOauth2Callback with client and userIdentifier, or completeResourceTokenAuth)`);
-  const flow = new AbortController();
-  const onAbort = () => flow.abort(signal?.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  const timer = setTimeout(() => flow.abort(timedOut()), timeoutMs);
-  const bounded = flow.signal;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(timedOut()), timeoutMs);
+  const bounded = signal ? anySignal(signal, deadline.signal) : deadline.signal;
   try {
     let out = await dispatch(data, bounded);
     if (out.accessToken) return out;
@@ -50,9 +46,8 @@ export async function authorize(dispatch, data, { onAuthorizationUrl, pollInterv
     delete poll.forceAuthentication;
     let interval = pollIntervalMs;
     for (;;) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw timedOut();
-      await sleep(Math.min(interval, remaining), bounded);
+      // The pause ends early at the deadline, with the timeout.
+      await sleep(interval, bounded);
       try {
         out = await dispatch(poll, bounded);
       } catch (e) {
@@ -66,6 +61,5 @@ export async function authorize(dispatch, data, { onAuthorizationUrl, pollInterv
     }
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
   }
 }

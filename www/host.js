@@ -43,7 +43,7 @@ function timeoutSignal(ms) {
  * @param {AbortSignal} a
  * @param {AbortSignal} b
  */
-function anySignal(a, b) {
+export function anySignal(a, b) {
   if (typeof AbortSignal.any === "function") return AbortSignal.any([a, b]);
   const c = new AbortController();
   for (const s of [a, b]) {
