@@ -52,9 +52,17 @@ export {
 /** @type {typeof fetch} */
 const globalFetch = (input, init) => globalThis.fetch(input, init);
 
-const CONFIG_STRINGS = ["region", "endpoint", "userAgentAppId"];
-const CONFIG_BOOLEANS = ["useFipsEndpoint", "useDualstackEndpoint", "allowInsecureEndpoint"];
-const CONFIG_NUMBERS = ["maxAttempts", "requestTimeoutMs"];
+/** The configuration's plain options, each with its check, in the order they are checked. */
+const CONFIG_FIELDS = {
+  region: string,
+  endpoint: string,
+  userAgentAppId: string,
+  useFipsEndpoint: optionalBoolean,
+  useDualstackEndpoint: optionalBoolean,
+  allowInsecureEndpoint: optionalBoolean,
+  maxAttempts: optionalNumber,
+  requestTimeoutMs: optionalNumber,
+};
 
 /**
  * The configuration as plain data for the core, and the functions it holds.
@@ -66,17 +74,9 @@ function configSnapshot(config) {
   // No prototype: the core reads members by name, and nothing may come from Object.prototype.
   /** @type {Record<string, unknown>} */
   const snapshot = Object.create(null);
-  for (const key of CONFIG_STRINGS) {
+  for (const [key, check] of Object.entries(CONFIG_FIELDS)) {
     const v = field(config, key, what);
-    if (v !== undefined) snapshot[key] = string(v, `Invalid Configuration: ${key}`);
-  }
-  for (const key of CONFIG_BOOLEANS) {
-    const v = optionalBoolean(field(config, key, what), `Invalid Configuration: ${key}`);
-    if (v !== undefined) snapshot[key] = v;
-  }
-  for (const key of CONFIG_NUMBERS) {
-    const v = optionalNumber(field(config, key, what), `Invalid Configuration: ${key}`);
-    if (v !== undefined) snapshot[key] = v;
+    if (v !== undefined) snapshot[key] = check(v, `Invalid Configuration: ${key}`);
   }
   if (typeof snapshot.endpoint === "string") endpointUrl(snapshot.endpoint, snapshot.allowInsecureEndpoint === true);
   const fetchImpl = optionalFunction(field(config, "fetch", what), "Invalid Configuration: fetch") ?? globalFetch;

@@ -136,14 +136,6 @@ const SERVICE_CLASSES = {
   InternalServerException,
 };
 
-const LOCAL_CLASSES = {
-  network: NetworkError,
-  timeout: RequestTimeoutError,
-  response: ResponseError,
-  configuration: ConfigurationError,
-  credentials: CredentialsProviderError,
-};
-
 /**
  * Called by the wasm core to build a public error.
  * @param {string} kind
@@ -157,10 +149,6 @@ export function makeError(kind, props) {
       : AgentCoreServiceException;
     return new Class(props);
   }
-  if (kind === "validation") return new ParamValidationError(props);
-  if (kind === "callback") return new CallbackError(props);
-  if (kind === "flow") return new AuthorizationFlowError(props);
-  if (kind === "popup") return new PopupError(props);
   const Class = Object.hasOwn(LOCAL_CLASSES, kind)
     ? LOCAL_CLASSES[/** @type {keyof typeof LOCAL_CLASSES} */ (kind)]
     : ResponseError;
@@ -240,3 +228,16 @@ export class PopupError extends CodedError {
 export function isPackageError(e) {
   return e instanceof ParamValidationError || e instanceof AgentCoreServiceException || e instanceof LocalError || e instanceof CodedError;
 }
+
+/** The other kinds' classes (read by makeError when it runs, after every class is defined). */
+const LOCAL_CLASSES = {
+  network: NetworkError,
+  timeout: RequestTimeoutError,
+  response: ResponseError,
+  configuration: ConfigurationError,
+  credentials: CredentialsProviderError,
+  validation: ParamValidationError,
+  callback: CallbackError,
+  flow: AuthorizationFlowError,
+  popup: PopupError,
+};
