@@ -1,4 +1,5 @@
-// Redirects are never followed, in every runtime: workerd (wrangler dev), Chromium, Deno and Bun.
+// Redirects are never followed, in every runtime: workerd (wrangler dev), Chromium, Deno, Bun and
+// Vercel's Edge Runtime.
 // A service on loopback answers 307 to another origin and 308 to another path on its own host;
 // the package ends each call as an Unknown client error after one request, and neither the other
 // origin nor the other path receives anything (no signed body with its workloadIdentityToken, no
@@ -12,7 +13,7 @@ import { extname, join, normalize } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
 import { WRANGLER_ENV } from "./example-worker.js";
-import { bin, freePort, launch, project, serve } from "./support.js";
+import { bin, edgeRuntime, freePort, launch, project, serve } from "./support.js";
 
 const run = promisify(execFile);
 
@@ -121,6 +122,17 @@ test("Bun: a redirect is not followed", { timeout: 90_000 }, async (t) => {
   });
   const { stdout } = await run(bin("bun"), ["main.mjs", JSON.stringify(s.config)], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
   verify(s, JSON.parse(stdout), [307, 308]);
+});
+
+test("Vercel Edge Runtime: a redirect is not followed", { timeout: 90_000 }, async (t) => {
+  const s = await services(t);
+  const dir = project("redirects-edge-runtime", {
+    "redirects.mjs": REDIRECTS,
+    "entry.mjs": 'import { redirects } from "./redirects.mjs";\nglobalThis.__redirects = redirects;\n',
+  });
+  const runtime = await edgeRuntime(dir, "entry.mjs");
+  const results = await runtime.evaluate(`__redirects(${JSON.stringify(s.config)})`);
+  verify(s, JSON.parse(JSON.stringify(results)), [307, 308]);
 });
 
 test("workerd (wrangler dev): a redirect is not followed", { timeout: 150_000 }, async (t) => {

@@ -1,9 +1,11 @@
 // Shared helpers for the runtime tests: the packed tarball, scratch projects, child processes that
 // serve HTTP, free ports, a user's type check.
 import { spawn, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { EdgeRuntime } from "edge-runtime";
+import * as esbuild from "esbuild";
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
 import { submitConsent } from "../../emulator/consent.js";
@@ -150,4 +152,35 @@ export function verifySmoke(emu, result) {
   const last = emu.requests().filter((r) => r.operation).at(-1);
   assert.equal(last.requestId, result.requestId);
   assert.equal(last.signature.valid, true);
+}
+
+/**
+ * Vercel's Edge Runtime with `entry` (a module in the scratch project `dir`) bundled as Vercel's
+ * bundler does for edge functions: the worker entry, and the .wasm import bound to a
+ * WebAssembly.Module the platform compiled (edge code may not compile wasm from bytes).
+ * @param {string} dir @param {string} entry
+ */
+export async function edgeRuntime(dir, entry) {
+  const built = await esbuild.build({
+    entryPoints: [join(dir, entry)],
+    bundle: true,
+    write: false,
+    format: "iife",
+    platform: "neutral",
+    conditions: ["edge-light", "worker", "browser"],
+    plugins: [
+      {
+        name: "wasm-module-binding",
+        setup(b) {
+          b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: a.path, namespace: "wasm-binding" }));
+          b.onLoad({ filter: /.*/, namespace: "wasm-binding" }, () => ({ contents: "export default globalThis.__wasmModule;", loader: "js" }));
+        },
+      },
+    ],
+  });
+  const wasmBytes = readFileSync(join(dir, "node_modules/agentcore-identity-edge/www/wasm/agentcore_identity_edge_bg.wasm"));
+  const runtime = new EdgeRuntime();
+  runtime.context.__wasmModule = await runtime.evaluate("WebAssembly").compile(wasmBytes);
+  runtime.evaluate(built.outputFiles[0].text);
+  return runtime;
 }
