@@ -20,17 +20,18 @@ export function exampleFiles() {
 
 /**
  * `wrangler dev` of the example Worker on a free loopback port, against `emu`; `vars` override
- * wrangler.toml's [vars]. Stopped when the test ends.
+ * wrangler.toml's [vars]. With `protocol: "https"`, wrangler serves it over TLS with its own
+ * self-signed certificate (the caller's HTTP clients must accept it). Stopped when the test ends.
  */
-export async function exampleWorker(t, emu, { name = "worker-example", vars = {} } = {}) {
+export async function exampleWorker(t, emu, { name = "worker-example", vars = {}, protocol = "http" } = {}) {
   const dir = project(name, {
     ...exampleFiles(),
     "worker/.dev.vars": `AWS_ACCESS_KEY_ID=${emu.credentials.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${emu.credentials.secretAccessKey}\nSTATE_SECRET=${STATE_SECRET}\n`,
   });
   const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `${protocol}://127.0.0.1:${port}`;
   const varArgs = Object.entries({ AGENTCORE_ENDPOINT: emu.url, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const server = await serve(t, bin("wrangler"), ["dev", "--ip", "127.0.0.1", "--port", String(port), ...varArgs, "--log-level", "warn"], {
+  const server = await serve(t, bin("wrangler"), ["dev", "--ip", "127.0.0.1", "--port", String(port), "--local-protocol", protocol, ...varArgs, "--log-level", "warn"], {
     cwd: join(dir, "worker"),
     env: WRANGLER_ENV,
     url: origin,

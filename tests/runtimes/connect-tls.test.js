@@ -1,0 +1,57 @@
+// The example Worker over real TLS: `wrangler dev --local-protocol https` serves it with wrangler's
+// self-signed certificate, and headless Chromium (told to accept that certificate) signs in and
+// connects the demo provider. Chromium itself enforces the `__Host-` prefix (Secure, Path=/, no
+// Domain): a cookie that broke it would be dropped, and the console would stay signed out.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { startEmulator } from "../../emulator/server.js";
+import { exampleWorker } from "./example-worker.js";
+import { launch } from "./support.js";
+
+// This file's own HTTP client (the readiness probe of `wrangler dev`) accepts the self-signed
+// certificate; each test file runs in its own process.
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+
+test("the example Worker over TLS: Chromium keeps its __Host-session cookie (Secure, HttpOnly, Path=/, host-only) and the console connects", { timeout: 300_000 }, async (t) => {
+  // The workload accepts only https return URLs: the Worker must derive its callback from the TLS
+  // request it was given.
+  const emu = await startEmulator({ port: 0, log: () => {}, config: { workloads: [{ name: "demo-workload", allowedResourceOauth2ReturnUrls: ["https://127.0.0.1:*"] }] } });
+  t.after(() => emu.close());
+  const { origin } = await exampleWorker(t, emu, { name: "connect-tls", protocol: "https" });
+  assert.match(origin, /^https:\/\/127\.0\.0\.1:\d+$/);
+  const browser = await launch(t);
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  await page.goto(`${origin}/`);
+  await page.click("#login");
+  await page.waitForFunction(() => /^Signed in as user-/.test(document.getElementById("who")?.textContent ?? ""));
+
+  const cookies = await context.cookies(origin);
+  assert.deepEqual(cookies.map((c) => c.name), ["__Host-session"]);
+  const [session] = cookies;
+  assert.equal(session.secure, true);
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.sameSite, "Lax");
+  assert.equal(session.path, "/");
+  assert.equal(session.domain, "127.0.0.1", "host-only: no Domain attribute");
+  assert.equal(await page.evaluate(() => document.cookie), "", "the page's scripts cannot read the session");
+
+  // The cookie carries the session: the console lists the provider, then connects it in a popup.
+  await page.waitForSelector("li[data-provider=demo] .status.not-connected");
+  const [popup] = await Promise.all([page.waitForEvent("popup"), page.click("li[data-provider=demo] button")]);
+  await popup.waitForURL((u) => u.pathname === "/oauth2/authorize", { timeout: 60_000 });
+  const popupClosed = popup.waitForEvent("close", { timeout: 60_000 });
+  await popup.click("button[value=allow]");
+  await popupClosed;
+  await page.waitForSelector("li[data-provider=demo] .status.connected");
+  assert.deepEqual(
+    emu.requests().filter((r) => r.operation === "CompleteResourceTokenAuth").map((r) => r.status),
+    [200],
+  );
+
+  // Signed out: the cookie is gone from the browser.
+  const signedOut = await page.evaluate(async () => (await fetch("/logout", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status);
+  assert.equal(signedOut, 200);
+  assert.deepEqual(await context.cookies(origin), []);
+});
