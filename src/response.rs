@@ -420,6 +420,9 @@ mod tests {
             "https://signin.example.com/a b",
             "https://signin.example.com/\n",
             "https:\\\\evil.example",
+            // A browser reads `\` as `/`: the host would be evil.example.
+            "https://evil.example\\.signin.example.com/authorize",
+            "https://signin.example.com/a\\b",
             "//evil.example/",
             "/relative",
             "",
