@@ -4,8 +4,8 @@
 // with `wrangler dev`, prints the console's URL, then runs the M2M flow and the whole
 // USER_FEDERATION flow in the terminal: authorization URL, consent, callback with a verified
 // customState, session binding, token. Without a terminal it then connects an account through the
-// Worker's routes over HTTP and exits; on a terminal it serves the console until Ctrl-C. Tokens
-// are printed redacted.
+// Worker's routes over HTTP and exits; on a terminal it serves the console until Ctrl-C, even when
+// the terminal's flow stops (a refused or missed consent). Tokens are printed redacted.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -198,17 +198,20 @@ try {
   });
   step(7, `next call: ${again.accessToken ? `token from the vault ${redact(again.accessToken)}, no new consent` : "no token"}`);
   console.log("\ndemo complete: both flows reached a token");
-
-  if (interactive) {
-    console.log(`\nThe agent console is at ${worker.url}/: sign in, then connect the demo account in a popup. Press Ctrl-C to stop.`);
-    servingConsole = true;
-    await new Promise((resolve) => process.once("SIGINT", resolve));
-  } else if (emulator) {
-    await connectThroughWorker();
-  }
+  if (!interactive && emulator) await connectThroughWorker();
 } catch (e) {
   failed = true;
   console.error(`\ndemo failed: ${e.name}: ${e.message}${e.$metadata ? ` (request ${e.$metadata.requestId}, HTTP ${e.$metadata.httpStatusCode})` : ""}`);
+}
+try {
+  // On a terminal the console is served until Ctrl-C, whatever became of the terminal's flows (a
+  // consent refused, or not given in time, ends only those).
+  if (interactive) {
+    if (failed) console.log("\nThe terminal's flow stopped (above); the agent console is still served.");
+    console.log(`\nThe agent console is at ${worker.url}/: sign in, then connect the demo account in a popup. Press Ctrl-C to stop.`);
+    servingConsole = true;
+    await new Promise((resolve) => process.once("SIGINT", resolve));
+  }
 } finally {
   await worker.stop();
   rmSync(workerState, { recursive: true, force: true });

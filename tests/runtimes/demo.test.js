@@ -132,6 +132,35 @@ test("npm run demo on a terminal: the console's URL first, consent in a browser,
   await assert.rejects(fetch(consoleUrl, { signal: AbortSignal.timeout(5000) }), "the console still answers");
 });
 
+test("npm run demo on a terminal: a consent refused in the terminal's flow ends that flow only; the console is served until Ctrl-C", { timeout: 180_000, skip: !hasScript && "util-linux script is not installed" }, async (t) => {
+  const demo = demoOnTerminal(t);
+  const [, consoleUrl] = await demo.waitFor(/^Agent console: (http:\/\/127\.0\.0\.1:\d+\/)\r?$/m, 120_000);
+  const [, authorize] = await demo.waitFor(/open (http:\/\/127\.0\.0\.1:\d+\/authorize) in a browser/, 60_000);
+  // The person refuses the terminal's consent (the emulator's Deny, as its form posts it).
+  const consentPage = await fetch(authorize);
+  const requestUri = /name="request_uri" value="([^"]+)"/.exec(await consentPage.text())?.[1].replaceAll("&amp;", "&");
+  assert.ok(requestUri, "the consent form");
+  const denied = await fetch(new URL("/oauth2/authorize", consentPage.url), {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ request_uri: requestUri, decision: "deny" }),
+    redirect: "manual",
+  });
+  const callback = /** @type {string} */ (denied.headers.get("location"));
+  assert.equal((await fetch(callback)).status, 400);
+  await demo.waitFor(/demo failed: CallbackError/, 30_000);
+  await demo.waitFor(/the agent console is still served[^]*The agent console is at http:\/\/127\.0\.0\.1:\d+\/: sign in/, 30_000);
+  // Still served: the console's page, and its sign-in.
+  assert.equal((await fetch(consoleUrl)).status, 200);
+  const origin = consoleUrl.slice(0, -1);
+  const login = await fetch(`${origin}/login`, { method: "POST", headers: { origin, "content-type": "application/json" }, body: "{}" });
+  assert.equal(login.status, 200);
+  demo.child.stdin.write("\x03");
+  const { code } = await within(demo.exited, 30_000, "the demo stopping on Ctrl-C");
+  assert.notEqual(code, 0, "the refused flow is the demo's outcome");
+  await assert.rejects(fetch(consoleUrl, { signal: AbortSignal.timeout(5000) }), "the console still answers");
+});
+
 test("npm run demo: Ctrl-C while it waits for a consent stops the Worker and removes its scratch folder (the Worker's credentials)", { timeout: 180_000, skip: !hasScript && "util-linux script is not installed" }, async (t) => {
   const scratch = () => new Set(readdirSync(tmpdir()).filter((f) => f.startsWith("agentcore-demo-")));
   const before = scratch();
