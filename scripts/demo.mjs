@@ -31,11 +31,10 @@ function newest(dir) {
   return t;
 }
 
-// 1. What a fresh clone lacks: npm packages, then the wasm build.
-if (!existsSync(join(root, "node_modules", "@smithy", "signature-v4"))) {
-  console.log("installing npm packages (npm ci) ...");
-  run("npm", ["ci", "--no-audit", "--no-fund"]);
-}
+// 1. What a fresh clone lacks, installed as npm test installs it (scripts/setup.mjs: npm packages,
+//    a C compiler, the Rust target, the wasm-bindgen CLI), then the wasm build.
+const { setup } = await import("./setup.mjs");
+await setup({ quick: true, then: "npm run demo" });
 const wasm = join(root, "www", "wasm", "agentcore_identity_edge_bg.wasm");
 if (!existsSync(wasm) || statSync(wasm).mtimeMs < Math.max(newest(join(root, "src")), statSync(join(root, "Cargo.toml")).mtimeMs)) {
   console.log("building the wasm package (npm run build) ...");

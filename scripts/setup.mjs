@@ -29,6 +29,9 @@ const SYSTEM_PACKAGES = [
   { pkg: "bsdutils", command: "script" },
 ];
 
+/** The command to run again after a fix by hand: `npm test`, or the script that called setup. */
+let rerun = "npm test";
+
 /** Ends the run with one line naming what to do. */
 function stop(line) {
   console.error(`setup: ${line}`);
@@ -73,7 +76,7 @@ export function ensureNodeModules() {
 
 /** rustup's wasm32 target and components (scripts/toolchain.mjs); Rust itself cannot be installed from here. */
 export function ensureRust({ quick = false } = {}) {
-  if (!has("cargo") || !has("rustup")) stop("Rust is missing: install it with rustup (https://rustup.rs), then run npm test again");
+  if (!has("cargo") || !has("rustup")) stop(`Rust is missing: install it with rustup (https://rustup.rs), then run ${rerun} again`);
   try {
     ensureWasmTarget();
     ensureRustComponents(quick ? ["rust-src"] : ["clippy", "rustfmt", "rust-src"]);
@@ -90,7 +93,7 @@ export function ensureSystemPackages({ quick = false } = {}) {
   const command = `apt-get install -y ${missing.join(" ")}`;
   const root_ = typeof process.getuid === "function" && process.getuid() === 0;
   const sudo = !root_ && has("sudo") && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0;
-  if (!has("apt-get") || (!root_ && !sudo)) stop(`missing ${missing.join(", ")}: run \`sudo ${command}\`, then npm test again`);
+  if (!has("apt-get") || (!root_ && !sudo)) stop(`missing ${missing.join(", ")}: run \`sudo ${command}\`, then ${rerun} again`);
   console.log(`setup: installing ${missing.join(", ")} (apt-get)`);
   // Through env, as sudo starts the command with an environment of its own.
   const apt = (/** @type {string[]} */ args) => {
@@ -103,8 +106,12 @@ export function ensureSystemPackages({ quick = false } = {}) {
   return missing;
 }
 
-/** Everything, in the order each step's tools need: system packages first (cargo needs cc). */
-export async function setup({ quick = false } = {}) {
+/**
+ * Everything, in the order each step's tools need: system packages first (cargo needs cc). `then`
+ * is the command a refusal tells the user to run again.
+ */
+export async function setup({ quick = false, then = "npm test" } = {}) {
+  rerun = then;
   ensureSystemPackages({ quick });
   ensureNodeModules();
   ensureRust({ quick });

@@ -34,6 +34,18 @@ test("missing packages, not allowed to install: one line naming the command, exi
   assert.equal(lines[0], `setup: missing ${missing.replaceAll(" ", ", ")}: run \`sudo apt-get install -y ${missing}\`, then npm test again`);
 });
 
+test("npm run demo on a machine without a C compiler, not allowed to install: the same one line, naming the demo", { skip: !asRoot || !which("runuser") ? "needs root (to run as nobody) and runuser" : false }, () => {
+  chmodSync(bin, 0o755);
+  for (const cmd of ["node", "sh", "apt-get"]) {
+    const path = which(cmd);
+    if (path && !existsSync(join(bin, cmd))) symlinkSync(path, join(bin, cmd));
+  }
+  const r = spawnSync(which("runuser"), ["-u", "nobody", "--", join(bin, "node"), join(root, "scripts", "demo.mjs")], { encoding: "utf8", env: { PATH: bin }, timeout: 60_000 });
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.equal(r.stdout, "");
+  assert.equal(r.stderr, "setup: missing build-essential: run `sudo apt-get install -y build-essential`, then npm run demo again\n");
+});
+
 test("a machine with everything: nothing installed, npm ci not run", () => {
   const lock = join(root, "node_modules", ".package-lock.json");
   const before = statSync(lock).mtimeMs;
