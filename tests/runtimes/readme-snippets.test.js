@@ -1,5 +1,5 @@
-// The README's code runs as written. Every ```js and ```ts block of README.md, whatever blocks it has
-// when this runs, is type-checked by tsc --strict (checkJs for js blocks) against the packed packages'
+// The README's code runs as written. Every ```js and ```ts block of README.md (and of the emulator's
+// README.md, which ships in its package), whatever blocks it has when this runs, is type-checked by tsc --strict (checkJs for js blocks) against the packed packages'
 // types, in a scratch project outside the repository (the system's temporary folder) with the two
 // tarballs installed offline from an empty npm cache, and two libraries the examples use linked from
 // the repository's node_modules (redis, hono). Names a block uses without declaring (the `env` of a
@@ -44,6 +44,7 @@ declare const signal: AbortSignal;
 declare const input: import("agentcore-identity-edge").GetResourceOauth2TokenInput;
 declare const routes: import("agentcore-identity-edge/connect").ConnectRoutes;
 declare const chat: { say(text: string): Promise<void> };
+declare const authorizationUrl: string;
 declare function authenticatedUser(request: Request): Promise<string>;
 declare function userFromSessionCookie(request: Request, env: Env): Promise<string | null>;
 declare function serveTheConsole(request: Request, env: Env): Response | Promise<Response>;
@@ -64,9 +65,9 @@ declare module "npm:agentcore-identity-edge" {
 }
 `;
 
-/** The js/ts blocks of README.md, with the line each starts on. */
-function readmeBlocks() {
-  const lines = readFileSync(join(root, "README.md"), "utf8").split("\n");
+/** The js/ts blocks of a README (README.md unless said), with the line each starts on. */
+function readmeBlocks(readme = "README.md") {
+  const lines = readFileSync(join(root, readme), "utf8").split("\n");
   const blocks = [];
   let open = null;
   for (const [i, line] of lines.entries()) {
@@ -82,7 +83,7 @@ function readmeBlocks() {
       open = null;
     }
   }
-  assert.equal(open, null, "README.md has an unclosed code fence");
+  assert.equal(open, null, `${readme} has an unclosed code fence`);
   return blocks;
 }
 
@@ -103,15 +104,21 @@ before(() => {
   symlinkSync(join(root, "node_modules", "hono"), join(dir, "node_modules", "hono"), "dir");
 });
 
-test("every js/ts block of README.md type-checks with tsc --strict against the packed package", () => {
-  const blocks = readmeBlocks();
-  assert.ok(blocks.length >= 10, `README.md has ${blocks.length} js/ts blocks`);
+/**
+ * Type-checks every js/ts block of `readme` (at least `min` of them) in the scratch project; each
+ * error reported at its README line.
+ * @param {string} readme @param {number} min
+ */
+function typeCheckBlocks(readme, min) {
+  const blocks = readmeBlocks(readme);
+  assert.ok(blocks.length >= min, `${readme} has ${blocks.length} js/ts blocks`);
+  const prefix = readme.replace(/\W+/g, "-");
   const files = [];
   /** @type {Map<string, { start: number }>} */
   const where = new Map();
   for (const [n, b] of blocks.entries()) {
     const ts = b.lang === "ts" || b.lang === "typescript";
-    const file = `block-${String(n + 1).padStart(2, "0")}.${ts ? "ts" : "js"}`;
+    const file = `${prefix}-block-${String(n + 1).padStart(2, "0")}.${ts ? "ts" : "js"}`;
     // `export {}` makes each block a module of its own (top-level await, no shared names); it is one line.
     writeFileSync(join(dir, file), `export {};\n${b.code}\n`);
     files.push(file);
@@ -121,8 +128,16 @@ test("every js/ts block of README.md type-checks with tsc --strict against the p
   writeFileSync(join(dir, "stubs.d.ts"), STUBS);
   const r = typeCheck(dir, { files: ["globals.d.ts", "stubs.d.ts", ...files], lib: ["es2022", "dom", "dom.iterable"], skipLibCheck: true });
   // Each error at its README line: "README.md:61: error TS2322: ...".
-  const report = `${r.stdout}${r.stderr}`.replace(/^(block-\d+\.[jt]s)\((\d+),(\d+)\)/gm, (_, file, line) => `README.md:${Number(line) + /** @type {{start: number}} */ (where.get(file)).start} (${file})`);
-  assert.equal(r.status, 0, `README blocks that do not type-check:\n${report}`);
+  const report = `${r.stdout}${r.stderr}`.replace(/^([\w-]+-block-\d+\.[jt]s)\((\d+),(\d+)\)/gm, (_, file, line) => `${readme}:${Number(line) + /** @type {{start: number}} */ (where.get(file)).start} (${file})`);
+  assert.equal(r.status, 0, `${readme} blocks that do not type-check:\n${report}`);
+}
+
+test("every js/ts block of README.md type-checks with tsc --strict against the packed package", () => {
+  typeCheckBlocks("README.md", 10);
+});
+
+test("every js/ts block of emulator/README.md type-checks against the packed emulator, imported by its package name", () => {
+  typeCheckBlocks("emulator/README.md", 2);
 });
 
 test("the Node quick start runs against the emulator with its names and credentials", async () => {
