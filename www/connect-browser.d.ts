@@ -65,6 +65,17 @@ export interface ConnectProviderResult {
  * (a reply that is not the routes' JSON, or a redirect, which is never followed) or
  * `callback_refused` (a callback error without a known code). The message never holds a URL, a
  * state or a token.
+ *
+ * @example
+ * ```js
+ * try {
+ *   await connectProvider("github");
+ * } catch (e) {
+ *   if (e instanceof ConnectError && e.code === "unauthenticated") location.assign("/login");
+ *   else if (e instanceof ConnectError) show(`refused: ${e.code} (HTTP ${e.status ?? "-"})`);
+ *   else throw e;
+ * }
+ * ```
  */
 export declare class ConnectError extends Error {
   constructor(props: { code: string; message: string; status?: number | undefined; provider?: string | undefined; cause?: unknown });
@@ -94,6 +105,15 @@ export declare class ConnectError extends Error {
  * - a `PopupError`: `popup_blocked`, `popup_closed`, `timeout`, `url_refused`;
  * - a {@link ConnectError} for a refusal by the routes or the callback;
  * - the signal's reason when `signal` aborts.
+ *
+ * @example
+ * ```js
+ * // In a click handler: the popup opens at once, then follows the flow.
+ * button.addEventListener("click", async () => {
+ *   const { provider, status } = await connectProvider("github", { basePath: "/agentcore", timeoutMs: 300_000 });
+ *   show(`${provider}: ${status}`); // "github: connected"
+ * });
+ * ```
  *
  * @see https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/oauth2-authorization-url-session-binding.html
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1

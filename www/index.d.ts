@@ -582,6 +582,13 @@ export interface CreateCustomStateOptions {
  * Makes a `customState` (RFC 6749 §10.12 CSRF protection, RFC 9700 §4.7) that a stateless worker can
  * verify: a random nonce, an expiry and an HMAC-SHA256 over them and the binding, 76 characters of
  * `[A-Za-z0-9_-]`.
+ *
+ * @example
+ * ```js
+ * // Bound to the signed-in user; handleOauth2Callback checks it with the same secret and binding.
+ * const customState = await createCustomState({ secret: env.STATE_SECRET, binding: userId });
+ * const out = await client.getResourceOauth2Token({ ...input, resourceOauth2ReturnUrl, customState });
+ * ```
  */
 export declare function createCustomState(options: CreateCustomStateOptions): Promise<string>;
 
