@@ -9,11 +9,11 @@ import { bin, freePort, project, root, serve } from "./support.js";
 export const STATE_SECRET = "worker-test-state-secret-0123456789abcdef";
 export const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
 
-/** The Worker's and the console's files, at the paths build.mjs expects (worker/, console/). */
+/** The Worker's modules and build files, and the console's files, at the paths build.mjs expects (worker/, console/). */
 export function exampleFiles() {
   /** @type {Record<string, string>} */
   const files = {};
-  for (const f of ["wrangler.toml", "worker.js", "build.mjs"]) files[`worker/${f}`] = readFileSync(join(root, "www", "worker", f), "utf8");
+  for (const f of readdirSync(join(root, "www", "worker")).filter((f) => /\.(?:js|mjs|toml)$/.test(f))) files[`worker/${f}`] = readFileSync(join(root, "www", "worker", f), "utf8");
   for (const f of readdirSync(join(root, "www", "console"))) files[`console/${f}`] = readFileSync(join(root, "www", "console", f), "utf8");
   return files;
 }

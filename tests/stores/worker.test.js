@@ -4,7 +4,7 @@
 // clock-skew allowance; and what makes it safe to deploy: settings checked, identity only from a
 // signed cookie, no service text in its pages, only https (or loopback http) authorization URLs.
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, readFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
@@ -59,12 +59,15 @@ export default {
 let bundled;
 /**
  * The example Worker bundled against the packed package, as wrangler would (workerd conditions).
- * Only worker.js: the console's files (build.mjs, [assets]) are not under test here, the ASSETS
+ * Only the Worker's modules: the console's files (build.mjs, [assets]) are not under test here, the ASSETS
  * binding is a stand-in (see `worker`).
  */
 function bundle() {
   if (bundled) return bundled;
-  const dir = project("stores-worker", { "worker.js": readFileSync(join(root, "www", "worker", "worker.js"), "utf8"), "entry.js": ENTRY });
+  /** @type {Record<string, string>} */
+  const modules = {};
+  for (const f of readdirSync(join(root, "www", "worker")).filter((f) => f.endsWith(".js"))) modules[f] = readFileSync(join(root, "www", "worker", f), "utf8");
+  const dir = project("stores-worker", { ...modules, "entry.js": ENTRY });
   esbuild.buildSync({
     entryPoints: [join(dir, "entry.js")],
     bundle: true,
