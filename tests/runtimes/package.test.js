@@ -74,6 +74,23 @@ test("@arethetypeswrong/cli: no problems for ESM under node16 and bundler resolu
   }
 });
 
+test("ESM only: a CommonJS module loads it with await import()", async () => {
+  const { project } = await import("./support.js");
+  const dir = project("commonjs", {
+    "main.cjs": `(async () => {
+  const { AgentCoreIdentityClient, createCustomState } = await import("agentcore-identity-edge");
+  const state = await createCustomState({ secret: "commonjs-test-state-secret-0123456789abcdef" });
+  console.log(JSON.stringify({ client: typeof AgentCoreIdentityClient, stateLength: state.length }));
+})();
+`,
+  });
+  const r = spawnSync(process.execPath, ["main.cjs"], { cwd: dir, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.client, "function");
+  assert.equal(out.stateLength, 76);
+});
+
 test("npm publish --dry-run succeeds", () => {
   const r = spawnSync("npm", ["publish", "--dry-run", "--ignore-scripts", tarball()], { cwd: root, encoding: "utf8" });
   assert.equal(r.status, 0, r.stdout + r.stderr);
