@@ -146,10 +146,9 @@ export class AgentCoreIdentityClient {
    * @param {AbortSignal | undefined} signal
    * @returns {Promise<any>}
    */
-  #dispatch(operation, data, signal) {
-    const wasm = this.#wasm;
-    if (wasm) return this.#run(wasm, operation, data, signal);
-    return this.#client().then((client) => this.#run(client, operation, data, signal));
+  async #dispatch(operation, data, signal) {
+    // The first call loads the module (a browser streams it): that wait ends at the abort too.
+    return this.#run(this.#wasm ?? (await within(this.#client(), undefined, () => {}, signal)), operation, data, signal);
   }
 
   /**

@@ -61,5 +61,8 @@ export async function authorize(dispatch, data, { onAuthorizationUrl, pollInterv
     }
   } finally {
     clearTimeout(timer);
+    // Settled: where the host lacks AbortSignal.any, this lets anySignal remove its listener from
+    // the caller's signal.
+    deadline.abort();
   }
 }

@@ -3,8 +3,12 @@
 // leaves a promise unsettled. One test per way the package once failed open.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { spawnSync } from "node:child_process";
 import { createServer } from "node:http";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { nodeEntry } from "../support/package.mjs";
 import { clientFor, emulator, pkg, rejection, RETURN_URL } from "./helpers.js";
 
 const SECRET = "fail-closed-test-secret-0123456789abcdef";
@@ -609,7 +613,7 @@ test("the flow's timeoutMs bounds every wait without requestTimeoutMs: the provi
     credentials: creds,
     fetch: async () => (++calls === 1 ? new Response(JSON.stringify(pending)) : hang()),
   });
-  const e = await rejection(polled.getResourceOauth2TokenOrAuthorize(m2m, { onAuthorizationUrl: () => {}, pollIntervalMs: 10, timeoutMs: 150 }));
+  const e = await rejection(polled.getResourceOauth2TokenOrAuthorize(m2m, { onAuthorizationUrl: () => {}, pollIntervalMs: 10, timeoutMs: 1000 }));
   isTimeout(e, "poll");
   assert.equal(e.sessionUri, SESSION);
   assert.equal(calls, 2);
@@ -621,6 +625,26 @@ test("the flow's timeoutMs bounds every wait without requestTimeoutMs: the provi
   assert.equal((await aborted).message, "stop");
   const done = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: creds, fetch: async () => new Response('{"accessToken":"t"}') });
   assert.equal((await done.getResourceOauth2TokenOrAuthorize(m2m)).accessToken, "t");
+});
+
+test("a first call whose module never loads (a .wasm GET that never answers) ends at the caller's abort and at the flow's deadline", () => {
+  // The browser entry, installed from the tarball, in a process of its own: its module is not loaded yet.
+  const browserEntry = pathToFileURL(join(dirname(nodeEntry()), "node_modules", "agentcore-identity-edge", "www", "index.js")).href;
+  const script = `
+globalThis.fetch = () => new Promise(() => {}); // the .wasm GET never answers
+setInterval(() => {}, 1000); // AbortSignal.timeout's timer does not keep Node's event loop alive
+const pkg = await import(${JSON.stringify(browserEntry)});
+const client = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: { accessKeyId: "AKID", secretAccessKey: "secret" }, fetch: async () => new Response("{}") });
+const input = ${JSON.stringify(m2m)};
+const out = {};
+try { await client.getResourceOauth2Token(input, { signal: AbortSignal.timeout(100) }); out.call = "resolved"; } catch (e) { out.call = e.name; }
+try { await client.getResourceOauth2TokenOrAuthorize(input, { timeoutMs: 100 }); out.flow = "resolved"; } catch (e) { out.flow = e.name + " " + e.code; }
+console.log(JSON.stringify(out));
+process.exit(0);
+`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
+  assert.equal(r.status, 0, `the calls did not end: ${r.signal ?? ""} ${r.stderr}`);
+  assert.deepEqual(JSON.parse(r.stdout), { call: "TimeoutError", flow: "AuthorizationFlowError timeout" });
 });
 
 test("a fake AbortSignal, an issue time in the future and lone surrogates in the input are refused", async () => {
