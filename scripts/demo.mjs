@@ -157,6 +157,9 @@ try {
     onCallback = (err, result) => (err ? reject(err) : resolve(result));
     consentTimer = setTimeout(() => reject(new Error(`no authorization within ${CONSENT_WAIT_MS / 60_000} minutes`)), CONSENT_WAIT_MS);
   }).finally(() => clearTimeout(consentTimer));
+  // Awaited only once an authorization URL comes: a flow that fails before then must not leave
+  // this promise to reject unhandled later (on a terminal the console is still served).
+  callbackDone.catch(() => {});
   const token = await client.getResourceOauth2TokenOrAuthorize(
     {
       workloadIdentityToken: userWorkload.workloadAccessToken,
