@@ -174,8 +174,8 @@ export interface ConnectRoutes {
  *
  * Every POST needs an `Origin` of the routes or of `allowedOrigins` (403) and `content-type:
  * application/json` (415). `GET {basePath}/connections` opens authorization sessions, so it is
- * refused (403 `origin_refused`) as a navigation (`Sec-Fetch-Mode: navigate`) or with an `Origin`
- * that is neither. Every response has `cache-control: no-store`. The waits of `handle` are
+ * refused (403 `origin_refused`) for any `Sec-Fetch-Mode` but `cors` and `same-origin` (a
+ * navigation, a subresource) or with an `Origin` that is neither. Every response has `cache-control: no-store`. The waits of `handle` are
  * bounded: `authenticate` by `authenticateTimeoutMs`, a POST's body by `bodyTimeoutMs` (408
  * `body_timeout`), the store by `stateStoreTimeoutMs`, the calls
  * to AgentCore by the client's own `requestTimeoutMs` and `maxAttempts` (the client has no time

@@ -171,14 +171,17 @@ export function createConnectRoutes(options) {
 
   /**
    * The connections route's checks: it opens authorization sessions at the service, so a navigation
-   * to it (a cross-site link carries the Lax cookie) and a request with a foreign Origin are refused.
-   * The app's own fetch sends `Sec-Fetch-Mode: cors` or `same-origin`, and no Origin or its own.
+   * to it (a cross-site link carries the Lax cookie), a subresource (an `<img>` or `<script>` from a
+   * sibling subdomain: `no-cors`, no Origin) and a request with a foreign Origin are refused. The
+   * app's own fetch sends `Sec-Fetch-Mode: cors` or `same-origin`, and no Origin or its own; a
+   * client that sends no `Sec-Fetch-Mode` (not a browser) is judged by its Origin alone.
    * @param {Request} request @param {string} self
    */
   function checkGet(request, self) {
     const origin = request.headers.get("origin");
-    if (request.headers.get("sec-fetch-mode") === "navigate" || (origin !== null && !trusted(origin, self))) {
-      throw new RouteError(403, "origin_refused", "this request must be a fetch from the app's own pages, not a navigation");
+    const mode = request.headers.get("sec-fetch-mode");
+    if ((mode !== null && mode !== "cors" && mode !== "same-origin") || (origin !== null && !trusted(origin, self))) {
+      throw new RouteError(403, "origin_refused", "this request must be a fetch from the app's own pages, not a navigation or a subresource");
     }
   }
 

@@ -735,7 +735,7 @@ test("GET connections opens sessions: refused as a navigation or with a foreign 
   let signIns = 0;
   const routes = connect.createConnectRoutes(baseOptions(client, { allowedOrigins: [CONSOLE], authenticate: (r) => (signIns++, authenticate(r)) }));
   const get = (headers) => new Request(`${ORIGIN}/agentcore/connections`, { headers: { cookie: "test_user=alice", ...headers } });
-  for (const headers of [{ "sec-fetch-mode": "navigate" }, { "sec-fetch-mode": "navigate", "sec-fetch-site": "cross-site" }, { origin: FOREIGN }, { origin: "null" }, { origin: FOREIGN, "sec-fetch-mode": "cors" }]) {
+  for (const headers of [{ "sec-fetch-mode": "navigate" }, { "sec-fetch-mode": "navigate", "sec-fetch-site": "cross-site" }, { "sec-fetch-mode": "no-cors" }, { "sec-fetch-mode": "no-cors", "sec-fetch-site": "same-site", "sec-fetch-dest": "image" }, { "sec-fetch-mode": "websocket" }, { origin: FOREIGN }, { origin: "null" }, { origin: FOREIGN, "sec-fetch-mode": "cors" }]) {
     const r = await routes.handle(get(headers));
     assert.equal(r.status, 403, JSON.stringify(headers));
     assert.equal((await r.json()).error.code, "origin_refused");
