@@ -142,15 +142,14 @@ export class StateStoreDurableObject {
 
 /**
  * @typedef {{ fetch(input: string, init: RequestInit): Promise<Response> }} StubLike
- * @typedef {{ idFromName(name: string): unknown, get(id: unknown): StubLike }} NamespaceLike
  */
 
 /**
  * A single-use store in Durable Objects: each nonce goes to the object named after it.
  */
 export class DurableObjectStateStore {
-  /** @type {NamespaceLike} */
-  #namespace;
+  /** The namespace's `get(idFromName(nonce))`, read once from the binding. @type {(nonce: string) => StubLike} */
+  #stub;
   /** @type {number} */
   #timeoutMs;
 
@@ -160,17 +159,25 @@ export class DurableObjectStateStore {
    */
   constructor(namespace, options) {
     const ns = /** @type {any} */ (namespace);
-    let usable = false;
+    /** @type {unknown} */
+    let idFromName;
+    /** @type {unknown} */
+    let get;
     try {
-      usable = !!ns && (typeof ns === "object" || typeof ns === "function") && typeof ns.idFromName === "function" && typeof ns.get === "function";
+      // The binding's own methods or its class's, never Object.prototype's (a polluted `get` could
+      // answer every replay as new).
+      if (ns && (typeof ns === "object" || typeof ns === "function")) {
+        idFromName = member(ns, "idFromName", "namespace");
+        get = member(ns, "get", "namespace");
+      }
     } catch {
       // a getter or proxy that throws: not a namespace
     }
-    if (!usable) {
+    if (typeof idFromName !== "function" || typeof get !== "function") {
       throw makeError("configuration", { message: "DurableObjectStateStore: pass the Durable Object namespace binding (with idFromName and get)" });
     }
     const o = optionsObject(options, "DurableObjectStateStore options", true);
-    this.#namespace = ns;
+    this.#stub = (nonce) => get.call(ns, idFromName.call(ns, nonce));
     this.#timeoutMs = wholeNumber(field(o, "timeoutMs", "DurableObjectStateStore options"), "DurableObjectStateStore: timeoutMs", 1, 600_000, 10_000);
   }
 
@@ -188,7 +195,7 @@ export class DurableObjectStateStore {
     const body = JSON.stringify({ nonce, expiresAtMs });
     return askBackend(
       () => {
-        const stub = this.#namespace.get(this.#namespace.idFromName(nonce));
+        const stub = this.#stub(nonce);
         return stub.fetch(`${ORIGIN}/consume`, { method: "POST", headers: { "content-type": "application/json" }, body, redirect: "manual" });
       },
       async (res) => {

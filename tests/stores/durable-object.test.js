@@ -3,6 +3,7 @@
 // The real object, in workerd, is in conformance.test.js and worker.test.js.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { polluted } from "../node/helpers.js";
 import { cloudflarePkg, durableObjectWorker, randomNonce, withClock } from "./support.js";
 
 /** A namespace whose every stub answers with `fetch`; records the names asked for. */
@@ -14,6 +15,29 @@ function namespace(fetch) {
     get: (id) => ({ fetch: (input, init) => fetch(input, init, id) }),
   };
 }
+
+test("the namespace's methods are its own or its class's, never Object.prototype's, and read once", async () => {
+  const { DurableObjectStateStore } = await cloudflarePkg();
+  // A polluted method would be the app's no more. (`get` itself cannot be polluted here: every
+  // property descriptor in the process would inherit it.)
+  const get = () => ({ fetch: async () => new Response('{"consumed":true}') });
+  await polluted({ idFromName: (/** @type {string} */ n) => n }, async () => {
+    assert.throws(() => new DurableObjectStateStore(/** @type {any} */ ({ get })), (e) => e.name === "ConfigurationError");
+  });
+  // A binding whose methods are on its class (as workerd's are), read once: swapping them later changes nothing.
+  class Namespace {
+    idFromName(/** @type {string} */ name) {
+      return { name };
+    }
+    get() {
+      return { fetch: async () => new Response('{"consumed":true}') };
+    }
+  }
+  const ns = new Namespace();
+  const store = new DurableObjectStateStore(/** @type {any} */ (ns));
+  ns.get = () => ({ fetch: async () => new Response("swapped") });
+  assert.equal(await store.consume(randomNonce(), Date.now() + 60_000), true);
+});
 
 test("the constructor refuses anything but a namespace, and bad options, with ConfigurationError", async () => {
   const { DurableObjectStateStore } = await cloudflarePkg();
