@@ -145,6 +145,18 @@ export class StateStoreDurableObject {
  */
 
 /**
+ * A binding's method, read as the runtime gives it (Miniflare's bindings in Node are proxies, with
+ * no own properties), but never one left on `Object.prototype` or `Function.prototype` by a
+ * prototype pollution: a polluted `get` could answer every replay as new.
+ * @param {any} ns @param {string} key
+ */
+function bindingMethod(ns, key) {
+  const f = ns[key];
+  const polluted = [Object.prototype, Function.prototype].some((p) => Object.hasOwn(p, key) && /** @type {any} */ (p)[key] === f);
+  return typeof f === "function" && !polluted ? f : undefined;
+}
+
+/**
  * A single-use store in Durable Objects: each nonce goes to the object named after it.
  */
 export class DurableObjectStateStore {
@@ -164,11 +176,9 @@ export class DurableObjectStateStore {
     /** @type {unknown} */
     let get;
     try {
-      // The binding's own methods or its class's, never Object.prototype's (a polluted `get` could
-      // answer every replay as new).
       if (ns && (typeof ns === "object" || typeof ns === "function")) {
-        idFromName = member(ns, "idFromName", "namespace");
-        get = member(ns, "get", "namespace");
+        idFromName = bindingMethod(ns, "idFromName");
+        get = bindingMethod(ns, "get");
       }
     } catch {
       // a getter or proxy that throws: not a namespace
