@@ -52,7 +52,8 @@ export async function authorize(dispatch, data, { onAuthorizationUrl, pollInterv
         out = await dispatch(poll, bounded);
       } catch (e) {
         if (!(e instanceof ThrottlingException)) throw e;
-        interval = Math.min(interval * 2, 60_000);
+        // Doubled up to 60 s, never below the caller's own interval.
+        interval = Math.min(interval * 2, Math.max(60_000, pollIntervalMs));
         continue;
       }
       if (out.accessToken) return out;

@@ -539,7 +539,7 @@ export declare class CredentialsProviderError extends Error {
 export interface AuthorizeOptions extends CallOptions {
   /** Sends the user to `url` (a redirect, a link, a popup). Required when authorization is needed. */
   onAuthorizationUrl?: (url: string, info: { sessionUri: string }) => void | Promise<void>;
-  /** Time between polls: a whole number of ms from 10 to 600000. Default 5000 ms; doubled (up to 60 s) after throttling. */
+  /** Time between polls: a whole number of ms from 10 to 600000. Default 5000 ms; doubled after throttling, up to 60 s (or this interval, when longer). */
   pollIntervalMs?: number;
   /**
    * Give up after this long, with `AuthorizationFlowError` `timeout`: a whole number of ms from 1 to 86400000. Default

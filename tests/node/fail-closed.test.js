@@ -627,6 +627,30 @@ test("the flow's timeoutMs bounds every wait without requestTimeoutMs: the provi
   assert.equal((await done.getResourceOauth2TokenOrAuthorize(m2m)).accessToken, "t");
 });
 
+test("a throttled poll waits longer, never shorter: doubled up to 60 s, or the caller's pollIntervalMs when that is longer", async (t) => {
+  const pending = { authorizationUrl: "https://idp.example/authorize", sessionUri: SESSION, sessionStatus: "IN_PROGRESS" };
+  const throttled = () => new Response(JSON.stringify({ message: "slow down" }), { status: 429, headers: { "x-amzn-errortype": "ThrottlingException" } });
+  // The pauses are recorded and not waited for.
+  const realSetTimeout = globalThis.setTimeout;
+  /** @type {number[]} */
+  let pauses = [];
+  globalThis.setTimeout = /** @type {any} */ ((/** @type {() => void} */ fn, /** @type {number} */ ms) => (pauses.push(ms), realSetTimeout(fn, ms >= 3_600_000 ? ms : 0)));
+  t.after(() => (globalThis.setTimeout = realSetTimeout));
+  for (const [pollIntervalMs, expected] of [[5000, [5000, 10_000, 20_000, 5000]], [120_000, [120_000, 120_000, 120_000, 120_000]]]) {
+    pauses = [];
+    let calls = 0;
+    const client = new pkg.AgentCoreIdentityClient({
+      region: "us-east-1",
+      maxAttempts: 1,
+      credentials: { accessKeyId: "AKID", secretAccessKey: "secret" },
+      fetch: async () => [() => new Response(JSON.stringify(pending)), throttled, throttled, () => new Response(JSON.stringify(pending)), () => new Response('{"accessToken":"t"}')][calls++](),
+    });
+    const out = await client.getResourceOauth2TokenOrAuthorize(m2m, { onAuthorizationUrl: () => {}, pollIntervalMs, timeoutMs: 86_400_000 });
+    assert.equal(out.accessToken, "t");
+    assert.deepEqual(pauses.filter((ms) => ms < 3_600_000), expected, `pollIntervalMs ${pollIntervalMs}`);
+  }
+});
+
 test("a first call whose module never loads (a .wasm GET that never answers) ends at the caller's abort and at the flow's deadline", () => {
   // The browser entry, installed from the tarball, in a process of its own: its module is not loaded yet.
   const browserEntry = pathToFileURL(join(dirname(nodeEntry()), "node_modules", "agentcore-identity-edge", "www", "index.js")).href;
