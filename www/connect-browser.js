@@ -48,7 +48,8 @@ function checkArguments(provider, options) {
   const o = optionsObject(options, what, true);
   // Own properties only: nothing inherited from a polluted Object.prototype.
   const own = (/** @type {string} */ key) => field(o, key, what);
-  const basePath = own("basePath") === undefined ? "/agentcore" : own("basePath");
+  const givenBase = own("basePath");
+  const basePath = givenBase === undefined ? "/agentcore" : givenBase;
   if (typeof basePath !== "string" || !BASE_PATH.test(basePath)) {
     throw configError("basePath must be a path such as /agentcore: segments of letters, digits, '.', '_', '~', '-', no trailing slash");
   }

@@ -370,6 +370,16 @@ describe("connectProvider: wrong arguments are ConfigurationErrors, before any w
     await configRefusal(connectProvider("github", getter), "throwing getter");
     await configRefusal(connectProvider("github", proxy), "revoked proxy");
     assert.equal(win.opened.length, 0);
+    // Each option is read once: a getter cannot give one value to the check and another to the use.
+    /** @type {Record<string, number>} */
+    const reads = {};
+    const counted = {};
+    for (const [key, value] of Object.entries({ basePath: "/agentcore", timeoutMs: 5000, features: "popup" })) {
+      Object.defineProperty(counted, key, { enumerable: true, get: () => ((reads[key] = (reads[key] ?? 0) + 1), value) });
+    }
+    win.reply = () => json({ provider: "github", status: "connected" });
+    await connectProvider("github", counted);
+    assert.deepEqual(reads, { basePath: 1, timeoutMs: 1, features: 1 });
   });
 
   test("a given origin must be https, or http on a loopback host; the page's own origin is taken as it is", async () => {
