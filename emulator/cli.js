@@ -2,7 +2,7 @@
 // Command line entry point: node emulator/cli.js [--port N] [--host H] [--config FILE] [...], installed as
 // the package's bin (npx agentcore-identity-edge-emulator).
 import { readFileSync } from "node:fs";
-import { startEmulator } from "./server.js";
+import { corsOriginList, startEmulator } from "./server.js";
 
 const USAGE = `Usage: agentcore-identity-edge-emulator [options]   (in the repository: npm run emulator)
 
@@ -102,6 +102,11 @@ function parseArgs(argv) {
   }
   if (opts.sessionToken !== undefined && opts.accessKeyId === undefined) {
     throw new Error("--session-token needs --access-key-id and --secret-access-key");
+  }
+  try {
+    corsOriginList(opts.corsOrigins);
+  } catch (e) {
+    throw new Error(`--cors-origin: ${e.message.replace(/^corsOrigins: /, "")}`);
   }
   return opts;
 }

@@ -368,7 +368,8 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", config, faul
     } catch {
       return null;
     }
-    if (url.pathname !== CONSENT_PATH || url.searchParams.getAll("request_uri").length !== 1) return null;
+    // This emulator's own authorization URL only.
+    if (url.origin !== new URL(baseUrl).origin || url.pathname !== CONSENT_PATH || url.searchParams.getAll("request_uri").length !== 1) return null;
     return url.searchParams.get("request_uri") || null;
   }
 
@@ -509,7 +510,7 @@ export class EmulatorError extends Error {
 }
 
 /** Checks the `corsOrigins` option: an array of exact origins (scheme://host[:port]) or "*". */
-function corsOriginList(value) {
+export function corsOriginList(value) {
   if (!Array.isArray(value)) throw new EmulatorError("INVALID_ARGUMENT", "corsOrigins must be an array of origins");
   for (const o of value) {
     if (o === "*") continue;

@@ -96,6 +96,13 @@ test("bad flags exit 2 with usage", async () => {
   assert.equal(code, 2);
   assert.match(err, /--access-key-id and --secret-access-key go together/);
   assert.match(err, /Usage:/);
+  // A value the emulator would refuse later is refused here, with the same exit status.
+  const q = spawn(process.execPath, [CLI, "--cors-origin", "app.example.com"], { stdio: ["ignore", "pipe", "pipe"] });
+  let qerr = "";
+  q.stderr.on("data", (d) => (qerr += d));
+  assert.equal(await new Promise((r) => q.on("exit", r)), 2);
+  assert.match(qerr, /--cors-origin: each entry must be an origin/);
+  assert.match(qerr, /Usage:/);
 });
 
 test("npm run emulator (in the repository): the same first line, the flags passed through", async () => {

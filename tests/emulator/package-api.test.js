@@ -92,6 +92,8 @@ describe("consent from code", () => {
       [undefined, "INVALID_ARGUMENT"],
       [`${emu.url}/elsewhere?request_uri=x`, "INVALID_ARGUMENT"],
       [`${emu.url}/oauth2/authorize?request_uri=a&request_uri=b`, "INVALID_ARGUMENT"],
+      // Another host's authorization URL.
+      [`https://bedrock-agentcore.us-east-1.amazonaws.com/oauth2/authorize?request_uri=${encodeURIComponent("urn:ietf:params:oauth:request_uri:nope")}`, "INVALID_ARGUMENT"],
     ]) {
       assert.throws(
         () => emu.approve(arg),
