@@ -12,7 +12,7 @@ import { launch } from "./support.js";
 // certificate; each test file runs in its own process.
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
 
-test("the example Worker over TLS: Chromium keeps its __Host-session cookie (Secure, HttpOnly, Path=/, host-only) and the console connects", { timeout: 300_000 }, async (t) => {
+test("the example Worker over TLS: Chromium keeps its __Host-session cookie (Secure, HttpOnly, Path=/, host-only), the console connects, and its sign-out and sign-in report a failure", { timeout: 300_000 }, async (t) => {
   // The workload accepts only https return URLs: the Worker must derive its callback from the TLS
   // request it was given.
   const emu = await startEmulator({ port: 0, log: () => {}, config: { workloads: [{ name: "demo-workload", allowedResourceOauth2ReturnUrls: ["https://127.0.0.1:*"] }] } });
@@ -50,8 +50,20 @@ test("the example Worker over TLS: Chromium keeps its __Host-session cookie (Sec
     [200],
   );
 
-  // Signed out: the cookie is gone from the browser.
-  const signedOut = await page.evaluate(async () => (await fetch("/logout", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status);
-  assert.equal(signedOut, 200);
+  // The console's Sign out: a refused sign-out leaves the page signed in and says so...
+  await page.route("**/logout", (route) => route.fulfill({ status: 500, contentType: "application/json", body: "{}" }));
+  await page.click("#logout");
+  await page.waitForSelector("#steps li.error");
+  assert.match((await page.textContent("#steps")) ?? "", /POST \/logout answered HTTP 500/);
+  assert.match((await page.textContent("#who")) ?? "", /^Signed in as user-/);
+  await page.unroute("**/logout");
+  // ... and a sign-out the Worker answers removes the cookie from the browser.
+  await page.click("#logout");
+  await page.waitForFunction(() => /^Not signed in/.test(document.getElementById("who")?.textContent ?? ""));
   assert.deepEqual(await context.cookies(origin), []);
+  // A sign-in that cannot reach the Worker is shown as an error, not left unanswered.
+  await page.route("**/login", (route) => route.abort());
+  await page.click("#login");
+  await page.waitForSelector("#steps li.error");
+  assert.match((await page.textContent("#who")) ?? "", /^Not signed in/);
 });

@@ -123,22 +123,35 @@ async function connect(provider, button) {
 login.addEventListener("click", async () => {
   steps.replaceChildren();
   show("");
-  const { status, body } = await call("POST", "/login");
-  if (status !== 200 || typeof body?.userId !== "string") {
-    step(`POST /login answered HTTP ${status}`, true);
-    return;
+  try {
+    const { status, body } = await call("POST", "/login");
+    if (status !== 200 || typeof body?.userId !== "string") {
+      step(`POST /login answered HTTP ${status}`, true);
+      return;
+    }
+    step(`POST /login: signed in as ${body.userId} (an HttpOnly session cookie this page cannot read)`);
+    showUser(body.userId);
+    await refresh();
+  } catch (e) {
+    step(describe(e), true);
   }
-  step(`POST /login: signed in as ${body.userId} (an HttpOnly session cookie this page cannot read)`);
-  showUser(body.userId);
-  await refresh().catch((e) => step(describe(e), true));
 });
 
 logout.addEventListener("click", async () => {
-  await call("POST", "/logout");
   steps.replaceChildren();
   show("");
-  showUser(null);
-  providers.replaceChildren();
+  try {
+    const { status } = await call("POST", "/logout");
+    // Signed out only when the backend cleared the cookie.
+    if (status !== 200) {
+      step(`POST /logout answered HTTP ${status}`, true);
+      return;
+    }
+    showUser(null);
+    providers.replaceChildren();
+  } catch (e) {
+    step(describe(e), true);
+  }
 });
 
 const me = await call("GET", "/session").catch(() => ({ status: 0, body: null }));
