@@ -274,6 +274,8 @@ test("the example Worker refuses to run without its settings: 500, no cookie, th
     ["no WORKLOAD_NAME", { ...full, WORKLOAD_NAME: undefined }, {}, /WORKLOAD_NAME/],
     ["no PROVIDERS", { ...full, PROVIDERS: undefined }, {}, /PROVIDERS/],
     ["PROVIDERS that is not JSON", { ...full, PROVIDERS: "{demo" }, {}, /PROVIDERS/],
+    ["a provider without scopes", { ...full, PROVIDERS: JSON.stringify({ demo: { resourceCredentialProviderName: "demo-user-provider" } }) }, {}, /scopes/],
+    ["a WORKLOAD_NAME the model refuses", { ...full, WORKLOAD_NAME: "my agent" }, {}, /workloadName/],
     ["no Durable Object binding", full, { durableObject: false }, /AGENTCORE_STATE/],
     ["no ASSETS binding", full, { assets: false }, /ASSETS/],
   ];

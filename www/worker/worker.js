@@ -75,7 +75,24 @@ function routesFor(env) {
     return null;
   }
   const secret = /** @type {string} */ (env.STATE_SECRET);
-  const routes = createConnectRoutes({
+  /** @type {ReturnType<typeof createConnectRoutes>} */
+  let routes;
+  try {
+    routes = makeRoutes(env, /** @type {object} */ (providers), secret);
+  } catch (e) {
+    // A setting the package refuses (a provider without scopes, a workload name the model does
+    // not allow): its ConfigurationError names the option, and no secret is in it (tested).
+    if (!(e instanceof Error && e.name === "ConfigurationError")) throw e;
+    console.error(`the Worker is not configured: ${e.message}`);
+    return null;
+  }
+  routesByEnv.set(env, routes);
+  return routes;
+}
+
+/** @param {Env} env @param {object} providers @param {string} secret */
+function makeRoutes(env, providers, secret) {
+  return createConnectRoutes({
     client: new AgentCoreIdentityClient({
       region: /** @type {string} */ (env.AWS_REGION),
       endpoint: nonEmpty(env.AGENTCORE_ENDPOINT) ? env.AGENTCORE_ENDPOINT : undefined,
@@ -100,8 +117,6 @@ function routesFor(env) {
     },
     exposeAccessTokens: env.EXPOSE_ACCESS_TOKENS === "true",
   });
-  routesByEnv.set(env, routes);
-  return routes;
 }
 
 export default {
