@@ -107,11 +107,11 @@ function badRequest(res) {
 }
 
 /**
- * @param {{ packageRoot?: string, staticRoot?: string, demoConfig?: object, routes?: Record<string, (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse, url: URL) => unknown>, port?: number }} options
+ * @param {{ packageRoot?: string, staticRoot?: string, demoConfig?: object, port?: number }} options
  *   packageRoot: the installed package's folder, served under /pkg/ (default: this repository);
  *   staticRoot: more files to serve at / (e.g. a built app); demoConfig: served as /demo-config.json.
  */
-export async function serveConsole({ packageRoot = root, staticRoot, demoConfig, routes = {}, port = 0 } = {}) {
+export async function serveConsole({ packageRoot = root, staticRoot, demoConfig, port = 0 } = {}) {
   const endpoint = /** @type {{ endpoint?: unknown } | undefined} */ (demoConfig)?.endpoint;
   const emulatorOrigin = typeof endpoint === "string" ? new URL(endpoint).origin : null;
   const pageSources = {
@@ -122,8 +122,6 @@ export async function serveConsole({ packageRoot = root, staticRoot, demoConfig,
     try {
       const url = requestUrl(req.url ?? "/");
       if (!url) return badRequest(res);
-      const route = routes[url.pathname];
-      if (route) return await route(req, res, url);
       if (url.pathname === "/demo-config.json" && demoConfig) {
         res.writeHead(200, { "content-type": TYPES[".json"], "cache-control": "no-store" });
         return res.end(JSON.stringify(demoConfig));
