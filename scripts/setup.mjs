@@ -74,12 +74,16 @@ export function ensureNodeModules() {
   return true;
 }
 
-/** rustup's wasm32 target and components (scripts/toolchain.mjs); Rust itself cannot be installed from here. */
+/**
+ * rustup's wasm32 target and components, and the wasm-bindgen CLI (scripts/toolchain.mjs); Rust
+ * itself cannot be installed from here. A step that fails is one line naming it.
+ */
 export function ensureRust({ quick = false } = {}) {
   if (!has("cargo") || !has("rustup")) stop(`Rust is missing: install it with rustup (https://rustup.rs), then run ${rerun} again`);
   try {
     ensureWasmTarget();
     ensureRustComponents(quick ? ["rust-src"] : ["clippy", "rustfmt", "rust-src"]);
+    ensureWasmBindgen();
   } catch (e) {
     stop(`${/** @type {Error} */ (e).message}; run it by hand to see why`);
   }
@@ -115,7 +119,6 @@ export async function setup({ quick = false, then = "npm test" } = {}) {
   ensureSystemPackages({ quick });
   ensureNodeModules();
   ensureRust({ quick });
-  ensureWasmBindgen();
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

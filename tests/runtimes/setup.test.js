@@ -46,6 +46,29 @@ test("npm run demo on a machine without a C compiler, not allowed to install: th
   assert.equal(r.stderr, "setup: missing build-essential: run `sudo apt-get install -y build-essential`, then npm run demo again\n");
 });
 
+test("a wasm-bindgen CLI that cannot be installed: one line naming the command, exit 1, no stack trace", () => {
+  const stubs = mkdtempSync(join(tmpdir(), "setup-stubs-"));
+  try {
+    const script = (/** @type {string} */ name, /** @type {string} */ body) => {
+      writeFileSync(join(stubs, name), `#!/bin/sh\n${body}\n`);
+      chmodSync(join(stubs, name), 0o755);
+    };
+    // rustup has the target and the components; cargo fails to install anything; cc is there.
+    script("rustup", 'case "$1 $2" in "target list") echo wasm32-unknown-unknown;; "component list") echo rust-src;; esac');
+    script("cargo", "exit 101");
+    script("cc", "exit 0");
+    for (const cmd of ["node", "sh", "npm"]) symlinkSync(which(cmd), join(stubs, cmd));
+    const cache = join(stubs, "cache");
+    const r = spawnSync(join(stubs, "node"), [SETUP, "--quick"], { encoding: "utf8", env: { PATH: stubs, HOME: stubs, XDG_CACHE_HOME: cache }, timeout: 60_000 });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const lines = r.stderr.trimEnd().split("\n");
+    assert.match(lines.at(-1) ?? "", /^setup: cargo install wasm-bindgen-cli --version [\d.]+ --root \S+ failed with 101; run it by hand to see why$/);
+    assert.doesNotMatch(r.stderr, /^\s+at /m, "a stack trace");
+  } finally {
+    rmSync(stubs, { recursive: true, force: true });
+  }
+});
+
 test("a machine with everything: nothing installed, npm ci not run", () => {
   const lock = join(root, "node_modules", ".package-lock.json");
   const before = statSync(lock).mtimeMs;
