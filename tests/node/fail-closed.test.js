@@ -603,7 +603,7 @@ test("the flow's timeoutMs bounds every wait without requestTimeoutMs: the provi
   /** @type {AbortSignal[]} */
   const seen = [];
   const first = new pkg.AgentCoreIdentityClient({ region: "us-east-1", credentials: creds, fetch: (/** @type {any} */ _u, /** @type {any} */ init) => (seen.push(init.signal), hang()) });
-  isTimeout(await rejection(first.getResourceOauth2TokenOrAuthorize(m2m, { timeoutMs: 80 })), "first call");
+  isTimeout(await rejection(first.getResourceOauth2TokenOrAuthorize(m2m, { timeoutMs: 500 })), "first call");
   assert.equal(seen.length, 1);
   assert.ok(seen[0].aborted, "the fetch's signal aborted at the deadline");
   // The first call asks for the user; a poll then never answers.

@@ -108,12 +108,12 @@ test("connect end to end: console in Chromium, example Worker in workerd, emulat
   a.on("request", (r) => new URL(r.url()).pathname === "/agentcore/callback" && callbacks.push(r.url()));
 
   // The popup's callback page is closed at once (by itself, and by connectProvider on its message),
-  // before the browser can give its body to the response event: its close is delayed by two
+  // before the browser can give its body to the response event: its close is delayed by five
   // seconds here, so that it is scanned with the rest.
   await a.addInitScript(() => {
     if (location.pathname !== "/agentcore/callback") return;
     const close = window.close.bind(window);
-    window.close = () => void setTimeout(close, 2000);
+    window.close = () => void setTimeout(close, 5000);
   });
 
   const page = await a.newPage();
