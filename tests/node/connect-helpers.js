@@ -2,31 +2,20 @@
 // that chains the routes before its own answer, a test sign-in read from a cookie, the emulator,
 // and a log of every response the "browser" received, for the secret scan.
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
 import http from "node:http";
-import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
-import { startEmulator } from "../../emulator/server.js";
 import { submitConsent } from "../../emulator/consent.js";
-import { nodeEntry } from "../support/package.mjs";
+import { importSubpath, nodeEntry } from "../support/package.mjs";
+import { emulator, WORKLOAD } from "./helpers.js";
 
-export const WORKLOAD = "demo-workload";
+export { emulator, WORKLOAD };
+
 export const STATE_SECRET = "connect-test-state-secret-0123456789abcdef";
 
 /** The package's main entry and its `/connect` subpath, both as installed from the tarball. */
 export async function packages() {
-  const entry = nodeEntry();
-  const file = join(dirname(entry), `connect-${process.pid}.mjs`);
-  writeFileSync(file, 'export * from "agentcore-identity-edge/connect";\n');
-  return { pkg: await import(pathToFileURL(entry).href), connect: await import(pathToFileURL(file).href) };
-}
-
-/** An emulator on a free port, closed when the test ends. */
-export async function emulator(t) {
-  const emu = await startEmulator({ port: 0, log: () => {} });
-  t.after(() => emu.close());
-  return emu;
+  return { pkg: await import(pathToFileURL(nodeEntry()).href), connect: await importSubpath("connect") };
 }
 
 /**

@@ -3,12 +3,9 @@
 // one attempt. The host the `location` names receives nothing: no signed body (with its
 // workloadIdentityToken), no x-amz-security-token.
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, test } from "node:test";
-import { nodeEntry } from "../support/package.mjs";
+import { importSubpath } from "../support/package.mjs";
 import { clientFor, dataPlane, emulator, pkg, rejection, WORKLOAD } from "./helpers.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "redirect-session-token" };
@@ -138,7 +135,7 @@ describe("a redirect is never followed", () => {
   });
 
   test("DurableObjectStateStore asks its object with redirect: manual, and a redirect is a ResponseError", async () => {
-    const mod = await importCloudflare();
+    const mod = await importSubpath("cloudflare");
     /** @type {RequestInit[]} */
     const inits = [];
     const namespace = {
@@ -166,9 +163,4 @@ function recordingFetch(inits) {
   };
 }
 
-/** The package's Cloudflare entry (`agentcore-identity-edge/cloudflare`), as installed. */
-async function importCloudflare() {
-  const file = join(dirname(nodeEntry()), `cloudflare-redirects-${process.pid}.mjs`);
-  writeFileSync(file, 'export * from "agentcore-identity-edge/cloudflare";\n');
-  return import(pathToFileURL(file).href);
-}
+

@@ -3,15 +3,11 @@
 // flow against the emulator (connections, connect, the consent answered as a browser would, the
 // callback page, the replay refused, connected), and a path outside the routes is the app's.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import { WRANGLER_ENV } from "./example-worker.js";
-import { bin, emulator, freePort, project, root, serve } from "./support.js";
-
-const run = promisify(execFile);
+import { bin, emulator, freePort, project, root, runIn, serve, smokeConfig } from "./support.js";
 
 /**
  * The flow, as a module run by each runtime; its argument is the emulator's URL and credentials.
@@ -63,9 +59,6 @@ export async function flow({ endpoint, accessKeyId, secretAccessKey }) {
 }
 `;
 
-/** @param {{ url: string, credentials: { accessKeyId: string, secretAccessKey: string } }} emu */
-const config = (emu) => JSON.stringify({ endpoint: emu.url, ...emu.credentials });
-
 /** @param {any} result @param {unknown} [outside] what a path outside the routes answers */
 function verify(result, outside = null) {
   assert.deepEqual(result.before, { connections: [{ provider: "docs", connected: false }] });
@@ -80,25 +73,12 @@ function verify(result, outside = null) {
 
 test("connect routes under Deno", { timeout: 90_000 }, async (t) => {
   const emu = await emulator(t);
-  const dir = project("connect-deno", {
-    "flow.mjs": flowModule(),
-    "main.mjs": 'import { flow } from "./flow.mjs";\nconsole.log(JSON.stringify(await flow(JSON.parse(Deno.args[0]))));\n',
-  });
-  const { stdout } = await run(bin("deno"), ["run", "--allow-net=127.0.0.1", "--allow-read", "--no-prompt", "main.mjs", config(emu)], {
-    cwd: dir,
-    env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-  });
-  verify(JSON.parse(stdout));
+  verify(await runIn("deno", "connect-deno", flowModule(), "flow", smokeConfig(emu)));
 });
 
 test("connect routes under Bun", { timeout: 90_000 }, async (t) => {
   const emu = await emulator(t);
-  const dir = project("connect-bun", {
-    "flow.mjs": flowModule(),
-    "main.mjs": 'import { flow } from "./flow.mjs";\nconsole.log(JSON.stringify(await flow(JSON.parse(process.argv[2]))));\n',
-  });
-  const { stdout } = await run(bin("bun"), ["main.mjs", config(emu)], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
-  verify(JSON.parse(stdout));
+  verify(await runIn("bun", "connect-bun", flowModule(), "flow", smokeConfig(emu)));
 });
 
 test("connect routes in a Hono app under workerd (wrangler dev)", { timeout: 150_000 }, async (t) => {
@@ -113,7 +93,7 @@ test("connect routes in a Hono app under workerd (wrangler dev)", { timeout: 150
   });
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  await serve(t, bin("wrangler"), ["dev", "--ip", "127.0.0.1", "--port", String(port), "--var", `CONFIG:${config(emu)}`, "--log-level", "warn"], { cwd: dir, env: WRANGLER_ENV, url: origin });
+  await serve(t, bin("wrangler"), ["dev", "--ip", "127.0.0.1", "--port", String(port), "--var", `CONFIG:${JSON.stringify(smokeConfig(emu))}`, "--log-level", "warn"], { cwd: dir, env: WRANGLER_ENV, url: origin });
   const res = await fetch(`${origin}/run`);
   const body = await res.json();
   assert.equal(res.status, 200, JSON.stringify(body));

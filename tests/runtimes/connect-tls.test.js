@@ -4,9 +4,8 @@
 // Domain): a cookie that broke it would be dropped, and the console would stay signed out.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startEmulator } from "../../emulator/server.js";
 import { exampleWorker } from "./example-worker.js";
-import { launch } from "./support.js";
+import { emulator, launch } from "./support.js";
 
 // This file's own HTTP client (the readiness probe of `wrangler dev`) accepts the self-signed
 // certificate; each test file runs in its own process.
@@ -15,8 +14,7 @@ process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
 test("the example Worker over TLS: Chromium keeps its __Host-session cookie (Secure, HttpOnly, Path=/, host-only), the console connects, and its sign-out and sign-in report a failure", { timeout: 300_000 }, async (t) => {
   // The workload accepts only https return URLs: the Worker must derive its callback from the TLS
   // request it was given.
-  const emu = await startEmulator({ port: 0, log: () => {}, config: { workloads: [{ name: "demo-workload", allowedResourceOauth2ReturnUrls: ["https://127.0.0.1:*"] }] } });
-  t.after(() => emu.close());
+  const emu = await emulator(t, { config: { workloads: [{ name: "demo-workload", allowedResourceOauth2ReturnUrls: ["https://127.0.0.1:*"] }] } });
   const { origin } = await exampleWorker(t, emu, { name: "connect-tls", protocol: "https" });
   assert.match(origin, /^https:\/\/127\.0\.0\.1:\d+$/);
   const browser = await launch(t);

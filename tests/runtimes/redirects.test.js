@@ -6,16 +6,12 @@
 // x-amz-security-token). Chromium's `fetch` with redirect: "manual" reports an opaque redirect
 // (status 0, type "opaqueredirect"); the other runtimes report the 3xx status itself.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { test } from "node:test";
-import { promisify } from "node:util";
 import { WRANGLER_ENV } from "./example-worker.js";
-import { bin, edgeRuntime, freePort, launch, project, serve } from "./support.js";
-
-const run = promisify(execFile);
+import { bin, edgeRuntime, freePort, launch, project, runIn, serve } from "./support.js";
 
 /**
  * A loopback server answering every POST with `answer(req)`, recording every request (preflights
@@ -103,25 +99,12 @@ function verify(s, results, statuses) {
 
 test("Deno: a redirect is not followed", { timeout: 90_000 }, async (t) => {
   const s = await services(t);
-  const dir = project("redirects-deno", {
-    "redirects.mjs": REDIRECTS,
-    "main.mjs": 'import { redirects } from "./redirects.mjs";\nconsole.log(JSON.stringify(await redirects(JSON.parse(Deno.args[0]))));\n',
-  });
-  const { stdout } = await run(bin("deno"), ["run", "--allow-net=127.0.0.1", "--allow-read", "--no-prompt", "main.mjs", JSON.stringify(s.config)], {
-    cwd: dir,
-    env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-  });
-  verify(s, JSON.parse(stdout), [307, 308]);
+  verify(s, await runIn("deno", "redirects-deno", REDIRECTS, "redirects", s.config), [307, 308]);
 });
 
 test("Bun: a redirect is not followed", { timeout: 90_000 }, async (t) => {
   const s = await services(t);
-  const dir = project("redirects-bun", {
-    "redirects.mjs": REDIRECTS,
-    "main.mjs": 'import { redirects } from "./redirects.mjs";\nconsole.log(JSON.stringify(await redirects(JSON.parse(process.argv[2]))));\n',
-  });
-  const { stdout } = await run(bin("bun"), ["main.mjs", JSON.stringify(s.config)], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
-  verify(s, JSON.parse(stdout), [307, 308]);
+  verify(s, await runIn("bun", "redirects-bun", REDIRECTS, "redirects", s.config), [307, 308]);
 });
 
 test("Vercel Edge Runtime: a redirect is not followed", { timeout: 90_000 }, async (t) => {

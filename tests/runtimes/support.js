@@ -1,9 +1,10 @@
 // Shared helpers for the runtime tests: the packed tarball, scratch projects, child processes that
 // serve HTTP, free ports, a user's type check.
-import { spawn, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { EdgeRuntime } from "edge-runtime";
 import * as esbuild from "esbuild";
 import { chromium } from "playwright-core";
@@ -114,9 +115,9 @@ export async function launch(t) {
   return browser;
 }
 
-/** An emulator on a free port, closed when the test ends. */
-export async function emulator(t) {
-  const emu = await startEmulator({ port: 0, log: () => {} });
+/** An emulator on a free port (with `options` such as `config`), closed when the test ends. */
+export async function emulator(t, options = {}) {
+  const emu = await startEmulator({ port: 0, log: () => {}, ...options });
   t.after(() => emu.close());
   return emu;
 }
@@ -183,4 +184,18 @@ export async function edgeRuntime(dir, entry) {
   runtime.context.__wasmModule = await runtime.evaluate("WebAssembly").compile(wasmBytes);
   runtime.evaluate(built.outputFiles[0].text);
   return runtime;
+}
+
+/**
+ * Runs `fn(config)`, exported by the module `source`, under Deno or Bun in a scratch project named
+ * `name` (the package installed from the tarball); its JSON result. Deno may reach only loopback.
+ * @param {"deno" | "bun"} runtime @param {string} name @param {string} source @param {string} fn @param {unknown} config
+ */
+export async function runIn(runtime, name, source, fn, config) {
+  const argv = runtime === "deno" ? "Deno.args[0]" : "process.argv[2]";
+  const dir = project(name, { "module.mjs": source, "main.mjs": `import { ${fn} } from "./module.mjs";\nconsole.log(JSON.stringify(await ${fn}(JSON.parse(${argv}))));\n` });
+  const args = runtime === "deno" ? ["run", "--allow-net=127.0.0.1", "--allow-read", "--no-prompt", "main.mjs"] : ["main.mjs"];
+  const env = { ...process.env, NO_COLOR: "1", ...(runtime === "deno" ? { DENO_NO_UPDATE_CHECK: "1" } : {}) };
+  const { stdout } = await promisify(execFile)(bin(runtime), [...args, JSON.stringify(config)], { cwd: dir, env });
+  return JSON.parse(stdout);
 }

@@ -2,14 +2,14 @@
 // a real redis-server on a free loopback port, and the Durable Object in workerd (Miniflare).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import { Miniflare } from "miniflare";
-import { nodeEntry } from "../support/package.mjs";
+import { importSubpath, nodeEntry } from "../support/package.mjs";
 import { freePort } from "../runtimes/support.js";
 
 export { freePort };
@@ -18,10 +18,8 @@ export { freePort };
 export const pkg = () => import(pathToFileURL(nodeEntry()).href);
 
 /** The package's `agentcore-identity-edge/cloudflare` subpath, resolved through its exports map. */
-export async function cloudflarePkg() {
-  const file = join(dirname(nodeEntry()), `cloudflare-${process.pid}.mjs`);
-  writeFileSync(file, 'export * from "agentcore-identity-edge/cloudflare";\n');
-  return import(pathToFileURL(file).href);
+export function cloudflarePkg() {
+  return importSubpath("cloudflare");
 }
 
 /**

@@ -9,7 +9,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
 import { filesUnder, withLock } from "../../scripts/pack-emulator.mjs";
 
 export const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
@@ -127,4 +128,15 @@ export function ensurePackage({ log = () => {} } = {}) {
 /** The module tests import: it re-exports the package as a user's code would import it. */
 export function nodeEntry() {
   return process.env.AGENTCORE_PACKAGE_ENTRY || ensurePackage().entry;
+}
+
+/**
+ * A subpath of the package (`"connect"`, `"cloudflare"`), imported by name from the scratch
+ * project, as a user's module imports it.
+ * @param {string} subpath
+ */
+export async function importSubpath(subpath) {
+  const file = join(dirname(nodeEntry()), `${subpath.replace(/\W/g, "-")}-${process.pid}.mjs`);
+  writeFileSync(file, `export * from "agentcore-identity-edge/${subpath}";\n`);
+  return import(pathToFileURL(file).href);
 }
