@@ -195,7 +195,7 @@ export async function handleOauth2Callback(input, options) {
     let expectedStateExpiresAt;
     if (issuedAt !== undefined || (expectedState !== undefined && secret === undefined)) {
       if (expectedState === undefined) throw configError("expectedStateIssuedAt goes with expectedState");
-      if (issuedAt === undefined) throw configError("expectedState without stateSecret needs expectedStateIssuedAt: the time the state was issued, in milliseconds since the epoch");
+      if (issuedAt === undefined) throw configError("expectedState without stateSecret needs expectedStateIssuedAt");
       const issued = epochMs(issuedAt, "expectedStateIssuedAt");
       // An issue time in the future (seconds for milliseconds, another clock) would stretch the
       // state's life: refused, with a minute of slack for clocks.

@@ -53,7 +53,7 @@ export async function authorize(dispatch, data, { onAuthorizationUrl, pollInterv
       } catch (e) {
         if (!(e instanceof ThrottlingException)) throw e;
         // Doubled up to 60 s, never below the caller's own interval.
-        interval = Math.min(interval * 2, Math.max(60_000, pollIntervalMs));
+        interval = Math.max(Math.min(interval * 2, 60_000), pollIntervalMs);
         continue;
       }
       if (out.accessToken) return out;
