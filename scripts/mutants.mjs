@@ -17,10 +17,10 @@
 // survives that tests/mutants-equivalent.md does not name.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { root, run } from "./toolchain.mjs";
+import { ensureCargoTool, root, run } from "./toolchain.mjs";
 
 const VERSION = "27.1.0";
 
@@ -40,22 +40,9 @@ export const FILES = [
 /** Builds without debug info: each mutant relinks every test binary, and nothing here is debugged. */
 const BUILD_ENV = { CARGO_PROFILE_DEV_DEBUG: "0", CARGO_PROFILE_TEST_DEBUG: "0", CARGO_TERM_COLOR: "never" };
 
-/** `cargo-mutants mutants --version` prints `cargo-mutants 27.1.0` (it is run as `cargo mutants`). */
-function versionOf(bin) {
-  const r = spawnSync(bin, ["mutants", "--version"], { encoding: "utf8" });
-  return r.status === 0 ? r.stdout.trim().split(/\s+/)[1] : null;
-}
-
-/** The path of a cargo-mutants binary at exactly VERSION, installed into the cache if missing. */
+/** The path of a cargo-mutants binary at exactly VERSION (`cargo-mutants mutants --version` prints `cargo-mutants 27.1.0`). */
 export function ensureCargoMutants() {
-  const cacheRoot = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "agentcore-identity-edge", `cargo-mutants-${VERSION}`);
-  const candidates = [join(cacheRoot, "bin", "cargo-mutants"), join(homedir(), ".cargo", "bin", "cargo-mutants"), "cargo-mutants"];
-  for (const bin of candidates) {
-    if ((bin === "cargo-mutants" || existsSync(bin)) && versionOf(bin) === VERSION) return bin;
-  }
-  console.error(`installing cargo-mutants ${VERSION} into ${cacheRoot} (a few minutes, once)`);
-  run("nice", ["-n", "19", "cargo", "install", "cargo-mutants", "--version", VERSION, "--locked", "--root", cacheRoot]);
-  return join(cacheRoot, "bin", "cargo-mutants");
+  return ensureCargoTool({ crate: "cargo-mutants", bin: "cargo-mutants", version: VERSION, versionArgs: ["mutants", "--version"], installArgs: ["--locked"], nice: true });
 }
 
 /** A scratch copy of the tree to mutate: git HEAD, or the working tree without ignored files. */
