@@ -13,11 +13,11 @@
 // .cache/differential.md.
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { root } from "../support/package.mjs";
+import { recordingServer } from "../support/recording-server.mjs";
 import { pkg } from "./helpers.js";
 import { scriptedServer } from "./scripted-server.js";
 
@@ -298,27 +298,6 @@ describe("the package agrees with the AWS SDK v3", { concurrency: 6 }, () => {
 // which must give the same result or error (name, $fault, $metadata).
 const { GetResourcePaymentTokenCommand } = await import("@aws-sdk/client-bedrock-agentcore");
 
-/** A loopback server answering every request with `reply(req)`; records the requests. */
-async function fixedServer(reply) {
-  const requests = [];
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      requests.push({ path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-      const { status, headers = {}, body = "" } = reply(req);
-      res.writeHead(status, { "content-length": String(Buffer.byteLength(body)), ...headers });
-      res.end(body);
-    });
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    requests,
-    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))),
-  };
-}
-
 /** Both sides' settled call of `command` (the SDK's command class and the package's method). */
 async function bothSides(endpoint, Command, method, callInput) {
   const config = { region, endpoint, credentials: { ...credentials, sessionToken: "differential-session-token" }, maxAttempts: 3 };
@@ -338,9 +317,9 @@ describe("replies the package reads as the AWS SDK v3 does", { concurrency: 4 },
   for (const status of [301, 302, 303, 307, 308]) {
     for (const where of ["another origin", "another path on the same host"]) {
       test(`HTTP ${status} redirect to ${where}: Unknown, client, ${status}, one attempt on both sides`, async (t) => {
-        const other = await fixedServer(() => ({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ accessToken: "other-host-token" }) }));
+        const other = await recordingServer(() => ({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ accessToken: "other-host-token" }) }));
         t.after(() => other.close());
-        const service = await fixedServer((req) =>
+        const service = await recordingServer((req) =>
           req.url === "/elsewhere"
             ? { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ accessToken: "elsewhere-token" }) }
             : {
@@ -368,7 +347,7 @@ describe("replies the package reads as the AWS SDK v3 does", { concurrency: 4 },
   for (const headers of idHeaders) {
     for (const status of [200, 404]) {
       test(`$metadata from ${Object.keys(headers).join(", ")} on an HTTP ${status}`, async (t) => {
-        const server = await fixedServer(() => ({
+        const server = await recordingServer(() => ({
           status,
           headers: { "content-type": "application/json", ...headers, ...(status === 404 ? { "x-amzn-errortype": "ResourceNotFoundException" } : {}) },
           body: JSON.stringify(status === 200 ? { accessToken: "t" } : { message: "no such provider" }),
@@ -395,7 +374,7 @@ describe("replies the package reads as the AWS SDK v3 does", { concurrency: 4 },
     ["an unknown member that is null", { newKind: null }],
   ]) {
     test(`a payment token reply with ${what}`, async (t) => {
-      const server = await fixedServer(() => ({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ paymentTokenResponse: union }) }));
+      const server = await recordingServer(() => ({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ paymentTokenResponse: union }) }));
       t.after(() => server.close());
       const { sdk, ours } = await bothSides(server.url, GetResourcePaymentTokenCommand, "getResourcePaymentToken", paymentInput);
       assert.ok(sdk.out && ours.out, `both succeed: ${sdk.err ?? ours.err}`);

@@ -3,45 +3,13 @@
 // one attempt. The host the `location` names receives nothing: no signed body (with its
 // workloadIdentityToken), no x-amz-security-token.
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { describe, test } from "node:test";
 import { importSubpath } from "../support/package.mjs";
+import { recordingServer } from "../support/recording-server.mjs";
 import { clientFor, dataPlane, emulator, pkg, rejection, WORKLOAD } from "./helpers.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "redirect-session-token" };
 const input = { workloadIdentityToken: "redirect-workload-token", resourceCredentialProviderName: "redirect-provider", scopes: ["read"], oauth2Flow: "M2M" };
-
-/**
- * A loopback server on `host` that records every request and answers each with `answer(req)`
- * ({ status, headers, body }).
- * @param {string} host
- * @param {(req: import("node:http").IncomingMessage) => { status: number, headers?: Record<string, string>, body?: string }} answer
- */
-async function server(host, answer) {
-  /** @type {{ method?: string, path?: string, headers: import("node:http").IncomingHttpHeaders, body: string }[]} */
-  const requests = [];
-  const s = createServer((req, res) => {
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      requests.push({ method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-      const a = answer(req);
-      const body = a.body ?? "";
-      res.writeHead(a.status, { "content-length": String(Buffer.byteLength(body)), ...a.headers });
-      res.end(body);
-    });
-  });
-  await new Promise((resolve) => s.listen(0, host, () => resolve(undefined)));
-  const { port } = /** @type {import("node:net").AddressInfo} */ (s.address());
-  return {
-    url: `http://${host}:${port}`,
-    requests,
-    close: () => new Promise((resolve) => {
-      s.closeAllConnections();
-      s.close(() => resolve(undefined));
-    }),
-  };
-}
 
 /** What a token request to the other host gets if the redirect is followed. */
 const stolen = () => ({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ accessToken: "token-from-the-other-host" }) });
@@ -51,9 +19,9 @@ describe("a redirect is never followed", () => {
     for (const where of ["another origin", "another path on the same host"]) {
       test(`HTTP ${status} to ${where}: an Unknown client error after one request, nothing sent on`, async (t) => {
         // Another origin: another loopback address (127.0.0.2), so another host as well as port.
-        const other = await server("127.0.0.2", stolen);
+        const other = await recordingServer(stolen, { host: "127.0.0.2" });
         t.after(() => other.close());
-        const service = await server("127.0.0.1", (req) =>
+        const service = await recordingServer((req) =>
           req.url === "/elsewhere"
             ? stolen()
             : {

@@ -11,44 +11,8 @@ import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { test } from "node:test";
 import { WRANGLER_ENV } from "./example-worker.js";
+import { recordingServer } from "../support/recording-server.mjs";
 import { bin, edgeRuntime, freePort, launch, project, runIn, serve } from "./support.js";
-
-/**
- * A loopback server answering every POST with `answer(req)`, recording every request (preflights
- * too), with the CORS headers a browser needs to send a signed request.
- * @param {(req: import("node:http").IncomingMessage, self: string) => { status: number, headers?: Record<string, string>, body?: string }} answer
- */
-async function server(answer) {
-  /** @type {{ method?: string, path?: string, headers: import("node:http").IncomingHttpHeaders, body: string }[]} */
-  const requests = [];
-  let self = "";
-  const s = createServer((req, res) => {
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      requests.push({ method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-      const cors = { "access-control-allow-origin": "*", "access-control-expose-headers": "*" };
-      if (req.method === "OPTIONS") {
-        res.writeHead(204, { ...cors, "access-control-allow-methods": "POST", "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "*" });
-        return res.end();
-      }
-      const a = answer(req, self);
-      const body = a.body ?? "";
-      res.writeHead(a.status, { ...cors, "content-length": String(Buffer.byteLength(body)), ...a.headers });
-      res.end(body);
-    });
-  });
-  await new Promise((resolve) => s.listen(0, "127.0.0.1", () => resolve(undefined)));
-  self = `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (s.address()).port}`;
-  return {
-    url: self,
-    requests,
-    close: () => new Promise((resolve) => {
-      s.closeAllConnections();
-      s.close(() => resolve(undefined));
-    }),
-  };
-}
 
 const token = () => ({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ accessToken: "token-from-where-the-redirect-points" }) });
 
@@ -57,9 +21,9 @@ const token = () => ({ status: 200, headers: { "content-type": "application/json
  * to /elsewhere on its own host. Closed when the test ends.
  */
 async function services(t) {
-  const other = await server(token);
-  const cross = await server(() => ({ status: 307, headers: { location: `${other.url}/identities/oauth2/token`, "content-type": "application/json" }, body: '{"message":"moved"}' }));
-  const same = await server((req) => (req.url === "/elsewhere" ? token() : { status: 308, headers: { location: "/elsewhere", "content-type": "application/json" }, body: '{"message":"moved"}' }));
+  const other = await recordingServer(token, { cors: true });
+  const cross = await recordingServer(() => ({ status: 307, headers: { location: `${other.url}/identities/oauth2/token`, "content-type": "application/json" }, body: '{"message":"moved"}' }), { cors: true });
+  const same = await recordingServer((req) => (req.url === "/elsewhere" ? token() : { status: 308, headers: { location: "/elsewhere", "content-type": "application/json" }, body: '{"message":"moved"}' }), { cors: true });
   t.after(() => Promise.all([other.close(), cross.close(), same.close()]));
   return { other, cross, same, config: { endpoints: [cross.url, same.url] } };
 }
