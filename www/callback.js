@@ -195,8 +195,8 @@ export async function handleOauth2Callback(input, options) {
     let expectedStateExpiresAt;
     if (issuedAt !== undefined || (expectedState !== undefined && secret === undefined)) {
       if (expectedState === undefined) throw configError("expectedStateIssuedAt goes with expectedState");
-      if (issuedAt === undefined) throw configError("expectedState without stateSecret needs expectedStateIssuedAt");
-      const issued = epochMs(issuedAt, "expectedStateIssuedAt");
+      // Missing is NaN here (epochMs reads undefined as the real clock): refused, named.
+      const issued = epochMs(issuedAt ?? NaN, "expectedStateIssuedAt");
       // An issue time in the future (seconds for milliseconds, another clock) would stretch the
       // state's life: refused, with a minute of slack for clocks.
       if (issued > now + 60_000) throw configError("expectedStateIssuedAt is in the future: it must be the time the state was issued, in milliseconds since the epoch");

@@ -150,7 +150,7 @@ export function wholeNumber(v, what, min, max, fallback, unit = "milliseconds") 
 export function epochMs(v, what) {
   if (v === undefined) return Date.now();
   if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
-    throw configError(`${what} must be a positive, finite number of milliseconds since the epoch (or undefined for the real clock)`);
+    throw configError(`${what} must be a positive, finite number of milliseconds since the epoch`);
   }
   return v;
 }

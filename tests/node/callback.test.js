@@ -108,10 +108,11 @@ test("a state the app stored is compared exactly and used once", async () => {
     await code(pkg.handleOauth2Callback(url([["state", "app-stored-state-0001235"], ["session_id", SESSION]]), { expectedState: stored, expectedStateIssuedAt: issued })),
     "state_mismatch",
   );
-  // Without its issue time, a stored state is refused with a message that says what is missing.
+  // Without its issue time, a stored state is refused with a message that names it, and no word
+  // of a default.
   const missing = await pkg.handleOauth2Callback(cb, { expectedState: stored }).then(() => assert.fail("resolved"), (e) => e);
   assert.equal(missing.name, "ConfigurationError");
-  assert.match(missing.message, /needs expectedStateIssuedAt/);
+  assert.match(missing.message, /^expectedStateIssuedAt must be a positive, finite number of milliseconds since the epoch$/);
 });
 
 test("no CallbackError message contains the state, the secret or the session", async () => {
